@@ -1,0 +1,278 @@
+//! What the search commands share: run a scoped search and turn the hits into a [`Reply`] with
+//! fields, citations, currency notes and the emergency route.
+
+use super::Command;
+use crate::knowledge::{Knowledge, RecordKind};
+use crate::reply::{Field, Hit, Reply, ReplyKind};
+use crate::search::{Scope, SearchIndex};
+use crate::snapshot::Snapshot;
+
+/// How many results a reply shows.
+pub const RESULT_LIMIT: usize = 5;
+
+/// Runs `query` for `command` within `scope` and builds the reply. `what` names the kind of
+/// answer for headlines ("contacts", "thresholds").
+pub fn answer(
+    snapshot: &Snapshot,
+    command: Command,
+    query: &str,
+    scope: Scope,
+    what: &str,
+) -> Reply {
+    let outcome = snapshot.index.search(query, scope, RESULT_LIMIT);
+    let cleaned = outcome.cleaned.clone();
+    if cleaned.is_empty() {
+        let mut r = Reply::error(
+            command.name(),
+            "",
+            format!(
+                "Type what you are looking for after the command, e.g. `/{} {}`.",
+                command.name(),
+                example(command)
+            ),
+        );
+        r.suggestions = vec!["/help".into(), "/triage".into()];
+        return r;
+    }
+    if outcome.hits.is_empty() {
+        let mut r = Reply::new(
+            command.name(),
+            &cleaned,
+            ReplyKind::NoMatch,
+            format!(
+                "Nothing in the guidance matched \"{}\"",
+                shorten(&cleaned, 80)
+            ),
+        )
+        .with_emergency();
+        r.body = "Try other words (for example the type of incident: nudes, grooming, bullying, extremism, self-harm), or run /triage for a step-by-step referral decision. If a child may be at risk, do not wait for a search result: use the emergency route below.".into();
+        r.suggestions = vec!["/triage".into(), "/whocall significant harm".into()];
+        return r;
+    }
+    let mut r = Reply::new(
+        command.name(),
+        &cleaned,
+        ReplyKind::Answer,
+        format!("{} for \"{}\"", capitalise(what), shorten(&cleaned, 80)),
+    )
+    .with_emergency();
+    if let Some(primary) = scope.primary {
+        if !outcome.primary_matched {
+            r.notes.push(format!(
+                "No {} matched; these are the closest parts of the guidance.",
+                what
+            ));
+        } else {
+            let _ = primary;
+        }
+    }
+    if !outcome.corrections.is_empty() {
+        r.notes.push(format!(
+            "Searched for {}.",
+            outcome
+                .corrections
+                .iter()
+                .map(|(a, b)| format!("\"{b}\" (you typed \"{a}\")"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let k = &snapshot.knowledge;
+    r.results = outcome
+        .hits
+        .iter()
+        .map(|f| to_hit(k, &snapshot.index, f.ord, f.score, &f.snippet))
+        .collect();
+    r.body = lead(&r.results[0]);
+    r.suggestions = follow_ups(command, &r.results);
+    r
+}
+
+/// Builds the hit for one indexed document, with its kind's fields.
+pub fn to_hit(k: &Knowledge, index: &SearchIndex, ord: usize, score: f32, snippet: &str) -> Hit {
+    let d = &index.docs()[ord];
+    let mut fields = Vec::new();
+    match d.kind {
+        RecordKind::Contact => {
+            if let Some(c) = k.contact(&d.id) {
+                if let Some(p) = &c.phone {
+                    fields.push(Field::new("Phone", p));
+                }
+                if let Some(w) = &c.web {
+                    fields.push(Field::new("Web", w));
+                }
+                if let Some(h) = &c.hours {
+                    fields.push(Field::new("Hours", h));
+                }
+                fields.push(Field::new("When to use", &c.when));
+            }
+        }
+        RecordKind::Threshold => {
+            if let Some(t) = k.threshold(&d.id) {
+                fields.push(Field::new("How fast", &t.timeframe));
+                fields.push(Field::new("What to do", &t.response));
+                let contacts: Vec<String> = t
+                    .contacts
+                    .iter()
+                    .filter_map(|id| k.contact(id))
+                    .map(|c| match &c.phone {
+                        Some(p) => format!("{}: {}", c.name, p),
+                        None => c.name.clone(),
+                    })
+                    .collect();
+                if !contacts.is_empty() {
+                    fields.push(Field::new("Contacts", contacts.join("\n")));
+                }
+            }
+        }
+        RecordKind::Offence => {
+            if let Some(o) = k.offence(&d.id) {
+                fields.push(Field::new("Act", &o.act));
+                if let Some(s) = &o.section {
+                    fields.push(Field::new("Section", s));
+                }
+                if let Some(p) = &o.penalty {
+                    fields.push(Field::new("Penalty", p));
+                }
+                fields.push(Field::new("Status", o.status.describe()));
+            }
+        }
+        RecordKind::Section | RecordKind::Note => {}
+    }
+    let mut notes: Vec<String> = k.notes_for(&d.id).iter().map(|n| n.render()).collect();
+    if d.kind == RecordKind::Section {
+        notes.truncate(3);
+    } else {
+        // A record also inherits the notes of the section it cites.
+        for n in k.notes_for(&d.citation.section_id) {
+            let s = n.render();
+            if !notes.contains(&s) {
+                notes.push(s);
+            }
+        }
+    }
+    Hit {
+        id: d.id.clone(),
+        kind: d.kind,
+        title: d.title.clone(),
+        body: d.body.clone(),
+        snippet: snippet.to_string(),
+        fields,
+        citation: d.citation.clone(),
+        notes,
+        score,
+    }
+}
+
+/// The first line of the reply: the single most useful fact of the best hit.
+fn lead(best: &Hit) -> String {
+    let field = |n: &str| {
+        best.fields
+            .iter()
+            .find(|f| f.name == n)
+            .map(|f| f.value.clone())
+    };
+    match best.kind {
+        RecordKind::Contact => match (field("Phone"), field("Web")) {
+            (Some(p), _) => format!("**{}: {}**", best.title, p),
+            (None, Some(w)) => format!("**{}: {}**", best.title, w),
+            _ => format!("**{}**", best.title),
+        },
+        RecordKind::Threshold => format!(
+            "**{}** — how fast: {}",
+            best.title,
+            field("How fast").unwrap_or_default()
+        ),
+        RecordKind::Offence => format!("**{}**", best.title),
+        RecordKind::Section | RecordKind::Note => format!("**{}** — {}", best.title, best.snippet),
+    }
+}
+
+fn follow_ups(command: Command, hits: &[Hit]) -> Vec<String> {
+    let mut s = Vec::new();
+    if command != Command::WhoCall {
+        s.push("/whocall".to_string());
+    }
+    if command != Command::Threshold && hits.iter().any(|h| h.kind == RecordKind::Threshold) {
+        s.push("/threshold".to_string());
+    }
+    s.push("/triage".to_string());
+    s
+}
+
+fn example(command: Command) -> &'static str {
+    match command {
+        Command::WhoCall => "child in immediate danger",
+        Command::Threshold => "nudes shared between 15 year olds",
+        Command::Offence => "adult sending sexual messages to a child",
+        _ => "signs of online grooming",
+    }
+}
+
+/// Cuts `s` to at most `n` characters, adding an ellipsis.
+pub fn shorten(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!(
+            "{}…",
+            s.chars().take(n.saturating_sub(1)).collect::<String>()
+        )
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Autocomplete choices: titles of the best-matching records of the command's kind, then of
+/// anything else; for an empty input, the command's records in knowledge order.
+pub fn autocomplete(snapshot: &Snapshot, command: Command, partial: &str) -> Vec<String> {
+    const MAX: usize = 25;
+    let kind = primary_kind(command);
+    let docs = snapshot.index.docs();
+    let mut out: Vec<String> = Vec::new();
+    let push = |s: &str, out: &mut Vec<String>| {
+        let s = shorten(s, 100);
+        if !s.is_empty() && !out.contains(&s) && out.len() < MAX {
+            out.push(s);
+        }
+    };
+    let partial = crate::search::analyzer::clean_query(partial);
+    if partial.is_empty() {
+        for d in docs.iter().filter(|d| Some(d.kind) == kind) {
+            push(&d.title, &mut out);
+        }
+        return out;
+    }
+    let lower = partial.to_lowercase();
+    for d in docs
+        .iter()
+        .filter(|d| Some(d.kind) == kind || kind.is_none())
+    {
+        if d.title.to_lowercase().contains(&lower) {
+            push(&d.title, &mut out);
+        }
+    }
+    let scope = match kind {
+        Some(k) => Scope::prefer(k),
+        None => Scope::ALL,
+    };
+    for f in snapshot.index.search(&partial, scope, MAX).hits {
+        push(&docs[f.ord].title, &mut out);
+    }
+    out
+}
+
+fn primary_kind(command: Command) -> Option<RecordKind> {
+    match command {
+        Command::WhoCall => Some(RecordKind::Contact),
+        Command::Threshold => Some(RecordKind::Threshold),
+        Command::Offence => Some(RecordKind::Offence),
+        _ => None,
+    }
+}

@@ -1,0 +1,314 @@
+//! The shapes of the knowledge: what a section, contact, threshold, offence and currency note
+//! hold. These are plain data, free of any transport or search type, so that every adapter
+//! (console, Discord) and the search index read the same records.
+
+use serde::{Deserialize, Serialize};
+
+/// What kind of record a search hit or citation points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum RecordKind {
+    /// A verbatim section of a source document.
+    Section,
+    /// Someone to call or a place to report to.
+    Contact,
+    /// What triggers which response, and how fast.
+    Threshold,
+    /// A law the guidance names.
+    Offence,
+    /// A dated note where the guidance has since changed.
+    Note,
+}
+
+impl RecordKind {
+    /// The lower-case name used in JSON and in the index.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Section => "section",
+            RecordKind::Contact => "contact",
+            RecordKind::Threshold => "threshold",
+            RecordKind::Offence => "offence",
+            RecordKind::Note => "note",
+        }
+    }
+
+    /// Parses the name written by [`RecordKind::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "section" => RecordKind::Section,
+            "contact" => RecordKind::Contact,
+            "threshold" => RecordKind::Threshold,
+            "offence" => RecordKind::Offence,
+            "note" => RecordKind::Note,
+            _ => return None,
+        })
+    }
+}
+
+/// `manifest.toml`: the version of this knowledge copy and the documents it is drawn from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Shown by `/help` and `/reload` so people can tell which copy answered them.
+    pub version: String,
+    /// When the currency notes were last checked against their public sources.
+    pub last_checked: String,
+    /// The source documents.
+    #[serde(rename = "document")]
+    pub documents: Vec<Document>,
+}
+
+/// One source document of the partnership.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    /// Prefix of every section id in the document, e.g. `strategy`.
+    pub id: String,
+    /// The document's own title.
+    pub title: String,
+    /// Who published it.
+    pub publisher: String,
+    /// The date as the document states it, or `undated`.
+    pub date: String,
+    /// Path of its Markdown file relative to the knowledge root.
+    pub file: String,
+    /// Line in `manifest.toml`, for error messages.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// A verbatim section of a source document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    /// Stable id, e.g. `strategy.s17.referral`.
+    pub id: String,
+    /// Id of the document it belongs to.
+    pub document: String,
+    /// The section's own heading.
+    pub heading: String,
+    /// Headings from the top of the document down to this one (inclusive).
+    pub path: Vec<String>,
+    /// Heading level (1 = `#`).
+    pub level: usize,
+    /// The section's text, verbatim (Markdown).
+    pub body: String,
+    /// File and line of the heading, for error messages.
+    pub file: String,
+    /// 1-based line of the heading.
+    pub line: usize,
+}
+
+impl Section {
+    /// The heading path joined for display, e.g. `17. Indecent Images of Children › Referral…`.
+    pub fn display_path(&self) -> String {
+        self.path.join(" › ")
+    }
+}
+
+/// Someone to call or somewhere to report.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// Stable id, e.g. `spa`.
+    pub id: String,
+    /// The service's name as the guidance gives it.
+    pub name: String,
+    /// Telephone number exactly as printed in the guidance.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Web address as printed in the guidance.
+    #[serde(default)]
+    pub web: Option<String>,
+    /// Opening hours where known.
+    #[serde(default)]
+    pub hours: Option<String>,
+    /// When to use it, in plain words.
+    pub when: String,
+    /// Situations it serves, used for search.
+    #[serde(default)]
+    pub situations: Vec<String>,
+    /// True for routes used when a child is at immediate risk.
+    #[serde(default)]
+    pub emergency: bool,
+    /// Section ids this rests on; the first is the main citation.
+    pub sources: Vec<String>,
+    /// The guidance's own words.
+    pub quote: String,
+    /// Line in `contacts.toml`.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// What triggers which response, and how fast.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Threshold {
+    /// Stable id.
+    pub id: String,
+    /// Short title.
+    pub title: String,
+    /// What brings this response about.
+    pub trigger: String,
+    /// What to do.
+    pub response: String,
+    /// How fast, as the guidance words it.
+    pub timeframe: String,
+    /// Contact ids to use.
+    #[serde(default)]
+    pub contacts: Vec<String>,
+    /// Section ids this rests on; the first is the main citation.
+    pub sources: Vec<String>,
+    /// The guidance's own words.
+    pub quote: String,
+    /// Line in `thresholds.toml`.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// Whether a law the guidance names is still as the guidance describes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OffenceStatus {
+    /// In force as described.
+    Current,
+    /// In force but amended since.
+    Amended,
+    /// Replaced by another provision.
+    Replaced,
+    /// Repealed.
+    Repealed,
+    /// Partly replaced by newer offences; still in force otherwise.
+    PartlySuperseded,
+}
+
+impl OffenceStatus {
+    /// Human wording for the status.
+    pub fn describe(self) -> &'static str {
+        match self {
+            OffenceStatus::Current => "current",
+            OffenceStatus::Amended => "amended since the guidance",
+            OffenceStatus::Replaced => "replaced since the guidance (see note)",
+            OffenceStatus::Repealed => "repealed since the guidance (see note)",
+            OffenceStatus::PartlySuperseded => "partly superseded since the guidance (see note)",
+        }
+    }
+}
+
+/// A law the guidance names.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Offence {
+    /// Stable id.
+    pub id: String,
+    /// The Act, e.g. `Protection of Children Act 1978`.
+    pub act: String,
+    /// Section of the Act where given.
+    #[serde(default)]
+    pub section: Option<String>,
+    /// Short title of the offence.
+    pub title: String,
+    /// What it covers.
+    pub covers: String,
+    /// Penalty where the guidance gives one.
+    #[serde(default)]
+    pub penalty: Option<String>,
+    /// Whether it is still current.
+    pub status: OffenceStatus,
+    /// Section ids this rests on; the first is the main citation.
+    pub sources: Vec<String>,
+    /// The guidance's own words.
+    pub quote: String,
+    /// Line in `offences.toml`.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// A dated note where the guidance has since changed. The guidance text stays verbatim; the note
+/// sits beside it, clearly marked, with its public source and when it was last checked.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CurrencyNote {
+    /// Stable id.
+    pub id: String,
+    /// One-line summary.
+    pub title: String,
+    /// What the guidance says.
+    pub guidance_says: String,
+    /// What is the case now.
+    pub now: String,
+    /// Where that can be checked.
+    pub public_source: String,
+    /// When it was last checked.
+    pub last_checked: String,
+    /// Section and record ids it affects.
+    pub applies_to: Vec<String>,
+    /// Line in `notes.toml`.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+impl CurrencyNote {
+    /// The note as one line of text, marked so nobody mistakes it for the guidance's own words.
+    pub fn render(&self) -> String {
+        format!(
+            "Currency note (checked {}): the guidance says \"{}\"; now: {}. Source: {}",
+            self.last_checked, self.guidance_says, self.now, self.public_source
+        )
+    }
+}
+
+/// A group of terms that mean the same thing to a practitioner.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SynonymGroup {
+    /// The terms (lower case; multi-word terms are phrases).
+    pub terms: Vec<String>,
+    /// Line in `synonyms.toml`.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// A one-way rewrite of shorthand, e.g. `yrs` → `year old`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alias {
+    /// What practitioners type.
+    pub from: Vec<String>,
+    /// What it means.
+    pub to: String,
+    /// Line in `synonyms.toml`.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// Practitioner vocabulary for search, kept as data so it can be tuned without a release.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Synonyms {
+    /// Synonym groups.
+    #[serde(default, rename = "group")]
+    pub groups: Vec<SynonymGroup>,
+    /// One-way aliases.
+    #[serde(default, rename = "alias")]
+    pub aliases: Vec<Alias>,
+}
+
+/// A citation: the document and section a record rests on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Citation {
+    /// Document id.
+    pub document_id: String,
+    /// Document title.
+    pub document: String,
+    /// Section id.
+    pub section_id: String,
+    /// Section heading path.
+    pub section: String,
+}
+
+impl Citation {
+    /// One-line form, e.g. `Online Safeguarding Strategy 2020-2022, 13. … › Secure evidence`.
+    pub fn render(&self) -> String {
+        format!("{}, {} [{}]", self.document, self.section, self.section_id)
+    }
+}

@@ -1,0 +1,14 @@
+//! safeguarding-bot: the Kingston and Richmond Safeguarding Children Partnership's
+//! online-safeguarding guidance, served to practitioners as search, who-to-call, thresholds,
+//! offences and a guided triage.
+//!
+//! The core ([`knowledge`], [`search`], [`commands`], [`reply`]) knows nothing of any transport;
+//! the console and the Discord adapter render the same [`reply::Reply`].
+
+pub mod commands;
+pub mod console;
+pub mod eval;
+pub mod knowledge;
+pub mod reply;
+pub mod search;
+pub mod snapshot;

@@ -1,0 +1,160 @@
+//! The `safeguarding-bot` command line: parse arguments, load the knowledge, dispatch.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use safeguarding_bot::console;
+use safeguarding_bot::knowledge::{Knowledge, KnowledgeFiles};
+use safeguarding_bot::snapshot::Snapshot;
+
+/// Online-safeguarding guidance for practitioners, from the command line or Discord.
+#[derive(Parser)]
+#[command(name = "safeguarding-bot", version, about)]
+struct Cli {
+    /// Load the knowledge from this directory instead of the copy built into the binary.
+    #[arg(long, global = true, value_name = "DIR")]
+    knowledge: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Interactive prompt: /whocall, /threshold, /offence, /search, /triage, /help.
+    Console,
+    /// Run one command, e.g. `ask "/whocall child in danger"`; with no command, read one per line
+    /// from standard input and print one JSON line each.
+    Ask {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// The command line, e.g. `/whocall child in immediate danger`.
+        line: Vec<String>,
+    },
+    /// Validate a copy of the knowledge; prints every error with file and line.
+    Check,
+    /// Grade retrieval against a query file (format of shared/eval/queries.toml).
+    Eval {
+        /// The query file.
+        file: PathBuf,
+    },
+}
+
+fn load_files(dir: &Option<PathBuf>) -> Result<KnowledgeFiles, String> {
+    match dir {
+        Some(d) => KnowledgeFiles::from_dir(d).map_err(|e| e.to_string()),
+        None => Ok(KnowledgeFiles::embedded()),
+    }
+}
+
+fn load_snapshot(dir: &Option<PathBuf>) -> Result<Snapshot, String> {
+    let files = load_files(dir)?;
+    Snapshot::build(&files).map_err(|e| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli) {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
+        Cmd::Check => {
+            let files = load_files(&cli.knowledge)?;
+            match Knowledge::load(&files) {
+                Ok(k) => {
+                    let c = k.counts();
+                    println!(
+                        "ok: knowledge {} (hash {}) from {}: {} sections, {} contacts, {} thresholds, {} offences, {} notes",
+                        k.manifest.version, k.hash, files.origin(), c.sections, c.contacts, c.thresholds, c.offences, c.notes
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(errors) => {
+                    eprint!("{errors}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Cmd::Ask { json, line } => {
+            let snapshot = load_snapshot(&cli.knowledge)?;
+            if line.is_empty() {
+                let stdin = std::io::stdin();
+                let mut out = std::io::stdout().lock();
+                for l in stdin.lock().lines() {
+                    let l = l.map_err(|e| e.to_string())?;
+                    if l.trim().is_empty() {
+                        continue;
+                    }
+                    let reply = console::run_line(&snapshot, &l);
+                    writeln!(out, "{}", console::render_json(&reply)).map_err(|e| e.to_string())?;
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let reply = console::run_line(&snapshot, &line.join(" "));
+            if json {
+                println!("{}", console::render_json(&reply));
+            } else {
+                print!("{}", console::render_text(&reply));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Console => {
+            let snapshot = load_snapshot(&cli.knowledge)?;
+            let stdin = std::io::stdin();
+            let interactive = stdin.is_terminal();
+            let mut out = std::io::stdout().lock();
+            if interactive {
+                writeln!(
+                    out,
+                    "safeguarding-bot console — knowledge {} ({}). Type /help, or /quit to leave.",
+                    snapshot.knowledge.manifest.version, snapshot.knowledge.hash
+                )
+                .ok();
+                write!(out, "> ").ok();
+                out.flush().ok();
+            }
+            for l in stdin.lock().lines() {
+                let l = l.map_err(|e| e.to_string())?;
+                let t = l.trim();
+                if t == "/quit" || t == "/exit" {
+                    break;
+                }
+                if !t.is_empty() {
+                    let reply = console::run_line(&snapshot, t);
+                    writeln!(out, "{}", console::render_text(&reply)).ok();
+                }
+                if interactive {
+                    write!(out, "> ").ok();
+                    out.flush().ok();
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Eval { file } => {
+            let snapshot = load_snapshot(&cli.knowledge)?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let cases = safeguarding_bot::eval::parse_cases(&text)
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+            let report = safeguarding_bot::eval::grade(&snapshot, &cases);
+            print!("{}", report.render());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

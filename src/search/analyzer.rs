@@ -1,0 +1,215 @@
+//! Text analysis shared by indexing and querying: how raw text becomes terms. Two analyzers:
+//! `stemmed` (for BM25 matching, so "referrals" finds "referral") and `plain` (lower-cased,
+//! unstemmed, for spelling correction and phrases of synonyms).
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer, TokenStream,
+};
+
+/// Name under which the stemmed analyzer is registered in the index.
+pub const STEMMED: &str = "sg_stemmed";
+/// Name under which the plain analyzer is registered in the index.
+pub const PLAIN: &str = "sg_plain";
+
+/// Longest query (in characters) that is searched; the rest is ignored, so a pasted essay
+/// cannot slow the bot down for everybody.
+pub const MAX_QUERY_CHARS: usize = 400;
+
+/// Builds the stemmed analyzer.
+pub fn stemmed() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Builds the plain analyzer.
+pub fn plain() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Runs `analyzer` over `text` and returns the terms in order.
+pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+/// Words that carry no meaning in a practitioner's question. Removed from queries (never from
+/// the index) unless nothing else is left.
+pub const STOPWORDS: &[&str] = &[
+    "a",
+    "about",
+    "after",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "being",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "done",
+    "for",
+    "from",
+    "get",
+    "got",
+    "had",
+    "has",
+    "have",
+    "he",
+    "her",
+    "him",
+    "his",
+    "how",
+    "i",
+    "i'm",
+    "if",
+    "im",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "it's",
+    "just",
+    "know",
+    "let",
+    "me",
+    "might",
+    "must",
+    "my",
+    "need",
+    "needs",
+    "now",
+    "of",
+    "on",
+    "or",
+    "our",
+    "please",
+    "regarding",
+    "s",
+    "shall",
+    "she",
+    "should",
+    "so",
+    "some",
+    "someone",
+    "something",
+    "t",
+    "tell",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "think",
+    "this",
+    "those",
+    "to",
+    "told",
+    "us",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "whats",
+    "when",
+    "where",
+    "which",
+    "who",
+    "whom",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "hi",
+    "hello",
+    "help",
+    "thanks",
+    "thank",
+    "re",
+    "ve",
+    "ll",
+    "d",
+    "m",
+    "want",
+    "wants",
+    "whether",
+    "happen",
+    "happens",
+    "happened",
+    "thing",
+    "things",
+    "really",
+    "also",
+    "go",
+    "going",
+    "say",
+    "says",
+    "said",
+];
+
+/// True for a stopword.
+pub fn is_stopword(word: &str) -> bool {
+    STOPWORDS.contains(&word)
+}
+
+/// Cleans a raw query: drops control characters, collapses whitespace, and cuts it to
+/// [`MAX_QUERY_CHARS`]. Never fails; an empty result means there was nothing to search.
+pub fn clean_query(raw: &str) -> String {
+    let cut: String = raw
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(MAX_QUERY_CHARS)
+        .collect();
+    cut.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_and_folds() {
+        let mut a = stemmed();
+        assert_eq!(
+            terms(&mut a, "Referrals CAFÉ bullying"),
+            vec!["referr", "cafe", "bulli"]
+        );
+    }
+
+    #[test]
+    fn cleaning_removes_controls_and_limits_length() {
+        assert_eq!(clean_query("a\u{0}b\n\tc"), "a b c");
+        assert_eq!(clean_query(&"x".repeat(10_000)).len(), MAX_QUERY_CHARS);
+        assert_eq!(clean_query("   "), "");
+    }
+}

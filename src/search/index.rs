@@ -1,0 +1,259 @@
+//! The tantivy index over every section and record, built in RAM from a [`Knowledge`] in a few
+//! milliseconds at start-up and on every reload.
+
+use tantivy::schema::{
+    IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, STRING,
+};
+use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
+
+use super::analyzer::{self, terms, PLAIN, STEMMED};
+use super::spelling::Vocabulary;
+use super::vocabulary::Thesaurus;
+use crate::knowledge::{Citation, Knowledge, RecordKind};
+
+/// One searchable document: a section or a record, as shown to users.
+#[derive(Debug, Clone)]
+pub struct IndexedDoc {
+    /// Section or record id.
+    pub id: String,
+    /// Kind of record.
+    pub kind: RecordKind,
+    /// Display title.
+    pub title: String,
+    /// Display body (full text).
+    pub body: String,
+    /// Extra searchable words not shown (situations, heading path, act names).
+    pub keywords: String,
+    /// Main citation.
+    pub citation: Citation,
+}
+
+/// Field handles of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Position of the doc in [`SearchIndex::docs`] (fast field).
+    pub ord: tantivy::schema::Field,
+    /// Record kind (raw string).
+    pub kind: tantivy::schema::Field,
+    /// Title, stemmed.
+    pub title: tantivy::schema::Field,
+    /// Body, stemmed.
+    pub body: tantivy::schema::Field,
+    /// Keywords, stemmed.
+    pub keywords: tantivy::schema::Field,
+    /// Title + body + keywords, plain (for phrases of unstemmed words).
+    pub plain: tantivy::schema::Field,
+}
+
+/// The built index plus everything queries need alongside it.
+pub struct SearchIndex {
+    pub(crate) reader: IndexReader,
+    pub(crate) fields: Fields,
+    pub(crate) docs: Vec<IndexedDoc>,
+    pub(crate) vocabulary: Vocabulary,
+    pub(crate) thesaurus: Thesaurus,
+}
+
+/// An index could not be built (tantivy failure; never caused by the knowledge's content).
+#[derive(Debug, thiserror::Error)]
+#[error("could not build the search index: {0}")]
+pub struct IndexError(#[from] tantivy::TantivyError);
+
+fn text_field(
+    schema: &mut tantivy::schema::SchemaBuilder,
+    name: &str,
+    tokenizer: &str,
+) -> tantivy::schema::Field {
+    let opts = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    schema.add_text_field(name, opts)
+}
+
+impl SearchIndex {
+    /// Builds the index from a validated copy of the knowledge.
+    pub fn build(k: &Knowledge) -> Result<SearchIndex, IndexError> {
+        let mut sb = Schema::builder();
+        let fields = Fields {
+            ord: sb.add_u64_field("ord", NumericOptions::default().set_fast()),
+            kind: sb.add_text_field("kind", STRING),
+            title: text_field(&mut sb, "title", STEMMED),
+            body: text_field(&mut sb, "body", STEMMED),
+            keywords: text_field(&mut sb, "keywords", STEMMED),
+            plain: text_field(&mut sb, "plain", PLAIN),
+        };
+        let index = Index::create_in_ram(sb.build());
+        index.tokenizers().register(STEMMED, analyzer::stemmed());
+        index.tokenizers().register(PLAIN, analyzer::plain());
+
+        let docs = collect_docs(k);
+        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000)?;
+        let mut plain_an = analyzer::plain();
+        let mut all_words: Vec<String> = Vec::new();
+        for (i, d) in docs.iter().enumerate() {
+            let plain_text = format!("{}\n{}\n{}", d.title, d.body, d.keywords);
+            all_words.extend(terms(&mut plain_an, &plain_text));
+            writer.add_document(doc!(
+                fields.ord => i as u64,
+                fields.kind => d.kind.as_str(),
+                fields.title => d.title.as_str(),
+                fields.body => d.body.as_str(),
+                fields.keywords => d.keywords.as_str(),
+                fields.plain => plain_text,
+            ))?;
+        }
+        // Synonym terms count as known words too, so they are never "corrected" away.
+        for g in &k.synonyms.groups {
+            for t in &g.terms {
+                all_words.extend(terms(&mut plain_an, t));
+            }
+        }
+        writer.commit()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        reader.reload()?;
+        let vocabulary = Vocabulary::build(all_words.iter().map(String::as_str));
+        let thesaurus = Thesaurus::build(&k.synonyms, &mut plain_an, &mut analyzer::stemmed());
+        Ok(SearchIndex {
+            reader,
+            fields,
+            docs,
+            vocabulary,
+            thesaurus,
+        })
+    }
+
+    /// Every indexed document, in index order.
+    pub fn docs(&self) -> &[IndexedDoc] {
+        &self.docs
+    }
+
+    /// The knowledge's vocabulary (for spelling correction and autocomplete).
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
+    }
+}
+
+fn opt_line(label: &str, v: &Option<String>) -> String {
+    v.as_ref()
+        .map(|v| format!("{label}: {v}\n"))
+        .unwrap_or_default()
+}
+
+/// Turns the knowledge into searchable documents (records first, then sections).
+fn collect_docs(k: &Knowledge) -> Vec<IndexedDoc> {
+    let cite = |sources: &[String]| {
+        sources
+            .first()
+            .and_then(|s| k.citation(s))
+            .expect("validated knowledge: every record cites an existing section")
+    };
+    let mut docs = Vec::new();
+    for c in &k.contacts {
+        let body = format!(
+            "{}{}{}When to use: {}\n\"{}\"",
+            opt_line("Phone", &c.phone),
+            opt_line("Web", &c.web),
+            opt_line("Hours", &c.hours),
+            c.when,
+            c.quote
+        );
+        docs.push(IndexedDoc {
+            id: c.id.clone(),
+            kind: RecordKind::Contact,
+            title: c.name.clone(),
+            body,
+            keywords: format!("{} {}", c.situations.join(". "), c.id.replace('-', " ")),
+            citation: cite(&c.sources),
+        });
+    }
+    for t in &k.thresholds {
+        let contacts: Vec<String> = t
+            .contacts
+            .iter()
+            .filter_map(|id| k.contact(id))
+            .map(|c| match &c.phone {
+                Some(p) => format!("{} {}", c.name, p),
+                None => c.name.clone(),
+            })
+            .collect();
+        let body = format!(
+            "When: {}\nWhat to do: {}\nHow fast: {}\n{}\"{}\"",
+            t.trigger,
+            t.response,
+            t.timeframe,
+            if contacts.is_empty() {
+                String::new()
+            } else {
+                format!("Contacts: {}\n", contacts.join("; "))
+            },
+            t.quote
+        );
+        docs.push(IndexedDoc {
+            id: t.id.clone(),
+            kind: RecordKind::Threshold,
+            title: t.title.clone(),
+            body,
+            keywords: t.trigger.clone(),
+            citation: cite(&t.sources),
+        });
+    }
+    for o in &k.offences {
+        let title = match &o.section {
+            Some(s) => format!("{} {} — {}", o.act, s, o.title),
+            None => format!("{} — {}", o.act, o.title),
+        };
+        let body = format!(
+            "{}\n{}Status: {}\n\"{}\"",
+            o.covers,
+            opt_line("Penalty", &o.penalty),
+            o.status.describe(),
+            o.quote
+        );
+        docs.push(IndexedDoc {
+            id: o.id.clone(),
+            kind: RecordKind::Offence,
+            title,
+            body,
+            keywords: format!("{} {}", o.act, o.title),
+            citation: cite(&o.sources),
+        });
+    }
+    for n in &k.notes {
+        let Some(citation) = n
+            .applies_to
+            .iter()
+            .find_map(|a| k.citation(a))
+            .or_else(|| k.sections.first().and_then(|s| k.citation(&s.id)))
+        else {
+            continue;
+        };
+        docs.push(IndexedDoc {
+            id: n.id.clone(),
+            kind: RecordKind::Note,
+            title: format!("Currency note: {}", n.title),
+            body: n.render(),
+            keywords: n.guidance_says.clone(),
+            citation,
+        });
+    }
+    for s in &k.sections {
+        if s.body.trim().is_empty() {
+            continue;
+        }
+        let citation = k.citation(&s.id).expect("section exists");
+        docs.push(IndexedDoc {
+            id: s.id.clone(),
+            kind: RecordKind::Section,
+            title: s.heading.clone(),
+            body: s.body.clone(),
+            keywords: s.path[..s.path.len().saturating_sub(1)].join(" "),
+            citation,
+        });
+    }
+    docs
+}

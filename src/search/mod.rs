@@ -1,0 +1,11 @@
+//! Search over the knowledge: a tantivy index built in RAM, with query analysis tuned for the
+//! short, misspelt, abbreviated questions practitioners type.
+
+pub mod analyzer;
+pub mod index;
+pub mod query;
+pub mod spelling;
+pub mod vocabulary;
+
+pub use index::{IndexError, IndexedDoc, SearchIndex};
+pub use query::{Found, Outcome, Scope};

@@ -1,0 +1,167 @@
+//! Spelling correction for query words the knowledge never uses ("bulying", "groomng",
+//! "sextin"). tantivy's fuzzy queries score as a constant, which ranks poorly, so instead a
+//! misspelt word is replaced by the closest word of the knowledge's own vocabulary before the
+//! normal BM25 query runs. Candidates come from a deletion index (the symmetric-delete method):
+//! every vocabulary word is stored under each of its one-character deletions, so a lookup is a
+//! handful of hash probes rather than a scan.
+
+use std::collections::HashMap;
+
+/// The knowledge's vocabulary, with a deletion index for fast nearest-word look-up.
+#[derive(Debug, Default, Clone)]
+pub struct Vocabulary {
+    /// word → how many times it occurs.
+    freq: HashMap<String, u32>,
+    /// deletion variant → words it comes from.
+    deletes: HashMap<String, Vec<u32>>,
+    words: Vec<String>,
+}
+
+/// Shortest word that is ever corrected: short words are too ambiguous ("csc" vs "cse").
+pub const MIN_CORRECTABLE: usize = 4;
+
+impl Vocabulary {
+    /// Builds the vocabulary from plain (unstemmed, lower-cased) words.
+    pub fn build<'a>(words: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut freq: HashMap<String, u32> = HashMap::new();
+        for w in words {
+            if w.chars().all(|c| c.is_alphabetic()) {
+                *freq.entry(w.to_string()).or_default() += 1;
+            }
+        }
+        let mut words: Vec<String> = freq.keys().cloned().collect();
+        words.sort();
+        let mut deletes: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, w) in words.iter().enumerate() {
+            if w.chars().count() < MIN_CORRECTABLE - 1 {
+                continue;
+            }
+            deletes.entry(w.clone()).or_default().push(i as u32);
+            for d in one_deletions(w) {
+                deletes.entry(d).or_default().push(i as u32);
+            }
+        }
+        Self {
+            freq,
+            deletes,
+            words,
+        }
+    }
+
+    /// True when the knowledge uses `word`.
+    pub fn contains(&self, word: &str) -> bool {
+        self.freq.contains_key(word)
+    }
+
+    /// Number of distinct words.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The closest known word to `word` within edit distance 1 (2 for words of 8+ letters), the
+    /// most frequent among equals; `None` when `word` is known, too short, not alphabetic, or
+    /// has no close neighbour.
+    pub fn correct(&self, word: &str) -> Option<&str> {
+        let len = word.chars().count();
+        if len < MIN_CORRECTABLE || self.contains(word) || !word.chars().all(|c| c.is_alphabetic())
+        {
+            return None;
+        }
+        let max = if len >= 8 { 2 } else { 1 };
+        let mut keys = vec![word.to_string()];
+        keys.extend(one_deletions(word));
+        let mut best: Option<(usize, u32, &str)> = None;
+        for k in &keys {
+            let Some(ids) = self.deletes.get(k) else {
+                continue;
+            };
+            for &i in ids {
+                let cand = self.words[i as usize].as_str();
+                let d = damerau_levenshtein(word, cand);
+                if d == 0 || d > max {
+                    continue;
+                }
+                let f = self.freq[cand];
+                let better = match best {
+                    None => true,
+                    Some((bd, bf, bw)) => d < bd || (d == bd && (f > bf || (f == bf && cand < bw))),
+                };
+                if better {
+                    best = Some((d, f, cand));
+                }
+            }
+        }
+        best.map(|(_, _, w)| w)
+    }
+}
+
+fn one_deletions(w: &str) -> Vec<String> {
+    let chars: Vec<char> = w.chars().collect();
+    (0..chars.len())
+        .map(|i| {
+            chars
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, c)| c)
+                .collect()
+        })
+        .collect()
+}
+
+/// Optimal-string-alignment distance (Damerau–Levenshtein with adjacent transpositions).
+pub fn damerau_levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=m {
+        d[0][j] = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[n][m]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn corrects_common_typos() {
+        let v = Vocabulary::build(
+            "bullying bullying grooming sexting extremism referral referral threshold".split(' '),
+        );
+        assert_eq!(v.correct("bulying"), Some("bullying"));
+        assert_eq!(v.correct("groomng"), Some("grooming"));
+        assert_eq!(v.correct("sextign"), Some("sexting"));
+        assert_eq!(v.correct("refferal"), Some("referral"));
+        assert_eq!(v.correct("bullying"), None);
+        assert_eq!(v.correct("abc"), None);
+        assert_eq!(v.correct("zzzzzzz"), None);
+    }
+
+    #[test]
+    fn distance() {
+        assert_eq!(damerau_levenshtein("ab", "ba"), 1);
+        assert_eq!(damerau_levenshtein("kitten", "sitting"), 3);
+    }
+}
