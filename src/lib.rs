@@ -11,4 +11,5 @@ pub mod eval;
 pub mod knowledge;
 pub mod reply;
 pub mod search;
+pub mod settings;
 pub mod snapshot;
