@@ -1,0 +1,50 @@
+//! Retrieval quality: the project's own cases (tests/queries.toml) and, where `../shared`
+//! exists, the development set `../shared/eval/queries.toml`, must reach top-1 ≥ 90 % and
+//! top-3 = 100 %. The same grading runs from the command line:
+//! `cargo run --release -- eval tests/queries.toml`.
+
+mod common;
+
+use safeguarding_bot::eval::{grade, parse_cases};
+
+fn assert_quality(name: &str, text: &str, min_cases: usize) {
+    let cases = parse_cases(text).expect("query file parses");
+    assert!(
+        cases.len() >= min_cases,
+        "{name}: only {} cases",
+        cases.len()
+    );
+    let report = grade(common::snapshot(), &cases);
+    println!("{name}:\n{}", report.render());
+    assert!(
+        report.hit_rate(1) >= 0.90,
+        "{name}: top-1 {:.1}% < 90%\n{}",
+        report.hit_rate(1) * 100.0,
+        report.render()
+    );
+    let misses3 = report.misses(3);
+    assert!(
+        misses3.is_empty(),
+        "{name}: top-3 misses: {:#?}",
+        misses3
+            .iter()
+            .map(|g| (&g.case.command, &g.case.query, &g.top))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn own_query_set_meets_the_bar() {
+    assert_quality("tests/queries.toml", include_str!("queries.toml"), 40);
+}
+
+#[test]
+fn shared_development_set_meets_the_bar() {
+    let Some(shared) = common::shared_dir() else {
+        println!("skipped: ../shared is absent, so shared/eval/queries.toml was not graded");
+        return;
+    };
+    let text = std::fs::read_to_string(shared.join("eval/queries.toml"))
+        .expect("../shared/eval/queries.toml is readable");
+    assert_quality("shared/eval/queries.toml", &text, 1);
+}
