@@ -1,0 +1,493 @@
+//! The Discord bot end to end: the real `serve` code against a fake Discord on 127.0.0.1
+//! (tests/support). Each test starts its own fake and bot, drives real INTERACTION_CREATE
+//! payloads through the gateway, asserts on the REST calls the bot makes, shuts the bot down, and
+//! checks every request body it sent against Discord's OpenAPI spec (where ../shared exists).
+
+mod support;
+
+use std::time::Duration;
+
+use safeguarding_bot::reload::AuditLog;
+use serde_json::Value;
+use support::{custom_ids, flags, payloads, text_of, Bot, Knowledge, Who, ADMIN_ROLE, WAIT};
+
+const EPHEMERAL: u64 = 64;
+
+fn alice() -> Who {
+    Who::member(910_000_000_000_000_001)
+}
+
+fn bob() -> Who {
+    Who::member(910_000_000_000_000_002)
+}
+
+#[test]
+fn fake_payloads_deserialise() {
+    use serenity::all::{GuildChannel, Interaction, Message, Ready};
+    use support::fake_discord::{CHANNEL_ID, GUILD_ID};
+    let ready: Ready = serde_json::from_value(payloads::ready("ws://127.0.0.1:1/gw", "s"))
+        .expect("READY deserialises");
+    assert_eq!(ready.session_id, "s");
+    let who = Who::with_role(5, ADMIN_ROLE);
+    let cmd = payloads::command(
+        1,
+        "t",
+        "whocall",
+        &[("situation", "immediate danger")],
+        &who,
+        payloads::channel(CHANNEL_ID, false),
+    );
+    match serde_json::from_value::<Interaction>(cmd).expect("command deserialises") {
+        Interaction::Command(c) => {
+            assert_eq!(c.data.name, "whocall");
+            assert_eq!(c.user.id.get(), 5);
+            assert_eq!(c.member.as_ref().unwrap().roles[0].get(), ADMIN_ROLE);
+            assert!(c.member.as_ref().unwrap().permissions.is_some());
+            assert_eq!(c.guild_id.unwrap().get(), GUILD_ID);
+        }
+        other => panic!("not a command: {other:?}"),
+    }
+    let ac = payloads::autocomplete(2, "t", "search", "query", "gro", &who);
+    match serde_json::from_value::<Interaction>(ac).expect("autocomplete deserialises") {
+        Interaction::Autocomplete(a) => assert_eq!(a.data.name, "search"),
+        other => panic!("not autocomplete: {other:?}"),
+    }
+    let body = serde_json::json!({"embeds": [{"title": "x", "description": "y"}],
+        "components": [{"type": 1, "components": [{"type": 2, "style": 2, "label": "Post", "custom_id": "post:help:"}]}]});
+    let msg = payloads::message(3, CHANNEL_ID, &body);
+    serde_json::from_value::<Message>(msg.clone()).expect("message deserialises");
+    let click = payloads::component(4, "t", "post:help:", msg, &who, payloads::channel(77, true));
+    match serde_json::from_value::<Interaction>(click).expect("component deserialises") {
+        Interaction::Component(c) => {
+            assert_eq!(c.data.custom_id, "post:help:");
+            assert_eq!(c.message.embeds.len(), 1);
+        }
+        other => panic!("not a component: {other:?}"),
+    }
+    let thread = payloads::thread(
+        8,
+        CHANNEL_ID,
+        &serde_json::json!({"name": "t", "type": 12, "auto_archive_duration": 60}),
+    );
+    let t: GuildChannel = serde_json::from_value(thread).expect("thread deserialises");
+    assert_eq!(t.kind, serenity::all::ChannelType::PrivateThread);
+    serde_json::from_value::<serenity::all::CurrentApplicationInfo>(payloads::application())
+        .expect("application deserialises");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registers_commands_with_options_and_permissions() {
+    let bot = Bot::start(Knowledge::Fixture, |_| {}).await;
+    let put = bot
+        .fake
+        .wait_for(0, WAIT, "command registration", |r| {
+            r.method == "PUT" && r.path.ends_with("/commands")
+        })
+        .await;
+    assert_eq!(
+        put.path,
+        format!(
+            "/api/v10/applications/{}/guilds/{}/commands",
+            support::APP_ID,
+            support::GUILD_ID
+        )
+    );
+    let cmds = put.body.as_ref().unwrap().as_array().unwrap().clone();
+    let names: Vec<&str> = cmds.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "whocall",
+            "threshold",
+            "offence",
+            "search",
+            "triage",
+            "reload",
+            "help"
+        ]
+    );
+    let by = |n: &str| cmds.iter().find(|c| c["name"] == n).unwrap().clone();
+    for (name, option, required) in [
+        ("whocall", "situation", false),
+        ("threshold", "topic", true),
+        ("offence", "query", true),
+        ("search", "query", true),
+    ] {
+        let c = by(name);
+        let o = &c["options"][0];
+        assert_eq!(o["name"], option, "{name}");
+        assert_eq!(o["type"], 3, "{name}: string option");
+        assert_eq!(o["autocomplete"], true, "{name}: autocomplete");
+        assert_eq!(o["required"], required, "{name}");
+        assert_eq!(o["max_length"], 80, "{name}");
+        assert!(
+            c["default_member_permissions"].is_null(),
+            "{name} is for everyone"
+        );
+        let d = c["description"].as_str().unwrap();
+        assert!(!d.is_empty() && d.chars().count() <= 100);
+    }
+    // /reload: Manage Server by default (the bot checks again itself), servers only.
+    let reload = by("reload");
+    assert_eq!(reload["default_member_permissions"], 32);
+    assert_eq!(reload["contexts"], serde_json::json!([0]));
+    assert_eq!(by("triage")["contexts"], serde_json::json!([0]));
+    assert!(
+        !bot.fake
+            .requests()
+            .iter()
+            .any(|r| r.path.contains("/oauth2/")),
+        "no owner lookup"
+    );
+    assert!(by("help")["options"]
+        .as_array()
+        .is_none_or(|o| o.is_empty()));
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn whocall_immediate_danger_answers_999_in_time() {
+    let bot = Bot::start(Knowledge::Embedded, |_| {}).await;
+    let sent = bot
+        .command(&alice(), "whocall", &[("situation", "immediate danger")])
+        .await;
+    let cb = bot.callback(&sent).await;
+    let took = cb.at.duration_since(sent.at);
+    assert!(took < Duration::from_millis(1500), "answered in {took:?}");
+    let body = cb.body.as_ref().unwrap();
+    assert_eq!(body["type"], 4, "a message, not a deferral");
+    assert_eq!(flags(body) & EPHEMERAL, EPHEMERAL, "private by default");
+    let text = text_of(body);
+    assert!(text.contains("999"), "{text}");
+    assert!(text.contains("Source: "), "cites its source: {text}");
+    assert!(
+        custom_ids(body)
+            .iter()
+            .any(|id| id == "post:whocall:immediate danger"),
+        "{:?}",
+        custom_ids(body)
+    );
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn autocomplete_returns_at_most_25_choices() {
+    let bot = Bot::start(Knowledge::Embedded, |_| {}).await;
+    for (cmd, option, partial) in [
+        ("search", "query", ""),
+        ("search", "query", "e"),
+        ("whocall", "situation", "danger"),
+        ("offence", "query", "image"),
+        ("threshold", "topic", "nudes"),
+    ] {
+        let sent = bot.autocomplete(&alice(), cmd, option, partial).await;
+        let cb = bot.callback(&sent).await;
+        let took = cb.at.duration_since(sent.at);
+        assert!(took < Duration::from_millis(1500), "{cmd}: {took:?}");
+        let body = cb.body.unwrap();
+        assert_eq!(body["type"], 8, "autocomplete result");
+        let choices = body["data"]["choices"].as_array().unwrap();
+        assert!(choices.len() <= 25, "{cmd} {partial:?}: {}", choices.len());
+        for c in choices {
+            let v = c["value"].as_str().unwrap();
+            assert!(v.chars().count() <= 80, "{v}");
+        }
+        if cmd == "search" && partial.is_empty() {
+            continue;
+        }
+        assert!(!choices.is_empty(), "{cmd} {partial:?} offers something");
+    }
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reload_is_for_admins_reports_errors_and_keeps_old_knowledge() {
+    let bot = Bot::start(Knowledge::Fixture, |_| {}).await;
+    let audit = AuditLog::new(bot.settings.audit.reload_log.clone());
+
+    // A practitioner is refused, whatever Discord's permission setting allowed.
+    let sent = bot.command(&alice(), "reload", &[]).await;
+    let cb = bot.callback(&sent).await;
+    let body = cb.body.unwrap();
+    assert_eq!(flags(&body) & EPHEMERAL, EPHEMERAL);
+    assert!(text_of(&body).contains("Only admins"), "{}", text_of(&body));
+    assert_eq!(audit.read_all().unwrap()[0].result, "refused");
+
+    // Break the knowledge: a malformed phone number and a TOML syntax error.
+    let kdir = bot.knowledge_dir();
+    let contacts = std::fs::read_to_string(kdir.join("contacts.toml")).unwrap();
+    std::fs::write(
+        kdir.join("contacts.toml"),
+        contacts.replace("phone = \"020 8547 5008\"", "phone = \"020-8547\""),
+    )
+    .unwrap();
+    std::fs::write(kdir.join("offences.toml"), "[[offence]\nid = \"x\"\n").unwrap();
+
+    let admin = Who::with_role(910_000_000_000_000_009, ADMIN_ROLE);
+    let sent = bot.command(&admin, "reload", &[]).await;
+    let cb = bot.callback(&sent).await;
+    assert_eq!(cb.body.as_ref().unwrap()["type"], 5, "deferred");
+    let report = bot.followup(&sent, 0).await;
+    let text = text_of(report.body.as_ref().unwrap());
+    assert!(text.contains("Reload failed"), "{text}");
+    assert!(text.contains("previous guidance is still live"), "{text}");
+    assert!(text.contains("contacts.toml:"), "file:line: {text}");
+    assert!(text.contains("offences.toml:1"), "file:line: {text}");
+    assert!(text.contains("020-8547"), "{text}");
+
+    // The old knowledge still answers.
+    let sent = bot
+        .command(&alice(), "whocall", &[("situation", "significant harm")])
+        .await;
+    let text = text_of(bot.callback(&sent).await.body.as_ref().unwrap());
+    assert!(text.contains("020 8547 5008"), "{text}");
+
+    // Fixed, with one more contact: a member with Manage Server reloads and sees the change.
+    support::knowledge::write_to(&kdir);
+    let mut contacts = std::fs::read_to_string(kdir.join("contacts.toml")).unwrap();
+    contacts.push_str(
+        "\n[[contact]]\nid = \"spa-again\"\nname = \"SPA (duplicate for the test)\"\nphone = \"020 8547 5008\"\nwhen = \"Testing.\"\nsources = [\"doc.respond\"]\nquote = \"refer to the Single Point of Access\"\n",
+    );
+    std::fs::write(kdir.join("contacts.toml"), contacts).unwrap();
+    let old_hash = bot
+        .handle
+        .as_ref()
+        .unwrap()
+        .live()
+        .current()
+        .knowledge
+        .hash
+        .clone();
+    let sent = bot
+        .command(&Who::manager(910_000_000_000_000_010), "reload", &[])
+        .await;
+    let report = bot.followup(&sent, 0).await;
+    let text = text_of(report.body.as_ref().unwrap());
+    assert!(text.contains("Guidance reloaded"), "{text}");
+    assert!(text.contains("contacts: 2 → 3"), "{text}");
+    let new_hash = bot
+        .handle
+        .as_ref()
+        .unwrap()
+        .live()
+        .current()
+        .knowledge
+        .hash
+        .clone();
+    assert_ne!(old_hash, new_hash);
+    assert!(text.contains(&format!("{old_hash} → {new_hash}")), "{text}");
+
+    let records = audit.read_all().unwrap();
+    let results: Vec<&str> = records.iter().map(|r| r.result.as_str()).collect();
+    assert_eq!(results, ["refused", "invalid", "reloaded"]);
+    assert_eq!(records[1].user_id, "910000000000000009");
+    assert_eq!(records[1].errors, 2);
+    assert_eq!(records[2].hash, new_hash);
+    assert!(records.iter().all(|r| r.at.contains('T')), "RFC 3339");
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn survives_a_dropped_gateway_connection() {
+    let bot = Bot::start(Knowledge::Fixture, |_| {}).await;
+    let sent = bot
+        .command(&alice(), "whocall", &[("situation", "immediate danger")])
+        .await;
+    assert!(text_of(bot.callback(&sent).await.body.as_ref().unwrap()).contains("999"));
+    let (conns, identifies, _) = bot.fake.gateway_counts();
+    assert_eq!((conns, identifies), (1, 1));
+
+    for round in 1..=2 {
+        bot.fake.drop_gateway();
+        // dispatch() waits for the bot to reconnect; the command must still be answered.
+        let sent = bot
+            .command(&alice(), "whocall", &[("situation", "immediate danger")])
+            .await;
+        let text = text_of(bot.callback(&sent).await.body.as_ref().unwrap());
+        assert!(text.contains("999"), "after drop {round}: {text}");
+        let (conns, identifies, resumes) = bot.fake.gateway_counts();
+        assert_eq!(conns, 1 + round, "reconnected");
+        assert_eq!(identifies, 1, "resumed, not re-identified");
+        assert_eq!(resumes, round);
+    }
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn post_to_channel_survives_restart_and_unknown_buttons_are_explained() {
+    let mut bot = Bot::start(Knowledge::Fixture, |_| {}).await;
+    let sent = bot
+        .command(&alice(), "search", &[("query", "indecent image")])
+        .await;
+    let cb = bot.callback(&sent).await;
+    let body = cb.body.unwrap();
+    let post = custom_ids(&body)
+        .into_iter()
+        .find(|id| id.starts_with("post:"))
+        .expect("a Post to channel button");
+    let message = payloads::message(
+        bot.fake.next_id(),
+        support::CHANNEL_ID,
+        &body["data"].clone(),
+    );
+
+    // The bot restarts between the answer and the click: the button still works.
+    bot.restart().await;
+    let sent = bot.click(&alice(), &post, message.clone()).await;
+    let cb = bot.callback(&sent).await;
+    let body = cb.body.unwrap();
+    assert_eq!(body["type"], 4);
+    assert_eq!(flags(&body) & EPHEMERAL, 0, "public");
+    let text = text_of(&body);
+    assert!(text.contains("Shared by <@910000000000000001>"), "{text}");
+    assert!(text.contains("Protection of Children Act 1978"), "{text}");
+    assert!(
+        custom_ids(&body).is_empty(),
+        "no Post button on the public copy"
+    );
+    assert_eq!(
+        body["data"]["allowed_mentions"]["parse"],
+        Value::Array(vec![]),
+        "the attribution pings nobody"
+    );
+
+    let sent = bot
+        .click(&alice(), "something:from:elsewhere", message)
+        .await;
+    let body = bot.callback(&sent).await.body.unwrap();
+    assert_eq!(flags(&body) & EPHEMERAL, EPHEMERAL);
+    assert!(
+        text_of(&body).contains("not recognised"),
+        "{}",
+        text_of(&body)
+    );
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expensive_commands_are_rate_limited_per_user() {
+    let bot = Bot::start(Knowledge::Fixture, |s| {
+        s.discord.rate_limit_per_minute = 2;
+        s.discord.ephemeral = false;
+    })
+    .await;
+    for _ in 0..2 {
+        let sent = bot
+            .command(&alice(), "search", &[("query", "referral")])
+            .await;
+        let body = bot.callback(&sent).await.body.unwrap();
+        assert_eq!(
+            flags(&body) & EPHEMERAL,
+            0,
+            "ephemeral = false answers publicly"
+        );
+        assert!(
+            custom_ids(&body).is_empty(),
+            "no Post button when already public"
+        );
+    }
+    let sent = bot
+        .command(&alice(), "search", &[("query", "referral")])
+        .await;
+    let body = bot.callback(&sent).await.body.unwrap();
+    assert_eq!(flags(&body) & EPHEMERAL, EPHEMERAL);
+    let text = text_of(&body);
+    assert!(text.contains("Too many requests"), "{text}");
+    assert!(
+        text.contains("999"),
+        "the emergency route is never withheld: {text}"
+    );
+    // Another user is not affected; autocomplete is never limited.
+    let sent = bot
+        .command(&bob(), "search", &[("query", "referral")])
+        .await;
+    assert!(!text_of(&bot.callback(&sent).await.body.unwrap()).contains("Too many"));
+    let sent = bot.autocomplete(&alice(), "search", "query", "ref").await;
+    assert_eq!(bot.callback(&sent).await.body.unwrap()["type"], 8);
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_answers_are_split_within_discord_limits() {
+    // /help on the real knowledge and a broad search produce long answers; every message must be
+    // accepted (the OpenAPI check in finish() enforces Discord's limits on each body).
+    let bot = Bot::start(Knowledge::Embedded, |_| {}).await;
+    for (cmd, opts) in [
+        ("help", vec![]),
+        ("search", vec![("query", "online safety")]),
+        ("threshold", vec![("topic", "nudes shared between pupils")]),
+        ("offence", vec![("query", "sending sexual images")]),
+    ] {
+        let sent = bot.command(&alice(), cmd, &opts).await;
+        let body = bot.callback(&sent).await.body.unwrap();
+        let embeds = body["data"]["embeds"].as_array().unwrap();
+        assert!(!embeds.is_empty() && embeds.len() <= 10, "{cmd}");
+        let total: usize = embeds
+            .iter()
+            .map(|e| text_of(&serde_json::json!({"embeds": [e]})).chars().count())
+            .sum();
+        assert!(total <= 6000 + 200, "{cmd}: {total}");
+        assert!(text_of(&body).contains("999"), "{cmd}: emergency line");
+    }
+    bot.finish().await;
+}
+
+#[test]
+fn openapi_check_rejects_what_discord_would() {
+    // The check in Bot::finish() is only worth something if it fails on bad bodies.
+    let Some(spec) = support::openapi::spec() else {
+        println!(
+            "skipped: {} not found",
+            support::openapi::spec_path().display()
+        );
+        return;
+    };
+    let callback = "/api/v10/interactions/1/tok/callback";
+    let ok = serde_json::json!({"type": 4, "data": {"embeds": [{"title": "t"}], "flags": 64}});
+    spec.validate("POST", callback, Some(&ok)).expect("valid");
+    let long_title =
+        serde_json::json!({"type": 4, "data": {"embeds": [{"title": "x".repeat(257)}]}});
+    assert!(spec.validate("POST", callback, Some(&long_title)).is_err());
+    let long_id = serde_json::json!({"type": 4, "data": {"components": [{"type": 1, "components": [
+        {"type": 2, "style": 1, "label": "a", "custom_id": "x".repeat(101)}]}]}});
+    assert!(spec.validate("POST", callback, Some(&long_id)).is_err());
+    let too_many_fields = serde_json::json!({"type": 4, "data": {"embeds": [{"fields":
+        (0..26).map(|i| serde_json::json!({"name": i.to_string(), "value": "v"})).collect::<Vec<_>>()}]}});
+    assert!(spec
+        .validate("POST", callback, Some(&too_many_fields))
+        .is_err());
+    let thread = "/api/v10/channels/1/threads";
+    let ok = serde_json::json!({"name": "Triage", "type": 12, "auto_archive_duration": 1440, "invitable": false});
+    spec.validate("POST", thread, Some(&ok))
+        .expect("valid thread");
+    let bad = serde_json::json!({"name": "Triage", "type": 12, "auto_archive_duration": 30});
+    assert!(spec.validate("POST", thread, Some(&bad)).is_err());
+    assert!(spec
+        .validate("POST", "/api/v10/no/such/route", Some(&ok))
+        .is_err());
+}
+
+#[tokio::test]
+async fn serve_refuses_to_start_without_token_or_a_reachable_api() {
+    let mut s = safeguarding_bot::settings::Settings::defaults().unwrap();
+    let err = safeguarding_bot::discord::start(s.clone())
+        .await
+        .err()
+        .expect("no token");
+    assert!(err.to_string().contains("discord.token"), "{err}");
+
+    // An api_base that does not answer GET /gateway: fail, never fall back to the real gateway.
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    drop(l);
+    s.discord.token = Some(safeguarding_bot::settings::Secret::new("t"));
+    s.discord.api_base = Some(format!("http://{addr}"));
+    let fixture = tempfile::tempdir().unwrap();
+    support::knowledge::write_to(fixture.path());
+    s.knowledge.dir = Some(fixture.path().to_path_buf());
+    let err = safeguarding_bot::discord::start(s)
+        .await
+        .err()
+        .expect("unreachable api");
+    assert!(format!("{err:#}").contains("GET /gateway"), "{err:#}");
+}
