@@ -89,6 +89,7 @@ pub fn render_json(r: &Reply) -> Value {
         "results": results,
         "notes": r.notes,
         "emergency": r.emergency,
+        "analysis": r.analysis,
     })
 }
 

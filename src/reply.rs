@@ -119,6 +119,9 @@ pub struct Reply {
     pub suggestions: Vec<String>,
     /// Buttons (triage answers, Back, Restart).
     pub buttons: Vec<Button>,
+    /// How the query was understood (search concepts), for diagnosing rankings; never shown to
+    /// chat users.
+    pub analysis: Vec<String>,
 }
 
 impl Reply {
@@ -137,6 +140,7 @@ impl Reply {
             emergency: None,
             suggestions: Vec::new(),
             buttons: Vec::new(),
+            analysis: Vec::new(),
         }
     }
 

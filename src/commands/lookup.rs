@@ -21,6 +21,7 @@ pub fn answer(
 ) -> Reply {
     let outcome = snapshot.index.search(query, scope, RESULT_LIMIT);
     let cleaned = outcome.cleaned.clone();
+    let analysis = outcome.concepts.clone();
     if cleaned.is_empty() {
         let mut r = Reply::error(
             command.name(),
@@ -47,6 +48,7 @@ pub fn answer(
         .with_emergency();
         r.body = "Try other words (for example the type of incident: nudes, grooming, bullying, extremism, self-harm), or run /triage for a step-by-step referral decision. If a child may be at risk, do not wait for a search result: use the emergency route below.".into();
         r.suggestions = vec!["/triage".into(), "/whocall significant harm".into()];
+        r.analysis = analysis;
         return r;
     }
     let mut r = Reply::new(
@@ -85,6 +87,7 @@ pub fn answer(
         .collect();
     r.body = lead(&r.results[0]);
     r.suggestions = follow_ups(command, &r.results);
+    r.analysis = analysis;
     r
 }
 

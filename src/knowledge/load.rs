@@ -157,7 +157,11 @@ pub fn load(files: &KnowledgeFiles) -> Result<Knowledge, KnowledgeErrors> {
         synonyms,
         files.clone(),
     );
-    super::validate::validate(&knowledge, &mut errors);
+    // Cross-reference checks are meaningful only when every file parsed: a record lost to a
+    // syntax error would otherwise show up as a flood of dangling references.
+    if errors.is_empty() {
+        super::validate::validate(&knowledge, &mut errors);
+    }
     if errors.is_empty() {
         Ok(knowledge)
     } else {

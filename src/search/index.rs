@@ -1,6 +1,8 @@
 //! The tantivy index over every section and record, built in RAM from a [`Knowledge`] in a few
 //! milliseconds at start-up and on every reload.
 
+use std::collections::HashSet;
+
 use tantivy::schema::{
     IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, STRING,
 };
@@ -52,6 +54,10 @@ pub struct SearchIndex {
     pub(crate) docs: Vec<IndexedDoc>,
     pub(crate) vocabulary: Vocabulary,
     pub(crate) thesaurus: Thesaurus,
+    /// Stemmed terms of each doc (title, keywords, body), for coverage re-ranking.
+    pub(crate) doc_terms: Vec<HashSet<String>>,
+    /// Every stemmed term in the index: a word whose stem is here is never "corrected".
+    pub(crate) stems: HashSet<String>,
 }
 
 /// An index could not be built (tantivy failure; never caused by the knowledge's content).
@@ -91,10 +97,16 @@ impl SearchIndex {
         let docs = collect_docs(k);
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000)?;
         let mut plain_an = analyzer::plain();
+        let mut stem_an = analyzer::stemmed();
         let mut all_words: Vec<String> = Vec::new();
+        let mut doc_terms = Vec::with_capacity(docs.len());
+        let mut stems = HashSet::new();
         for (i, d) in docs.iter().enumerate() {
             let plain_text = format!("{}\n{}\n{}", d.title, d.body, d.keywords);
             all_words.extend(terms(&mut plain_an, &plain_text));
+            let set: HashSet<String> = terms(&mut stem_an, &plain_text).into_iter().collect();
+            stems.extend(set.iter().cloned());
+            doc_terms.push(set);
             writer.add_document(doc!(
                 fields.ord => i as u64,
                 fields.kind => d.kind.as_str(),
@@ -117,13 +129,16 @@ impl SearchIndex {
             .try_into()?;
         reader.reload()?;
         let vocabulary = Vocabulary::build(all_words.iter().map(String::as_str));
-        let thesaurus = Thesaurus::build(&k.synonyms, &mut plain_an, &mut analyzer::stemmed());
+        let thesaurus =
+            Thesaurus::build(&k.synonyms, &mut plain_an, &mut analyzer::stemmed(), &stems);
         Ok(SearchIndex {
             reader,
             fields,
             docs,
             vocabulary,
             thesaurus,
+            doc_terms,
+            stems,
         })
     }
 

@@ -7,7 +7,9 @@
 use std::collections::BTreeMap;
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::Term;
@@ -24,6 +26,11 @@ const KEYWORDS_BOOST: f32 = 1.5;
 const BODY_BOOST: f32 = 1.0;
 /// Weight of synonym expansions relative to typed words.
 const EXPANSION_BOOST: f32 = 0.5;
+/// How much a document's second-best synonym adds to its best one.
+const SYNONYM_TIE_BREAKER: f32 = 0.1;
+/// Share of a score kept by a document that contains none of the query's words in full (it
+/// matched through synonyms only); the rest scales with the share of words it contains.
+const COVERAGE_FLOOR: f32 = 0.5;
 /// Length of a snippet, in characters.
 const SNIPPET_CHARS: usize = 220;
 
@@ -72,6 +79,9 @@ pub struct Outcome {
     pub corrections: Vec<(String, String)>,
     /// Stemmed terms searched.
     pub terms: Vec<String>,
+    /// What was searched for, one line per concept (`term^weight | synonym^weight`), for
+    /// explaining a ranking (`ask --json` shows it under `analysis`).
+    pub concepts: Vec<String>,
     /// Results, best first (primary kind first when the scope has one).
     pub hits: Vec<Found>,
     /// Whether any result of the scope's primary kind matched.
@@ -90,11 +100,14 @@ impl SearchIndex {
         let mut stemmer = analyzer::stemmed();
 
         let typed = terms(&mut plain, &cleaned);
-        let rewritten = self.thesaurus.rewrite(&typed);
+        let rewritten = self.thesaurus.rewrite(&typed, &mut stemmer, &self.stems);
         let mut words: Vec<String> = Vec::with_capacity(rewritten.len());
         for w in rewritten {
+            let known_stem = terms(&mut stemmer, &w)
+                .first()
+                .is_some_and(|s| self.stems.contains(s));
             match self.vocabulary.correct(&w) {
-                Some(c) if !is_stopword(&w) => {
+                Some(c) if !is_stopword(&w) && !known_stem => {
                     out.corrections.push((w.clone(), c.to_string()));
                     words.push(c.to_string());
                 }
@@ -104,60 +117,55 @@ impl SearchIndex {
         let stem = |w: &str, stemmer: &mut tantivy::tokenizer::TextAnalyzer| {
             terms(stemmer, w).into_iter().next()
         };
-        let all_stemmed: Vec<String> = words.iter().filter_map(|w| stem(w, &mut stemmer)).collect();
-        let content: Vec<&String> = words.iter().filter(|w| !is_stopword(w)).collect();
-        let chosen: Vec<&String> = if content.is_empty() {
-            words.iter().collect()
-        } else {
-            content
-        };
-        let mut main_terms: Vec<String> = Vec::new();
-        for w in chosen {
+        // Stem every word, keeping stopwords in place so multi-word synonyms ("out of hours")
+        // are still found, but remembering which positions carry meaning.
+        let mut stemmed: Vec<String> = Vec::with_capacity(words.len());
+        let mut content: Vec<bool> = Vec::with_capacity(words.len());
+        for w in &words {
             if let Some(s) = stem(w, &mut stemmer) {
-                if !main_terms.contains(&s) && main_terms.len() < MAX_TERMS {
-                    main_terms.push(s);
-                }
+                stemmed.push(s);
+                content.push(!is_stopword(w));
             }
         }
-        if main_terms.is_empty() {
+        if !content.iter().any(|&c| c) {
+            content.iter_mut().for_each(|c| *c = true);
+        }
+        let concepts = self.concepts(&stemmed, &content);
+        if concepts.is_empty() {
             return out;
         }
+        out.concepts = concepts
+            .iter()
+            .map(|c| {
+                c.alternatives
+                    .iter()
+                    .map(|(seq, w)| format!("{}^{w}", seq.join(" ")))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            })
+            .collect();
+        let main_terms: Vec<String> = concepts
+            .iter()
+            .flat_map(|c| c.alternatives[0].0.iter().cloned())
+            .collect();
         let f = self.fields;
+        let fields = [f.title, f.keywords, f.body];
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for t in &main_terms {
-            clauses.push((
-                Occur::Should,
-                term_clause(&[f.title, f.keywords, f.body], t, 1.0),
-            ));
-        }
-        for seq in self
-            .thesaurus
-            .expansions(&all_stemmed)
-            .into_iter()
-            .take(MAX_TERMS)
-        {
-            if seq.len() == 1 {
-                clauses.push((
-                    Occur::Should,
-                    term_clause(&[f.title, f.keywords, f.body], &seq[0], EXPANSION_BOOST),
-                ));
+        for c in &concepts {
+            let mut alts: Vec<Box<dyn Query>> = c
+                .alternatives
+                .iter()
+                .map(|(seq, w)| seq_clause(&fields, seq, *w))
+                .collect();
+            let q: Box<dyn Query> = if alts.len() == 1 {
+                alts.pop().expect("one alternative")
             } else {
-                for (field, boost) in [
-                    (f.title, TITLE_BOOST),
-                    (f.keywords, KEYWORDS_BOOST),
-                    (f.body, BODY_BOOST),
-                ] {
-                    let phrase = PhraseQuery::new(
-                        seq.iter()
-                            .map(|t| Term::from_field_text(field, t))
-                            .collect(),
-                    );
-                    clauses.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(phrase), boost * EXPANSION_BOOST)),
-                    ));
-                }
-            }
+                Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                    alts,
+                    SYNONYM_TIE_BREAKER,
+                ))
+            };
+            clauses.push((Occur::Should, q));
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
@@ -188,6 +196,24 @@ impl SearchIndex {
                 found.push((ord as usize, score));
             }
         }
+        // Re-rank by coverage: a document that contains more of the distinct words asked about
+        // beats one that matches a single rare word many times.
+        let n = concepts.len() as f32;
+        if n > 1.0 {
+            for (ord, score) in found.iter_mut() {
+                let terms = &self.doc_terms[*ord];
+                let have = concepts
+                    .iter()
+                    .filter(|c| {
+                        c.alternatives
+                            .iter()
+                            .any(|(seq, _)| seq.iter().all(|t| terms.contains(t)))
+                    })
+                    .count() as f32;
+                *score *= COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * have / n;
+            }
+            found.sort_by(|a, b| b.1.total_cmp(&a.1));
+        }
         if let Some(primary) = scope.primary {
             out.primary_matched = found.iter().any(|&(o, _)| self.docs[o].kind == primary);
             // Stable partition: primary kind first, each part still best first.
@@ -196,9 +222,9 @@ impl SearchIndex {
         found.truncate(limit);
 
         let mut snippet_terms: BTreeMap<String, f32> = BTreeMap::new();
-        for t in main_terms
+        for t in concepts
             .iter()
-            .chain(self.thesaurus.expansions(&all_stemmed).iter().flatten())
+            .flat_map(|c| c.alternatives.iter().flat_map(|(seq, _)| seq.iter()))
         {
             snippet_terms.entry(t.clone()).or_insert(1.0);
         }
@@ -215,6 +241,80 @@ impl SearchIndex {
         out.terms = main_terms;
         out
     }
+}
+
+/// One thing the user asked about: the words as typed and, when they belong to a synonym group,
+/// the group's other terms at a lower weight. A document scores for its best alternative only
+/// (plus a small tie-breaker), so a record that lists many synonyms does not pile up score.
+#[derive(Debug, Clone)]
+struct Concept {
+    /// (stemmed token sequence, weight); the first is what the user typed.
+    alternatives: Vec<(Vec<String>, f32)>,
+}
+
+impl SearchIndex {
+    fn concepts(&self, stemmed: &[String], content: &[bool]) -> Vec<Concept> {
+        let mut concepts: Vec<Concept> = Vec::new();
+        let mut covered = vec![false; stemmed.len()];
+        for m in self.thesaurus.matches(stemmed) {
+            // A group matched only through filler words ("in", "on") is ignored.
+            if !content[m.start..m.start + m.len].iter().any(|&c| c) {
+                continue;
+            }
+            covered[m.start..m.start + m.len]
+                .iter_mut()
+                .for_each(|c| *c = true);
+            let mut alternatives = vec![(m.typed.clone(), 1.0)];
+            alternatives.extend(
+                m.others
+                    .into_iter()
+                    .take(MAX_TERMS)
+                    .map(|s| (s, EXPANSION_BOOST)),
+            );
+            if !concepts.iter().any(|c| c.alternatives[0].0 == m.typed) {
+                concepts.push(Concept { alternatives });
+            }
+        }
+        for (i, t) in stemmed.iter().enumerate() {
+            if covered[i] || !content[i] {
+                continue;
+            }
+            if !concepts
+                .iter()
+                .any(|c| c.alternatives[0].0.len() == 1 && &c.alternatives[0].0[0] == t)
+            {
+                concepts.push(Concept {
+                    alternatives: vec![(vec![t.clone()], 1.0)],
+                });
+            }
+        }
+        concepts.truncate(MAX_TERMS);
+        concepts
+    }
+}
+
+/// A term, or a phrase of several, over the three text fields with their boosts.
+fn seq_clause(fields: &[Field; 3], seq: &[String], weight: f32) -> Box<dyn Query> {
+    if seq.len() == 1 {
+        return term_clause(fields, &seq[0], weight);
+    }
+    let boosts = [TITLE_BOOST, KEYWORDS_BOOST, BODY_BOOST];
+    let sub: Vec<(Occur, Box<dyn Query>)> = fields
+        .iter()
+        .zip(boosts)
+        .map(|(&field, b)| {
+            let phrase = PhraseQuery::new(
+                seq.iter()
+                    .map(|t| Term::from_field_text(field, t))
+                    .collect(),
+            );
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(phrase), b * weight)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    Box::new(BooleanQuery::new(sub))
 }
 
 fn term_clause(fields: &[Field; 3], term: &str, weight: f32) -> Box<dyn Query> {

@@ -63,9 +63,11 @@ impl Vocabulary {
         self.words.is_empty()
     }
 
-    /// The closest known word to `word` within edit distance 1 (2 for words of 8+ letters), the
-    /// most frequent among equals; `None` when `word` is known, too short, not alphabetic, or
-    /// has no close neighbour.
+    /// The closest known word to `word`, the most frequent among equals; `None` when `word` is
+    /// known, too short, not alphabetic, or has no close neighbour. How close is close depends on
+    /// length, to avoid turning real words into other real words ("stuff" is not "staff"): up to
+    /// 5 letters only a dropped, doubled or swapped letter is corrected; 6 or 7 letters, any one
+    /// edit; 8 or more, two.
     pub fn correct(&self, word: &str) -> Option<&str> {
         let len = word.chars().count();
         if len < MIN_CORRECTABLE || self.contains(word) || !word.chars().all(|c| c.is_alphabetic())
@@ -86,6 +88,10 @@ impl Vocabulary {
                 if d == 0 || d > max {
                     continue;
                 }
+                if len <= 5 && cand.chars().count() == len && !is_transposition(word, cand) {
+                    // A substitution in a short word is too often another real word.
+                    continue;
+                }
                 let f = self.freq[cand];
                 let better = match best {
                     None => true,
@@ -98,6 +104,20 @@ impl Vocabulary {
         }
         best.map(|(_, _, w)| w)
     }
+}
+
+/// True when `b` is `a` with two adjacent letters swapped.
+fn is_transposition(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let diff: Vec<usize> = (0..a.len().min(b.len()))
+        .filter(|&i| a[i] != b[i])
+        .collect();
+    a.len() == b.len()
+        && diff.len() == 2
+        && diff[1] == diff[0] + 1
+        && a[diff[0]] == b[diff[1]]
+        && a[diff[1]] == b[diff[0]]
 }
 
 fn one_deletions(w: &str) -> Vec<String> {
@@ -157,6 +177,9 @@ mod tests {
         assert_eq!(v.correct("bullying"), None);
         assert_eq!(v.correct("abc"), None);
         assert_eq!(v.correct("zzzzzzz"), None);
+        let v = Vocabulary::build("staff staff lado".split(' '));
+        assert_eq!(v.correct("stuff"), None, "substitution in a short word");
+        assert_eq!(v.correct("stafff"), Some("staff"));
     }
 
     #[test]

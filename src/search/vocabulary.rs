@@ -3,7 +3,7 @@
 //! "sexting" and "youth produced sexual imagery"). tantivy has no synonym filter, so expansion
 //! happens here, on the query side, with a lower weight than the words actually typed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -22,8 +22,15 @@ pub struct Thesaurus {
 }
 
 impl Thesaurus {
-    /// Compiles the vocabulary with the index's analyzers.
-    pub fn build(syn: &Synonyms, plain: &mut TextAnalyzer, stemmed: &mut TextAnalyzer) -> Self {
+    /// Compiles the vocabulary with the index's analyzers. `stems` is every stemmed term in the
+    /// index: an alias only rewrites words the guidance never uses ("msgs"); a word it does use
+    /// ("pupils") is kept and the alias works as a synonym instead, so nothing typed is lost.
+    pub fn build(
+        syn: &Synonyms,
+        plain: &mut TextAnalyzer,
+        stemmed: &mut TextAnalyzer,
+        stems: &HashSet<String>,
+    ) -> Self {
         let mut aliases = Vec::new();
         for a in &syn.aliases {
             let to = terms(plain, &a.to);
@@ -35,37 +42,60 @@ impl Thesaurus {
             }
         }
         aliases.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
-        let mut groups = Vec::new();
-        let mut starts: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
-        for g in &syn.groups {
-            let gi = groups.len();
+        let mut th = Self {
+            aliases,
+            groups: Vec::new(),
+            starts: HashMap::new(),
+        };
+        let mut all_groups: Vec<Vec<String>> = syn.groups.iter().map(|g| g.terms.clone()).collect();
+        for a in &syn.aliases {
+            let mut terms = a.from.clone();
+            terms.push(a.to.clone());
+            all_groups.push(terms);
+        }
+        for group in all_groups {
+            let gi = th.groups.len();
             let mut seqs: Vec<Vec<String>> = Vec::new();
-            for t in &g.terms {
-                let seq = terms(stemmed, t);
+            for t in &group {
+                // Group terms go through the same rewriting as queries, so "dick pics" in a group
+                // still matches a query in which "pics" became "image".
+                let rewritten = th.rewrite(&terms(plain, t), stemmed, stems);
+                let seq: Vec<String> = rewritten
+                    .iter()
+                    .filter_map(|w| terms(stemmed, w).into_iter().next())
+                    .collect();
                 if !seq.is_empty() && !seqs.contains(&seq) {
-                    starts
+                    th.starts
                         .entry(seq[0].clone())
                         .or_default()
                         .push((gi, seqs.len()));
                     seqs.push(seq);
                 }
             }
-            groups.push(seqs);
+            th.groups.push(seqs);
         }
-        Self {
-            aliases,
-            groups,
-            starts,
-        }
+        th
     }
 
-    /// Applies the one-way aliases to plain tokens (longest match wins at each position).
-    pub fn rewrite(&self, tokens: &[String]) -> Vec<String> {
+    /// Applies the one-way aliases to plain tokens (longest match wins at each position),
+    /// except where every word of the alias's source is a word the guidance itself uses.
+    pub fn rewrite(
+        &self,
+        tokens: &[String],
+        stemmed: &mut TextAnalyzer,
+        stems: &HashSet<String>,
+    ) -> Vec<String> {
         let mut out = Vec::with_capacity(tokens.len());
         let mut i = 0;
         'outer: while i < tokens.len() {
             for (from, to) in &self.aliases {
                 if tokens[i..].starts_with(from) {
+                    let known = from
+                        .iter()
+                        .all(|w| terms(stemmed, w).first().is_some_and(|s| stems.contains(s)));
+                    if known {
+                        break;
+                    }
                     out.extend(to.iter().cloned());
                     i += from.len();
                     continue 'outer;
@@ -77,30 +107,69 @@ impl Thesaurus {
         out
     }
 
-    /// The other terms of every group whose term occurs in the stemmed query, as stemmed token
-    /// sequences, without duplicates and without sequences the query already contains.
-    pub fn expansions(&self, stemmed: &[String]) -> Vec<Vec<String>> {
-        let mut matched: Vec<usize> = Vec::new();
-        for i in 0..stemmed.len() {
+    /// Every synonym-group term found in the stemmed query, longest first at each position, as
+    /// [`GroupMatch`]es. A position is covered by at most one match.
+    pub fn matches(&self, stemmed: &[String]) -> Vec<GroupMatch> {
+        let mut out: Vec<GroupMatch> = Vec::new();
+        let mut i = 0;
+        while i < stemmed.len() {
+            let mut best: Option<(usize, usize)> = None; // (group, len)
             if let Some(cands) = self.starts.get(&stemmed[i]) {
                 for &(g, t) in cands {
-                    if stemmed[i..].starts_with(&self.groups[g][t]) && !matched.contains(&g) {
-                        matched.push(g);
+                    let seq = &self.groups[g][t];
+                    if stemmed[i..].starts_with(seq) && best.is_none_or(|(_, l)| seq.len() > l) {
+                        best = Some((g, seq.len()));
                     }
                 }
             }
+            match best {
+                Some((g, len)) => {
+                    let typed = stemmed[i..i + len].to_vec();
+                    let others = self.groups[g]
+                        .iter()
+                        .filter(|seq| **seq != typed)
+                        .cloned()
+                        .collect();
+                    out.push(GroupMatch {
+                        start: i,
+                        len,
+                        typed,
+                        others,
+                    });
+                    i += len;
+                }
+                None => i += 1,
+            }
         }
+        out
+    }
+
+    /// The other terms of every group whose term occurs in the stemmed query (flattened
+    /// [`Thesaurus::matches`]).
+    pub fn expansions(&self, stemmed: &[String]) -> Vec<Vec<String>> {
         let mut out: Vec<Vec<String>> = Vec::new();
-        for g in matched {
-            for seq in &self.groups[g] {
-                let present = stemmed.windows(seq.len()).any(|w| w == seq.as_slice());
-                if !present && !out.contains(seq) {
-                    out.push(seq.clone());
+        for m in self.matches(stemmed) {
+            for seq in m.others {
+                if !out.contains(&seq) {
+                    out.push(seq);
                 }
             }
         }
         out
     }
+}
+
+/// One synonym-group term found in a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupMatch {
+    /// Position of its first token in the stemmed query.
+    pub start: usize,
+    /// Number of tokens.
+    pub len: usize,
+    /// The tokens as typed (stemmed).
+    pub typed: Vec<String>,
+    /// The group's other terms (stemmed token sequences).
+    pub others: Vec<Vec<String>>,
 }
 
 #[cfg(test)]
@@ -126,12 +195,21 @@ mod tests {
                 line: 2,
             }],
         };
-        let th = Thesaurus::build(&syn, &mut plain(), &mut stemmed());
-        let toks: Vec<String> = ["15", "y", "o", "nudes"]
+        let stems: HashSet<String> = ["year", "old", "nude", "y", "o"]
             .iter()
             .map(|s| s.to_string())
             .collect();
-        assert_eq!(th.rewrite(&toks), vec!["15", "year", "old", "nudes"]);
+        let th = Thesaurus::build(&syn, &mut plain(), &mut stemmed(), &stems);
+        let toks = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+        assert_eq!(
+            th.rewrite(&toks(&["15", "yr", "nudes"]), &mut stemmed(), &stems),
+            vec!["15", "year", "old", "nudes"]
+        );
+        // A source the guidance itself uses ("y" is known here) is kept, not rewritten.
+        assert_eq!(
+            th.rewrite(&toks(&["y", "o"]), &mut stemmed(), &stems),
+            vec!["y", "o"]
+        );
         let exp = th.expansions(&["nude".to_string()]);
         assert!(exp.contains(&vec!["sext".to_string()]), "{exp:?}");
         assert!(exp.iter().any(|s| s.len() == 4));
