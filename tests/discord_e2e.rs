@@ -213,7 +213,7 @@ async fn reload_is_for_admins_reports_errors_and_keeps_old_knowledge() {
     assert!(text_of(&body).contains("Only admins"), "{}", text_of(&body));
     assert_eq!(audit.read_all().unwrap()[0].result, "refused");
 
-    // Break the knowledge: a malformed phone number and a TOML syntax error.
+    // Break the knowledge: a malformed phone number (a validation error)...
     let kdir = bot.knowledge_dir();
     let contacts = std::fs::read_to_string(kdir.join("contacts.toml")).unwrap();
     std::fs::write(
@@ -221,8 +221,6 @@ async fn reload_is_for_admins_reports_errors_and_keeps_old_knowledge() {
         contacts.replace("phone = \"020 8547 5008\"", "phone = \"020-8547\""),
     )
     .unwrap();
-    std::fs::write(kdir.join("offences.toml"), "[[offence]\nid = \"x\"\n").unwrap();
-
     let admin = Who::with_role(910_000_000_000_000_009, ADMIN_ROLE);
     let sent = bot.command(&admin, "reload", &[]).await;
     let cb = bot.callback(&sent).await;
@@ -231,9 +229,14 @@ async fn reload_is_for_admins_reports_errors_and_keeps_old_knowledge() {
     let text = text_of(report.body.as_ref().unwrap());
     assert!(text.contains("Reload failed"), "{text}");
     assert!(text.contains("previous guidance is still live"), "{text}");
-    assert!(text.contains("contacts.toml:"), "file:line: {text}");
-    assert!(text.contains("offences.toml:1"), "file:line: {text}");
+    assert!(text.contains("contacts.toml:11:"), "file:line: {text}");
     assert!(text.contains("020-8547"), "{text}");
+
+    // ...and a TOML syntax error.
+    std::fs::write(kdir.join("offences.toml"), "[[offence]\nid = \"x\"\n").unwrap();
+    let sent = bot.command(&admin, "reload", &[]).await;
+    let text = text_of(bot.followup(&sent, 0).await.body.as_ref().unwrap());
+    assert!(text.contains("offences.toml:1:"), "file:line: {text}");
 
     // The old knowledge still answers.
     let sent = bot
@@ -279,10 +282,11 @@ async fn reload_is_for_admins_reports_errors_and_keeps_old_knowledge() {
 
     let records = audit.read_all().unwrap();
     let results: Vec<&str> = records.iter().map(|r| r.result.as_str()).collect();
-    assert_eq!(results, ["refused", "invalid", "reloaded"]);
+    assert_eq!(results, ["refused", "invalid", "invalid", "reloaded"]);
     assert_eq!(records[1].user_id, "910000000000000009");
-    assert_eq!(records[1].errors, 2);
-    assert_eq!(records[2].hash, new_hash);
+    assert_eq!(records[1].errors, 1);
+    assert_eq!(records[1].hash, old_hash, "the old copy stayed live");
+    assert_eq!(records[3].hash, new_hash);
     assert!(records.iter().all(|r| r.at.contains('T')), "RFC 3339");
     bot.finish().await;
 }

@@ -251,7 +251,7 @@ async fn register(
 /// integer, so it is sent as one.
 pub fn registration_body(
     commands: &[poise::Command<Data, Error>],
-) -> Result<serde_json::Value, serenity::Error> {
+) -> Result<serde_json::Value, serde_json::Error> {
     let mut body = serde_json::to_value(poise::builtins::create_application_commands(commands))?;
     for c in body.as_array_mut().into_iter().flatten() {
         if let Some(p) = c.get_mut("default_member_permissions") {

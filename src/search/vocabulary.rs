@@ -41,7 +41,7 @@ impl Thesaurus {
                 }
             }
         }
-        aliases.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        aliases.sort_by_key(|a| std::cmp::Reverse(a.0.len()));
         let mut th = Self {
             aliases,
             groups: Vec::new(),
