@@ -85,10 +85,42 @@ pub fn answer(
         .iter()
         .map(|f| to_hit(k, &snapshot.index, f.ord, f.score, &f.snippet))
         .collect();
+    if command == Command::WhoCall && outcome.urgent {
+        put_emergency_first(snapshot, &mut r);
+    }
     r.body = lead(&r.results[0]);
     r.suggestions = follow_ups(command, &r.results);
     r.analysis = analysis;
     r
+}
+
+/// For a situation happening now, the 999 route goes first whatever else matched.
+fn put_emergency_first(snapshot: &Snapshot, r: &mut Reply) {
+    let k = &snapshot.knowledge;
+    let Some(c) = k
+        .contacts
+        .iter()
+        .find(|c| c.emergency && c.phone.as_deref() == Some("999"))
+    else {
+        return;
+    };
+    let hit = match r.results.iter().position(|h| h.id == c.id) {
+        Some(i) => r.results.remove(i),
+        None => {
+            let Some(ord) = snapshot.index.docs().iter().position(|d| d.id == c.id) else {
+                return;
+            };
+            let d = &snapshot.index.docs()[ord];
+            to_hit(k, &snapshot.index, ord, 0.0, &d.passage)
+        }
+    };
+    r.results.insert(0, hit);
+    r.results.truncate(RESULT_LIMIT);
+    r.notes.insert(
+        0,
+        "This sounds like it is happening now: if a child is in immediate danger, call 999 first."
+            .to_string(),
+    );
 }
 
 /// Builds the hit for one indexed document, with its kind's fields.

@@ -51,6 +51,8 @@ struct NotesFile {
 #[serde(deny_unknown_fields)]
 struct SynonymsFile {
     #[serde(default)]
+    urgent: Vec<String>,
+    #[serde(default)]
     group: Vec<Spanned<SynonymGroup>>,
     #[serde(default)]
     alias: Vec<Spanned<Alias>>,
@@ -139,6 +141,7 @@ pub fn load(files: &KnowledgeFiles) -> Result<Knowledge, KnowledgeErrors> {
         .map(|(f, t)| Synonyms {
             groups: with_lines(&t, f.group, |g, l| g.line = l),
             aliases: with_lines(&t, f.alias, |a, l| a.line = l),
+            urgent: f.urgent,
         })
         .unwrap_or_default();
 

@@ -291,6 +291,10 @@ pub struct Synonyms {
     /// One-way aliases.
     #[serde(default, rename = "alias")]
     pub aliases: Vec<Alias>,
+    /// Words that mark a situation as happening now ("right now", "outside the school"): a
+    /// `/whocall` with one of them puts the emergency route first.
+    #[serde(default)]
+    pub urgent: Vec<String>,
 }
 
 /// A citation: the document and section a record rests on.

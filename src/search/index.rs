@@ -1,7 +1,8 @@
 //! The tantivy index over every section and record, built in RAM from a [`Knowledge`] in a few
 //! milliseconds at start-up and on every reload.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use tantivy::schema::{
     IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, STRING,
@@ -24,6 +25,10 @@ pub struct IndexedDoc {
     pub title: String,
     /// Display body (full text).
     pub body: String,
+    /// The text indexed as body: the whole body for records, one passage for sections (long
+    /// sections are indexed passage by passage so one focused paragraph is not drowned by the
+    /// length of the section around it; hits are merged back per section).
+    pub passage: String,
     /// Extra searchable words not shown (situations, heading path, act names).
     pub keywords: String,
     /// Main citation.
@@ -54,10 +59,15 @@ pub struct SearchIndex {
     pub(crate) docs: Vec<IndexedDoc>,
     pub(crate) vocabulary: Vocabulary,
     pub(crate) thesaurus: Thesaurus,
-    /// Stemmed terms of each doc (title, keywords, body), for coverage re-ranking.
-    pub(crate) doc_terms: Vec<HashSet<String>>,
+    /// Stemmed terms of each doc's whole record or section (all its passages, title and
+    /// keywords), for coverage re-ranking: coverage is judged on the whole record, relevance
+    /// on its best passage.
+    pub(crate) doc_terms: Vec<Arc<HashSet<String>>>,
     /// Every stemmed term in the index: a word whose stem is here is never "corrected".
     pub(crate) stems: HashSet<String>,
+    /// In how many records/sections each stemmed term occurs (for weighting coverage).
+    pub(crate) record_freq: HashMap<String, u32>,
+
 }
 
 /// An index could not be built (tantivy failure; never caused by the knowledge's content).
@@ -99,19 +109,23 @@ impl SearchIndex {
         let mut plain_an = analyzer::plain();
         let mut stem_an = analyzer::stemmed();
         let mut all_words: Vec<String> = Vec::new();
-        let mut doc_terms = Vec::with_capacity(docs.len());
+        let mut by_id: HashMap<&str, HashSet<String>> = HashMap::new();
         let mut stems = HashSet::new();
         for (i, d) in docs.iter().enumerate() {
-            let plain_text = format!("{}\n{}\n{}", d.title, d.body, d.keywords);
+            let plain_text = format!("{}\n{}\n{}", d.title, d.passage, d.keywords);
             all_words.extend(terms(&mut plain_an, &plain_text));
-            let set: HashSet<String> = terms(&mut stem_an, &plain_text).into_iter().collect();
-            stems.extend(set.iter().cloned());
-            doc_terms.push(set);
+            let set = by_id.entry(d.id.as_str()).or_default();
+            for t in terms(&mut stem_an, &plain_text) {
+                if !set.contains(&t) {
+                    stems.insert(t.clone());
+                    set.insert(t);
+                }
+            }
             writer.add_document(doc!(
                 fields.ord => i as u64,
                 fields.kind => d.kind.as_str(),
                 fields.title => d.title.as_str(),
-                fields.body => d.body.as_str(),
+                fields.body => d.passage.as_str(),
                 fields.keywords => d.keywords.as_str(),
                 fields.plain => plain_text,
             ))?;
@@ -122,6 +136,15 @@ impl SearchIndex {
                 all_words.extend(terms(&mut plain_an, t));
             }
         }
+        let mut record_freq: HashMap<String, u32> = HashMap::new();
+        for set in by_id.values() {
+            for t in set {
+                *record_freq.entry(t.clone()).or_default() += 1;
+            }
+        }
+        let by_id: HashMap<&str, Arc<HashSet<String>>> =
+            by_id.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
+        let doc_terms = docs.iter().map(|d| by_id[d.id.as_str()].clone()).collect();
         writer.commit()?;
         let reader = index
             .reader_builder()
@@ -139,6 +162,7 @@ impl SearchIndex {
             thesaurus,
             doc_terms,
             stems,
+            record_freq,
         })
     }
 
@@ -181,6 +205,7 @@ fn collect_docs(k: &Knowledge) -> Vec<IndexedDoc> {
             id: c.id.clone(),
             kind: RecordKind::Contact,
             title: c.name.clone(),
+            passage: body.clone(),
             body,
             keywords: format!("{} {}", c.situations.join(". "), c.id.replace('-', " ")),
             citation: cite(&c.sources),
@@ -212,6 +237,7 @@ fn collect_docs(k: &Knowledge) -> Vec<IndexedDoc> {
             id: t.id.clone(),
             kind: RecordKind::Threshold,
             title: t.title.clone(),
+            passage: body.clone(),
             body,
             keywords: t.trigger.clone(),
             citation: cite(&t.sources),
@@ -233,6 +259,7 @@ fn collect_docs(k: &Knowledge) -> Vec<IndexedDoc> {
             id: o.id.clone(),
             kind: RecordKind::Offence,
             title,
+            passage: body.clone(),
             body,
             keywords: format!("{} {}", o.act, o.title),
             citation: cite(&o.sources),
@@ -252,6 +279,7 @@ fn collect_docs(k: &Knowledge) -> Vec<IndexedDoc> {
             kind: RecordKind::Note,
             title: format!("Currency note: {}", n.title),
             body: n.render(),
+            passage: n.render(),
             keywords: n.guidance_says.clone(),
             citation,
         });
@@ -261,14 +289,106 @@ fn collect_docs(k: &Knowledge) -> Vec<IndexedDoc> {
             continue;
         }
         let citation = k.citation(&s.id).expect("section exists");
-        docs.push(IndexedDoc {
-            id: s.id.clone(),
-            kind: RecordKind::Section,
-            title: s.heading.clone(),
-            body: s.body.clone(),
-            keywords: s.path[..s.path.len().saturating_sub(1)].join(" "),
-            citation,
-        });
+        for passage in passages(&s.body) {
+            docs.push(IndexedDoc {
+                id: s.id.clone(),
+                kind: RecordKind::Section,
+                title: s.heading.clone(),
+                body: s.body.clone(),
+                passage,
+                keywords: s.path[..s.path.len().saturating_sub(1)].join(" "),
+                citation: citation.clone(),
+            });
+        }
     }
-    docs
+    split_records(docs)
+}
+
+/// Splits each record's body into passages of a few lines (sections are already split), so a
+/// long quoted list does not dilute the one line that answers a question.
+fn split_records(docs: Vec<IndexedDoc>) -> Vec<IndexedDoc> {
+    let mut out = Vec::with_capacity(docs.len() * 2);
+    for d in docs {
+        if d.kind == RecordKind::Section || d.body.len() < 2 * MIN_PASSAGE {
+            out.push(d);
+            continue;
+        }
+        let mut chunk = String::new();
+        let mut chunks = Vec::new();
+        for line in d.body.lines().filter(|l| !l.trim().is_empty()) {
+            if !chunk.is_empty() {
+                chunk.push('\n');
+            }
+            chunk.push_str(line);
+            if chunk.len() >= MIN_PASSAGE {
+                chunks.push(std::mem::take(&mut chunk));
+            }
+        }
+        if !chunk.is_empty() {
+            chunks.push(chunk);
+        }
+        for passage in chunks {
+            out.push(IndexedDoc {
+                passage,
+                ..d.clone()
+            });
+        }
+    }
+    out
+}
+
+/// Shortest passage worth indexing on its own, in characters.
+const MIN_PASSAGE: usize = 280;
+
+/// Splits a section body into passages at blank lines, keeping a list or table with the
+/// paragraph that introduces it and joining short paragraphs to their neighbours.
+pub fn passages(body: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for block in body.split("\n\n").map(str::trim).filter(|b| !b.is_empty()) {
+        let continues = block.starts_with("- ")
+            || block.starts_with('|')
+            || block.starts_with("* ")
+            || block.chars().next().is_some_and(|c| c.is_ascii_digit())
+                && block.contains(". ")
+                && current.trim_end().ends_with(':');
+        if current.is_empty() || current.len() < MIN_PASSAGE || continues {
+            if !current.is_empty() {
+                current.push_str("\n\n");
+            }
+            current.push_str(block);
+        } else {
+            out.push(std::mem::take(&mut current));
+            current.push_str(block);
+        }
+    }
+    if !current.is_empty() {
+        // A short tail joins the passage before it.
+        match out.last_mut() {
+            Some(last) if current.len() < MIN_PASSAGE / 2 => {
+                last.push_str("\n\n");
+                last.push_str(&current);
+            }
+            _ => out.push(current),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::passages;
+
+    #[test]
+    fn lists_stay_with_their_introduction() {
+        let intro = "x".repeat(300);
+        let body = format!(
+            "{intro}\n\nSigns include:\n\n- one\n- two\n\n{}\n\ntail",
+            "y".repeat(300)
+        );
+        let p = passages(&body);
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(p[1].starts_with("Signs include:") && p[1].contains("- two"));
+        assert!(p[1].contains("tail") || p.len() == 2);
+    }
 }

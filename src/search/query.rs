@@ -21,16 +21,20 @@ use crate::knowledge::RecordKind;
 /// Most distinct terms used from one query (bounds the cost of very long questions).
 pub const MAX_TERMS: usize = 24;
 /// Weight of words the user typed, by field.
-const TITLE_BOOST: f32 = 2.0;
+const TITLE_BOOST: f32 = 1.5;
 const KEYWORDS_BOOST: f32 = 1.5;
 const BODY_BOOST: f32 = 1.0;
 /// Weight of synonym expansions relative to typed words.
 const EXPANSION_BOOST: f32 = 0.5;
+/// Weight of the proximity bonus for two typed words standing close together.
+const PROXIMITY_BOOST: f32 = 0.5;
+/// How far apart (in positions) two words may stand to earn the proximity bonus.
+const PROXIMITY_SLOP: u32 = 2;
 /// How much a document's second-best synonym adds to its best one.
 const SYNONYM_TIE_BREAKER: f32 = 0.1;
 /// Share of a score kept by a document that contains none of the query's words in full (it
 /// matched through synonyms only); the rest scales with the share of words it contains.
-const COVERAGE_FLOOR: f32 = 0.5;
+const COVERAGE_FLOOR: f32 = 0.0;
 /// Length of a snippet, in characters.
 const SNIPPET_CHARS: usize = 220;
 
@@ -86,6 +90,8 @@ pub struct Outcome {
     pub hits: Vec<Found>,
     /// Whether any result of the scope's primary kind matched.
     pub primary_matched: bool,
+    /// Whether the query says the situation is happening now (see `urgent` in synonyms.toml).
+    pub urgent: bool,
 }
 
 impl SearchIndex {
@@ -100,6 +106,7 @@ impl SearchIndex {
         let mut stemmer = analyzer::stemmed();
 
         let typed = terms(&mut plain, &cleaned);
+        out.urgent = self.thesaurus.is_urgent(&typed);
         let rewritten = self.thesaurus.rewrite(&typed, &mut stemmer, &self.stems);
         let mut words: Vec<String> = Vec::with_capacity(rewritten.len());
         for w in rewritten {
@@ -167,6 +174,32 @@ impl SearchIndex {
             };
             clauses.push((Occur::Should, q));
         }
+        // Proximity: words typed next to each other that also stand close together in a
+        // document ("own children", "working days") earn a bonus.
+        let content_seq: Vec<&String> = stemmed
+            .iter()
+            .zip(&content)
+            .filter(|(_, &c)| c)
+            .map(|(t, _)| t)
+            .collect();
+        for pair in content_seq.windows(2).take(MAX_TERMS) {
+            if pair[0] == pair[1] {
+                continue;
+            }
+            for (field, boost) in [(f.body, BODY_BOOST), (f.title, TITLE_BOOST)] {
+                let phrase = PhraseQuery::new_with_offset_and_slop(
+                    vec![
+                        (0, Term::from_field_text(field, pair[0])),
+                        (1, Term::from_field_text(field, pair[1])),
+                    ],
+                    PROXIMITY_SLOP,
+                );
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(phrase), boost * PROXIMITY_BOOST)),
+                ));
+            }
+        }
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
         let top = match searcher.search(
@@ -198,22 +231,34 @@ impl SearchIndex {
         }
         // Re-rank by coverage: a document that contains more of the distinct words asked about
         // beats one that matches a single rare word many times.
-        let n = concepts.len() as f32;
-        if n > 1.0 {
+        // Re-rank by coverage: a document that contains more of the distinct things asked about
+        // (a synonym counts) beats one that matches a single word many times. Words the
+        // knowledge never uses are left out of the count.
+        let weights: Vec<f32> = concepts.iter().map(|c| self.concept_weight(c)).collect();
+        let total: f32 = weights.iter().sum();
+        if concepts.len() > 1 && total > 0.0 {
             for (ord, score) in found.iter_mut() {
                 let terms = &self.doc_terms[*ord];
-                let have = concepts
+                // Covered as typed counts fully; only through a synonym, at the synonym's weight.
+                let have: f32 = concepts
                     .iter()
-                    .filter(|c| {
+                    .zip(&weights)
+                    .map(|(c, w)| {
                         c.alternatives
                             .iter()
-                            .any(|(seq, _)| seq.iter().all(|t| terms.contains(t)))
+                            .filter(|(seq, _)| seq.iter().all(|t| terms.contains(t)))
+                            .map(|(_, aw)| *aw)
+                            .fold(0.0f32, f32::max)
+                            * w
                     })
-                    .count() as f32;
-                *score *= COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * have / n;
+                    .sum();
+                *score *= COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * have / total;
             }
             found.sort_by(|a, b| b.1.total_cmp(&a.1));
         }
+        // Several passages of one section may match: keep the best.
+        let mut seen = std::collections::HashSet::new();
+        found.retain(|&(ord, _)| seen.insert(self.docs[ord].id.as_str()));
         if let Some(primary) = scope.primary {
             out.primary_matched = found.iter().any(|&(o, _)| self.docs[o].kind == primary);
             // Stable partition: primary kind first, each part still best first.
@@ -235,7 +280,7 @@ impl SearchIndex {
             .map(|(ord, score)| Found {
                 ord,
                 score,
-                snippet: snippet(&generator, &self.docs[ord].body),
+                snippet: snippet(&generator, &self.docs[ord].passage),
             })
             .collect();
         out.terms = main_terms;
@@ -253,6 +298,20 @@ struct Concept {
 }
 
 impl SearchIndex {
+    /// 1 when the knowledge uses the concept at all (some alternative occurs in a record), else
+    /// 0: a word no record contains ("fortnite") cannot tell records apart.
+    fn concept_weight(&self, c: &Concept) -> f32 {
+        let known = c.alternatives.iter().any(|(seq, _)| {
+            seq.iter()
+                .all(|t| self.record_freq.get(t).is_some_and(|&df| df > 0))
+        });
+        if known {
+            1.0
+        } else {
+            0.0
+        }
+    }
+
     fn concepts(&self, stemmed: &[String], content: &[bool]) -> Vec<Concept> {
         let mut concepts: Vec<Concept> = Vec::new();
         let mut covered = vec![false; stemmed.len()];

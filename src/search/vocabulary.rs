@@ -19,6 +19,8 @@ pub struct Thesaurus {
     groups: Vec<Vec<Vec<String>>>,
     /// First stemmed token → (group, term) pairs starting with it.
     starts: HashMap<String, Vec<(usize, usize)>>,
+    /// Urgency markers as plain token sequences.
+    urgent: Vec<Vec<String>>,
 }
 
 impl Thesaurus {
@@ -42,10 +44,17 @@ impl Thesaurus {
             }
         }
         aliases.sort_by_key(|a| std::cmp::Reverse(a.0.len()));
+        let urgent = syn
+            .urgent
+            .iter()
+            .map(|u| terms(plain, u))
+            .filter(|t| !t.is_empty())
+            .collect();
         let mut th = Self {
             aliases,
             groups: Vec::new(),
             starts: HashMap::new(),
+            urgent,
         };
         let mut all_groups: Vec<Vec<String>> = syn.groups.iter().map(|g| g.terms.clone()).collect();
         for a in &syn.aliases {
@@ -75,6 +84,13 @@ impl Thesaurus {
             th.groups.push(seqs);
         }
         th
+    }
+
+    /// True when the plain query tokens contain an urgency marker.
+    pub fn is_urgent(&self, tokens: &[String]) -> bool {
+        self.urgent
+            .iter()
+            .any(|u| tokens.windows(u.len()).any(|w| w == u.as_slice()))
     }
 
     /// Applies the one-way aliases to plain tokens (longest match wins at each position),
@@ -125,11 +141,19 @@ impl Thesaurus {
             match best {
                 Some((g, len)) => {
                     let typed = stemmed[i..i + len].to_vec();
-                    let others = self.groups[g]
-                        .iter()
-                        .filter(|seq| **seq != typed)
-                        .cloned()
-                        .collect();
+                    // A term may belong to several groups ("indecent images" is both sexting
+                    // and child abuse imagery): widen with all of them.
+                    let mut others: Vec<Vec<String>> = Vec::new();
+                    for (gi, group) in self.groups.iter().enumerate() {
+                        if gi != g && !group.contains(&typed) {
+                            continue;
+                        }
+                        for seq in group {
+                            if *seq != typed && !others.contains(seq) {
+                                others.push(seq.clone());
+                            }
+                        }
+                    }
                     out.push(GroupMatch {
                         start: i,
                         len,
@@ -194,6 +218,7 @@ mod tests {
                 to: "year old".into(),
                 line: 2,
             }],
+            urgent: vec!["right now".into()],
         };
         let stems: HashSet<String> = ["year", "old", "nude", "y", "o"]
             .iter()
@@ -210,6 +235,8 @@ mod tests {
             th.rewrite(&toks(&["y", "o"]), &mut stemmed(), &stems),
             vec!["y", "o"]
         );
+        assert!(th.is_urgent(&toks(&["he", "is", "there", "right", "now"])));
+        assert!(!th.is_urgent(&toks(&["right", "away", "now"])));
         let exp = th.expansions(&["nude".to_string()]);
         assert!(exp.contains(&vec!["sext".to_string()]), "{exp:?}");
         assert!(exp.iter().any(|s| s.len() == 4));
