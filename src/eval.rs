@@ -68,7 +68,7 @@ impl Report {
     pub fn misses(&self, k: usize) -> Vec<&Graded> {
         self.cases
             .iter()
-            .filter(|c| !c.rank.is_some_and(|r| r <= k))
+            .filter(|c| c.rank.is_none_or(|r| r > k))
             .collect()
     }
 

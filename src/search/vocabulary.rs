@@ -34,7 +34,7 @@ impl Thesaurus {
                 }
             }
         }
-        aliases.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        aliases.sort_by_key(|a| std::cmp::Reverse(a.0.len()));
         let mut groups = Vec::new();
         let mut starts: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         for g in &syn.groups {
