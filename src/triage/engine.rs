@@ -394,3 +394,46 @@ pub fn script<'t>(tree: &'t Tree, answers: &str) -> Result<ScriptRun<'t>, Script
         .collect();
     Ok(ScriptRun { walk, unused })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_round_trip_and_refuse_anything_else() {
+        let p = Path::decode(" immediate_danger=no , incident_type=sexual_images").unwrap();
+        assert_eq!(
+            p.encode(),
+            "immediate_danger=no,incident_type=sexual_images"
+        );
+        assert_eq!(Path::decode(&p.encode()).unwrap(), p);
+        assert!(Path::decode("").unwrap().is_empty());
+        for bad in [
+            "a", "a=", "=b", "a=b,", "a=b=c", "A=b", "a=b;c", "a b=c", "1a=b",
+        ] {
+            assert!(Path::decode(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn actions_parse_strictly() {
+        assert_eq!(Action::parse("back").unwrap(), Action::Back);
+        assert_eq!(Action::parse("restart").unwrap(), Action::Restart);
+        assert_eq!(
+            Action::parse("sexual_images").unwrap(),
+            Action::Answer("sexual_images".into())
+        );
+        for bad in ["", "Back", "yes ", "yes;", "é", &"a".repeat(33)] {
+            assert!(Action::parse(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(Action::parse("no").unwrap().as_str(), "no");
+    }
+
+    #[test]
+    fn untrusted_text_is_clipped_before_it_is_shown() {
+        assert_eq!(clip("short"), "short");
+        let long = "x".repeat(100);
+        assert_eq!(clip(&long).chars().count(), 41);
+        assert_eq!(clip("a\nb\u{7}"), "ab");
+    }
+}

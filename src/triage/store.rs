@@ -165,8 +165,8 @@ impl Store {
     }
 
     /// Deletes sessions untouched for longer than `session_ttl` and audit records older than
-    /// `audit_retention`; returns how many rows went. Run it periodically (the bot does at
-    /// start-up and daily).
+    /// `audit_retention`; returns how many rows went. Transports run it periodically (for
+    /// example at start-up and then daily).
     pub async fn purge_expired(
         &self,
         session_ttl: Duration,
@@ -346,5 +346,83 @@ impl Store {
         }
         tx.commit().await.map_err(|e| store_err("advance", e))?;
         Ok(next_step)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_step_guard_lets_only_one_writer_through() {
+        let store = Store::open("sqlite::memory:").await.unwrap();
+        let id = "0123456789abcdef0123456789abcdef";
+        store.insert(id, "u", now_ms()).await.unwrap();
+        let step = store
+            .advance(id, 0, "immediate_danger=no", None, None, now_ms())
+            .await
+            .unwrap();
+        assert_eq!(step, 1);
+        // A second writer that read step 0 before the first committed is refused by the UPDATE.
+        let err = store
+            .advance(id, 0, "immediate_danger=yes", None, None, now_ms())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, TriageError::StaleStep { current: 1 }),
+            "{err:?}"
+        );
+        let rec = store.get(id).await.unwrap();
+        assert_eq!((rec.step, rec.path.as_str()), (1, "immediate_danger=no"));
+        let err = store
+            .advance(
+                "ffffffffffffffffffffffffffffffff",
+                0,
+                "",
+                None,
+                None,
+                now_ms(),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, TriageError::UnknownSession));
+    }
+
+    #[tokio::test]
+    async fn audit_rows_are_written_with_the_step_and_updated_in_place() {
+        let store = Store::open("sqlite::memory:").await.unwrap();
+        let id = "0123456789abcdef0123456789abcdef";
+        let t = now_ms();
+        store.insert(id, "u", t).await.unwrap();
+        let audit = AuditWrite {
+            id: "a1".into(),
+            outcome: "call_999".into(),
+            knowledge_hash: "h".into(),
+            started_at: t,
+        };
+        store
+            .advance(
+                id,
+                0,
+                "immediate_danger=yes",
+                Some("a1"),
+                Some(&audit),
+                t + 1,
+            )
+            .await
+            .unwrap();
+        let again = AuditWrite {
+            outcome: "lado_referral".into(),
+            ..audit
+        };
+        store
+            .advance(id, 1, "x=y", Some("a1"), Some(&again), t + 2)
+            .await
+            .unwrap();
+        let rows = store.audit_records().await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].outcome, "lado_referral");
+        assert_eq!((rows[0].started_at, rows[0].finished_at), (t, t + 2));
+        assert_eq!(store.get(id).await.unwrap().audit_id.as_deref(), Some("a1"));
     }
 }

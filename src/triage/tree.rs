@@ -714,3 +714,20 @@ fn dfs<'t>(
     }
     state.insert(id, Visit::Done);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn triage_ids() {
+        assert!(is_triage_id("immediate_danger"));
+        assert!(is_triage_id("sexual_acts_under_18"));
+        assert!(!is_triage_id("Immediate"));
+        assert!(!is_triage_id("_x"));
+        assert!(!is_triage_id("9lives"));
+        assert!(!is_triage_id("a-b"));
+        assert!(!is_triage_id(""));
+        assert!(!is_triage_id(&"a".repeat(MAX_ID_LEN + 1)));
+    }
+}

@@ -58,8 +58,17 @@ pub const SECTIONS: &[&str] = &[
     "guidance.further-details",
 ];
 
-/// Contacts the fixture provides: (id, name, phone, web, hours).
-pub const CONTACTS: &[(&str, &str, Option<&str>, Option<&str>, Option<&str>)] = &[
+/// A fixture contact: (id, name, phone, web, hours).
+pub type FixtureContact = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+/// Contacts the fixture provides.
+pub const CONTACTS: &[FixtureContact] = &[
     ("police-999", "Police (emergency)", Some("999"), None, None),
     (
         "spa",
