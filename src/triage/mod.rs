@@ -14,6 +14,8 @@
 //! `reply.buttons[i].action` into its button ids together with the session id and step, and
 //! hands them back to [`act`] when pressed.
 
+#![warn(missing_docs)]
+
 pub mod console;
 pub mod engine;
 pub mod render;
