@@ -206,10 +206,9 @@ fn triage(dir: &Option<PathBuf>, json: bool, answers: &str) -> Result<ExitCode, 
             Ok(ExitCode::SUCCESS)
         }
         Ok(run) => {
-            print!(
-                "{}",
-                console::render_text(&render::reply(&snapshot, &run.walk))
-            );
+            let mut reply = render::reply(&snapshot, &run.walk);
+            reply.buttons.clear(); // nothing to press in a scripted run
+            print!("{}", console::render_text(&reply));
             if !run.unused.is_empty() {
                 let unused: Vec<String> = run
                     .unused
