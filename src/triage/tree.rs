@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::knowledge::error::line_of;
-use crate::knowledge::validate::normalise_for_quote;
+use crate::knowledge::validate::quote_missing as missing_from_section;
 use crate::knowledge::{Knowledge, KnowledgeError, KnowledgeErrors};
 use crate::reply::ButtonStyle;
 
@@ -406,16 +406,10 @@ fn build(text: &str, file: TreeFile) -> Tree {
     }
 }
 
-/// The first part of `quote` (split at `...`) that is not in the section, if any.
+/// The first part of `quote` not found verbatim in `section`, shortened for a message.
 fn quote_missing(knowledge: &Knowledge, section: &str, quote: &str) -> Option<String> {
     let s = knowledge.section(section)?;
-    let hay = normalise_for_quote(&format!("{}\n{}", s.heading, s.body));
-    quote
-        .split("...")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .find(|p| !hay.contains(&normalise_for_quote(p)))
-        .map(|p| p.chars().take(80).collect())
+    missing_from_section(s, quote).map(|p| p.chars().take(80).collect())
 }
 
 fn validate(tree: &Tree, k: &Knowledge, errors: &mut KnowledgeErrors) {
