@@ -12,3 +12,4 @@ pub mod knowledge;
 pub mod reply;
 pub mod search;
 pub mod snapshot;
+pub mod triage;

@@ -67,7 +67,6 @@ pub struct SearchIndex {
     pub(crate) stems: HashSet<String>,
     /// In how many records/sections each stemmed term occurs (for weighting coverage).
     pub(crate) record_freq: HashMap<String, u32>,
-
 }
 
 /// An index could not be built (tantivy failure; never caused by the knowledge's content).
