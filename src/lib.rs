@@ -15,3 +15,4 @@ pub mod reply;
 pub mod search;
 pub mod settings;
 pub mod snapshot;
+pub mod triage;

@@ -41,11 +41,24 @@ enum Cmd {
         file: PathBuf,
     },
     /// Run the Discord bot until Ctrl-C or SIGTERM. Settings: config/default.toml (built in),
-    /// DIR/local.toml, DISCORD_TOKEN, SAFEGUARDING_BOT__SECTION__KEY; see docs/discord.md.
+    /// DIR/local.toml, DISCORD_TOKEN, SAFEGUARDING_BOT__SECTION__KEY; see the README's
+    /// Discord section.
     Serve {
         /// Folder holding local.toml.
         #[arg(long, value_name = "DIR", default_value = "config")]
         config: PathBuf,
+    },
+    /// Walk the /triage decision tree without a chat, e.g.
+    /// `triage --json --answers "immediate_danger=no,adult_in_position_of_trust=yes"`.
+    /// Exits with status 2 if the path needs an answer that was not given, or an id or value is
+    /// unknown.
+    Triage {
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Answers as `question_id=value` pairs separated by commas.
+        #[arg(long, value_name = "ANSWERS")]
+        answers: String,
     },
 }
 
@@ -89,7 +102,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Cmd::Check => {
             let files = load_files(&cli.knowledge)?;
-            match Knowledge::load(&files) {
+            match Knowledge::load(&files).and_then(|k| {
+                safeguarding_bot::triage::Tree::load(&k)?;
+                Ok(k)
+            }) {
                 Ok(k) => {
                     let c = k.counts();
                     println!(
@@ -142,13 +158,23 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 write!(out, "> ").ok();
                 out.flush().ok();
             }
-            for l in stdin.lock().lines() {
-                let l = l.map_err(|e| e.to_string())?;
+            let mut input = stdin.lock();
+            let mut l = String::new();
+            loop {
+                l.clear();
+                if input.read_line(&mut l).map_err(|e| e.to_string())? == 0 {
+                    break;
+                }
                 let t = l.trim();
                 if t == "/quit" || t == "/exit" {
                     break;
                 }
-                if !t.is_empty() {
+                if console::command_of(t) == Some(safeguarding_bot::commands::Command::Triage) {
+                    safeguarding_bot::triage::console::run_dialogue(
+                        &snapshot, &mut input, &mut out,
+                    )
+                    .map_err(|e| e.to_string())?;
+                } else if !t.is_empty() {
                     let reply = console::run_line(&snapshot, t);
                     writeln!(out, "{}", console::render_text(&reply)).ok();
                 }
@@ -173,6 +199,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 .map_err(|e| format!("{e:#}"))?;
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::Triage { json, answers } => triage(&cli.knowledge, json, &answers),
         Cmd::Eval { file } => {
             let snapshot = load_snapshot(&cli.knowledge)?;
             let text = std::fs::read_to_string(&file)
@@ -182,6 +209,51 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let report = safeguarding_bot::eval::grade(&snapshot, &cases);
             print!("{}", report.render());
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `triage --answers`: walks the tree with answers given up front; exit status 2 when the answers
+/// cannot reach an outcome.
+fn triage(dir: &Option<PathBuf>, json: bool, answers: &str) -> Result<ExitCode, String> {
+    use safeguarding_bot::triage::{engine, render};
+    let snapshot = match load_snapshot(dir) {
+        Ok(s) => s,
+        Err(message) if json => {
+            println!(
+                "{}",
+                serde_json::json!({"error": "knowledge", "message": message})
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(message) => return Err(message),
+    };
+    match engine::script(&snapshot.triage, answers) {
+        Ok(run) if json => {
+            println!("{}", render::script_json(&snapshot, &run));
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(run) => {
+            let mut reply = render::reply(&snapshot, &run.walk);
+            reply.buttons.clear(); // nothing to press in a scripted run
+            print!("{}", console::render_text(&reply));
+            if !run.unused.is_empty() {
+                let unused: Vec<String> = run
+                    .unused
+                    .iter()
+                    .map(|a| format!("{}={}", a.question, a.value))
+                    .collect();
+                println!("Answers not needed on this path: {}", unused.join(","));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            if json {
+                println!("{}", render::script_error_json(&e));
+            } else {
+                eprintln!("error: {e}");
+            }
+            Ok(ExitCode::from(2))
         }
     }
 }

@@ -15,6 +15,8 @@ pub struct Snapshot {
     pub knowledge: Knowledge,
     /// Its search index.
     pub index: SearchIndex,
+    /// The `/triage` decision tree, validated against this knowledge.
+    pub triage: crate::triage::Tree,
 }
 
 impl Snapshot {
@@ -24,11 +26,16 @@ impl Snapshot {
         Self::from_knowledge(knowledge)
     }
 
-    /// Indexes an already validated copy.
+    /// Indexes an already validated copy and loads its triage tree.
     pub fn from_knowledge(knowledge: Knowledge) -> Result<Snapshot, KnowledgeErrors> {
+        let triage = crate::triage::Tree::load(&knowledge)?;
         let index = SearchIndex::build(&knowledge)
             .map_err(|e| KnowledgeErrors(vec![KnowledgeError::new("(index)", 0, e.to_string())]))?;
-        Ok(Snapshot { knowledge, index })
+        Ok(Snapshot {
+            knowledge,
+            index,
+            triage,
+        })
     }
 
     /// The copy embedded in the binary.

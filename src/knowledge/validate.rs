@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::error::{KnowledgeError, KnowledgeErrors};
-use super::Knowledge;
+use super::{Knowledge, Section};
 
 /// True when `id` uses only the characters allowed in ids.
 pub fn is_valid_id(id: &str) -> bool {
@@ -41,6 +41,17 @@ pub fn normalise_for_quote(s: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The first part of `quote` (parts are separated by `...`) that is not in `section`'s heading
+/// or body, compared after [`normalise_for_quote`]; `None` when the quote is verbatim.
+pub fn quote_missing<'q>(section: &Section, quote: &'q str) -> Option<&'q str> {
+    let hay = normalise_for_quote(&format!("{}\n{}", section.heading, section.body));
+    quote
+        .split("...")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .find(|p| !hay.contains(&normalise_for_quote(p)))
 }
 
 /// Runs every check, adding what is wrong to `errors`.
@@ -143,22 +154,14 @@ pub fn validate<'a>(k: &'a Knowledge, errors: &mut KnowledgeErrors) {
             if quote.trim().is_empty() {
                 errors.push(KnowledgeError::new(file, line, "has an empty `quote`"));
             } else if let Some(first) = sources.first().and_then(|s| k.section(s)) {
-                let hay = normalise_for_quote(&format!("{}\n{}", first.heading, first.body));
-                let missing: Vec<&str> = quote
-                    .split("...")
-                    .chain(std::iter::empty())
-                    .map(str::trim)
-                    .filter(|p| !p.is_empty())
-                    .filter(|p| !hay.contains(&normalise_for_quote(p)))
-                    .collect();
-                if !missing.is_empty() {
+                if let Some(missing) = quote_missing(first, quote) {
                     errors.push(KnowledgeError::new(
                         file,
                         line,
                         format!(
                             "`quote` is not verbatim from its first source `{}`: `{}`",
                             first.id,
-                            truncate(missing[0], 80)
+                            truncate(missing, 80)
                         ),
                     ));
                 }

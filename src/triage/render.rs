@@ -1,0 +1,260 @@
+//! Turns where a dialogue stands into the transport-neutral [`Reply`] (for Discord and the
+//! console) and into the JSON object of a scripted run. Every step carries the emergency line;
+//! every summary carries its actions, timeframes, contacts with numbers and hours, the evidence
+//! rules and its citations.
+
+use serde_json::{json, Value};
+
+use super::engine::{ScriptError, ScriptRun, Walk};
+use super::tree::{Node, Outcome, Question, Tree};
+use crate::knowledge::{Citation, Contact, Knowledge};
+use crate::reply::{Button, ButtonStyle, Field, Reply, ReplyKind, EMERGENCY_LINE};
+use crate::snapshot::Snapshot;
+
+/// The command name every triage reply carries.
+const COMMAND: &str = "triage";
+
+/// The reply for where `walk` stands: the next question, or the summary of the outcome reached.
+pub fn reply(snapshot: &Snapshot, walk: &Walk<'_>) -> Reply {
+    let mut r = match walk.position {
+        Node::Question(q) => question_reply(snapshot, walk, q),
+        Node::Outcome(o) => summary_reply(snapshot, walk, o),
+    };
+    if walk.dropped > 0 {
+        r.notes.insert(
+            0,
+            format!(
+                "The triage questions have been updated since your last answer: {} later answer(s) no longer fit and were cleared. Please continue from here.",
+                walk.dropped
+            ),
+        );
+    }
+    r
+}
+
+fn citations(k: &Knowledge, ids: impl IntoIterator<Item = impl AsRef<str>>) -> Vec<Citation> {
+    let mut out: Vec<Citation> = Vec::new();
+    for id in ids {
+        if let Some(c) = k.citation(id.as_ref()) {
+            if !out.iter().any(|o| o.section_id == c.section_id) {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+fn answers_field(tree: &Tree, walk: &Walk<'_>) -> Option<Field> {
+    let lines: Vec<String> = walk
+        .answered(tree)
+        .iter()
+        .map(|(q, c)| format!("{}: {}", q.short, c.label))
+        .collect();
+    (!lines.is_empty()).then(|| Field::new("Your answers", lines.join("\n")))
+}
+
+fn question_reply(snapshot: &Snapshot, walk: &Walk<'_>, q: &Question) -> Reply {
+    let tree = &snapshot.triage;
+    let mut r = Reply::new(COMMAND, "", ReplyKind::TriageStep, q.text.clone()).with_emergency();
+    r.body = q.help.clone().unwrap_or_default();
+    r.fields.extend(answers_field(tree, walk));
+    r.citations = citations(&snapshot.knowledge, &q.sources);
+    r.buttons = q
+        .choices
+        .iter()
+        .map(|c| Button {
+            label: c.label.clone(),
+            action: c.value.clone(),
+            style: c.style,
+        })
+        .collect();
+    if !walk.path.is_empty() {
+        r.buttons.extend(nav_buttons());
+    }
+    r
+}
+
+fn nav_buttons() -> [Button; 2] {
+    [
+        Button {
+            label: "Back".into(),
+            action: "back".into(),
+            style: ButtonStyle::Secondary,
+        },
+        Button {
+            label: "Restart".into(),
+            action: "restart".into(),
+            style: ButtonStyle::Secondary,
+        },
+    ]
+}
+
+/// One contact as a line: name, phone or web address, and hours where known.
+pub fn contact_line(c: &Contact) -> String {
+    let mut s = c.name.clone();
+    let mut reach: Vec<&str> = Vec::new();
+    if let Some(p) = &c.phone {
+        reach.push(p);
+    }
+    if let Some(w) = &c.web {
+        reach.push(w);
+    }
+    if !reach.is_empty() {
+        s.push_str(": ");
+        s.push_str(&reach.join(", "));
+    }
+    if let Some(h) = &c.hours {
+        s.push_str(&format!(" ({h})"));
+    }
+    s
+}
+
+/// `own` followed by the currency notes for every section and contact in `ids`, rendered,
+/// without repeats. (Not those of the shared evidence rules: they would repeat on every outcome.)
+fn currency_notes<'a>(
+    k: &Knowledge,
+    own: &[String],
+    ids: impl IntoIterator<Item = &'a String>,
+) -> Vec<String> {
+    let mut out: Vec<String> = own.to_vec();
+    for id in ids {
+        for n in k.notes_for(id) {
+            let text = n.render();
+            if !out.contains(&text) {
+                out.push(text);
+            }
+        }
+    }
+    out
+}
+
+fn summary_reply(snapshot: &Snapshot, walk: &Walk<'_>, o: &Outcome) -> Reply {
+    let k = &snapshot.knowledge;
+    let tree = &snapshot.triage;
+    let mut r = Reply::new(COMMAND, "", ReplyKind::TriageSummary, o.title.clone()).with_emergency();
+    r.body = o.summary.clone();
+    r.fields.push(Field::new(
+        "What to do, in order",
+        o.actions
+            .iter()
+            .enumerate()
+            .map(|(i, a)| format!("{}. {a}", i + 1))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    ));
+    r.fields
+        .push(Field::new("Timeframe", o.timeframes.join("\n")));
+    let contacts: Vec<String> = o
+        .contacts
+        .iter()
+        .filter_map(|id| k.contact(id))
+        .map(contact_line)
+        .collect();
+    if !contacts.is_empty() {
+        r.fields
+            .push(Field::new("Who to contact", contacts.join("\n")));
+    }
+    r.fields.push(Field::new(
+        "Evidence",
+        tree.evidence()
+            .iter()
+            .map(|e| format!("- {}", e.text))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    ));
+    if let Some(first) = o.sources.first().and_then(|s| k.citation(s)) {
+        r.fields.push(Field::new(
+            "In the guidance's words",
+            format!("\"{}\" ({})", o.quote.trim(), first.section),
+        ));
+    }
+    r.fields.extend(answers_field(tree, walk));
+    r.citations = citations(
+        k,
+        o.sources
+            .iter()
+            .chain(tree.evidence().iter().flat_map(|e| &e.sources)),
+    );
+    r.notes = currency_notes(k, &o.notes, o.sources.iter().chain(&o.contacts));
+    r.buttons.extend(nav_buttons());
+    r
+}
+
+fn citation_json(c: &Citation) -> Value {
+    json!({
+        "section_id": c.section_id,
+        "section": c.section,
+        "document_id": c.document_id,
+        "document": c.document,
+    })
+}
+
+/// The JSON object `triage --json --answers …` prints for a run that reached an outcome.
+pub fn script_json(snapshot: &Snapshot, run: &ScriptRun<'_>) -> Value {
+    let k = &snapshot.knowledge;
+    let tree = &snapshot.triage;
+    let Some(o) = run.walk.outcome() else {
+        return json!({"error": "no_outcome", "message": "the answers did not reach an outcome"});
+    };
+    let contacts: Vec<Value> = o
+        .contacts
+        .iter()
+        .filter_map(|id| k.contact(id))
+        .map(|c| {
+            json!({
+                "id": c.id,
+                "name": c.name,
+                "phone": c.phone,
+                "web": c.web,
+                "hours": c.hours,
+                "when": c.when,
+            })
+        })
+        .collect();
+    let cites = citations(
+        k,
+        o.sources
+            .iter()
+            .chain(tree.evidence().iter().flat_map(|e| &e.sources)),
+    );
+    json!({
+        "outcome": o.id,
+        "title": o.title,
+        "summary": o.summary,
+        "path": run.walk.path.0.iter().map(|a| json!({"question": a.question, "answer": a.value})).collect::<Vec<_>>(),
+        "actions": o.actions,
+        "timeframe": o.timeframes.first(),
+        "timeframes": o.timeframes,
+        "contacts": contacts,
+        "evidence": tree.evidence().iter().map(|e| json!({"text": e.text, "sources": e.sources})).collect::<Vec<_>>(),
+        "quote": o.quote.trim(),
+        "citations": cites.iter().map(citation_json).collect::<Vec<_>>(),
+        "notes": currency_notes(k, &o.notes, o.sources.iter().chain(&o.contacts)),
+        "emergency": EMERGENCY_LINE,
+        "unused": run.unused.iter().map(|a| json!({"question": a.question, "answer": a.value})).collect::<Vec<_>>(),
+        "knowledge": {"version": k.manifest.version, "hash": k.hash},
+    })
+}
+
+/// The JSON error object of a scripted run that could not reach an outcome.
+pub fn script_error_json(e: &ScriptError) -> Value {
+    let mut v = json!({
+        "error": e.kind(),
+        "message": e.to_string(),
+    });
+    if let Some(q) = e.question() {
+        v["question"] = json!(q);
+    }
+    match e {
+        ScriptError::InvalidValue { value, allowed, .. } => {
+            v["value"] = json!(value);
+            v["allowed"] = json!(allowed);
+        }
+        ScriptError::Missing { text, allowed, .. } => {
+            v["text"] = json!(text);
+            v["allowed"] = json!(allowed);
+        }
+        _ => {}
+    }
+    v
+}

@@ -1,0 +1,428 @@
+//! Where triage sessions live between button presses, so a dialogue survives a restart of the
+//! bot and two presses of the same button cannot both count.
+//!
+//! What is stored is deliberately tiny: ids, answers (as `question_id=value` ids), a step counter
+//! and timestamps. Nothing typed by the practitioner and nothing about the child is ever stored.
+//! The owner id (the practitioner's chat user id) is kept only so that only they can answer, and
+//! goes when the session is purged; the audit table never holds it.
+//!
+//! The SQL here is plain (no SQLite-only syntax beyond `BEGIN IMMEDIATE`), and everything else in
+//! the crate talks to [`Store`] through the few methods below, so a PostgreSQL backend can be
+//! added by giving `Store` a second pool type without touching the dialogue.
+
+use std::str::FromStr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use sqlx::migrate::Migrator;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::Row;
+
+use super::TriageError;
+
+/// The schema, embedded from `migrations/` at build time.
+static MIGRATOR: Migrator = sqlx::migrate!();
+
+/// How long an untouched session is kept before it expires, unless configured otherwise.
+pub const DEFAULT_SESSION_TTL: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+
+/// How long audit records are kept, unless configured otherwise.
+pub const DEFAULT_AUDIT_RETENTION: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+
+/// A stored session, exactly as the database holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// Random id (uuid v4, 32 hex characters).
+    pub id: String,
+    /// The practitioner's chat user id; only they may answer.
+    pub owner: String,
+    /// Answers so far, `question_id=value,…`.
+    pub path: String,
+    /// Optimistic-concurrency token: bumped by every accepted action.
+    pub step: u32,
+    /// The audit row this session's outcome is recorded in, once one is reached.
+    pub audit_id: Option<String>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds of the last accepted action.
+    pub updated_at: i64,
+}
+
+/// An audit record: which outcome a triage reached, by which answers, when. No owner, no
+/// session id, no free text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuditRecord {
+    /// Random id of the record.
+    pub id: String,
+    /// Outcome id.
+    pub outcome: String,
+    /// Answers, `question_id=value,…`.
+    pub path: String,
+    /// Hash of the knowledge copy that gave the outcome.
+    pub knowledge_hash: String,
+    /// When the triage started (unix milliseconds).
+    pub started_at: i64,
+    /// When the outcome was (last) reached (unix milliseconds).
+    pub finished_at: i64,
+}
+
+/// What to write to the audit table with an accepted action that reaches an outcome.
+#[derive(Debug, Clone)]
+pub(crate) struct AuditWrite {
+    pub id: String,
+    pub outcome: String,
+    pub knowledge_hash: String,
+    pub started_at: i64,
+}
+
+/// The session store. Cheap to clone (it holds a connection pool).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    session_ttl: Duration,
+}
+
+/// Milliseconds since the Unix epoch.
+pub(crate) fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Turns a database error into [`TriageError::Store`], logging the detail (the message shown to
+/// users never carries it).
+pub(crate) fn store_err(context: &str, e: impl std::fmt::Display) -> TriageError {
+    tracing::error!(target: "triage::store", "{context}: {e}");
+    TriageError::Store(format!("{context}: {e}"))
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `database_url` and brings its schema up to
+    /// date. `sqlite://path/to.db?mode=rwc` for a file (WAL mode), `sqlite::memory:` for a
+    /// private in-memory store (console, tests).
+    pub async fn open(database_url: &str) -> Result<Store, TriageError> {
+        if !database_url.starts_with("sqlite:") {
+            return Err(store_err(
+                "open",
+                "only sqlite: database URLs are supported (e.g. sqlite://triage.db?mode=rwc)",
+            ));
+        }
+        let in_memory = database_url.contains(":memory:") || database_url.contains("mode=memory");
+        let mut options = SqliteConnectOptions::from_str(database_url)
+            .map_err(|e| store_err("open: bad database URL", e))?
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool_options = if in_memory {
+            // One connection that never closes: an in-memory database lives only as long as its
+            // connections, and one connection also means no shared-cache table locks.
+            SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+        } else {
+            options = options
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal);
+            SqlitePoolOptions::new().max_connections(4)
+        };
+        let pool = pool_options
+            .connect_with(options)
+            .await
+            .map_err(|e| store_err("open", e))?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| store_err("migrate", e))?;
+        Ok(Store {
+            pool,
+            session_ttl: DEFAULT_SESSION_TTL,
+        })
+    }
+
+    /// Sets how long an untouched session stays usable (default 7 days). A session idle for
+    /// longer answers [`TriageError::Expired`] and is deleted, even before
+    /// [`Store::purge_expired`] runs.
+    pub fn with_session_ttl(mut self, ttl: Duration) -> Store {
+        self.session_ttl = ttl;
+        self
+    }
+
+    /// How long an untouched session stays usable.
+    pub fn session_ttl(&self) -> Duration {
+        self.session_ttl
+    }
+
+    /// Closes every connection (e.g. at shutdown, so a WAL file is checkpointed).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Deletes sessions untouched for longer than `session_ttl` and audit records older than
+    /// `audit_retention`; returns how many rows went. Transports run it periodically (for
+    /// example at start-up and then daily).
+    pub async fn purge_expired(
+        &self,
+        session_ttl: Duration,
+        audit_retention: Duration,
+    ) -> Result<u64, TriageError> {
+        let now = now_ms();
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| store_err("purge", e))?;
+        let sessions = sqlx::query("DELETE FROM triage_sessions WHERE updated_at <= ?")
+            .bind(now.saturating_sub(ms(session_ttl)))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| store_err("purge sessions", e))?
+            .rows_affected();
+        let audit = sqlx::query("DELETE FROM triage_audit WHERE finished_at <= ?")
+            .bind(now.saturating_sub(ms(audit_retention)))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| store_err("purge audit", e))?
+            .rows_affected();
+        tx.commit().await.map_err(|e| store_err("purge", e))?;
+        Ok(sessions + audit)
+    }
+
+    /// Every audit record, oldest first (for reporting and tests).
+    pub async fn audit_records(&self) -> Result<Vec<AuditRecord>, TriageError> {
+        let rows = sqlx::query(
+            "SELECT id, outcome, path, knowledge_hash, started_at, finished_at \
+             FROM triage_audit ORDER BY finished_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| store_err("read audit", e))?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditRecord {
+                    id: r.try_get("id").map_err(|e| store_err("read audit", e))?,
+                    outcome: r
+                        .try_get("outcome")
+                        .map_err(|e| store_err("read audit", e))?,
+                    path: r.try_get("path").map_err(|e| store_err("read audit", e))?,
+                    knowledge_hash: r
+                        .try_get("knowledge_hash")
+                        .map_err(|e| store_err("read audit", e))?,
+                    started_at: r
+                        .try_get("started_at")
+                        .map_err(|e| store_err("read audit", e))?,
+                    finished_at: r
+                        .try_get("finished_at")
+                        .map_err(|e| store_err("read audit", e))?,
+                })
+            })
+            .collect()
+    }
+
+    /// Stores a new session at step 0 with no answers.
+    pub(crate) async fn insert(&self, id: &str, owner: &str, now: i64) -> Result<(), TriageError> {
+        sqlx::query(
+            "INSERT INTO triage_sessions (id, owner, path, step, audit_id, created_at, updated_at) \
+             VALUES (?, ?, '', 0, NULL, ?, ?)",
+        )
+        .bind(id)
+        .bind(owner)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| store_err("create session", e))?;
+        Ok(())
+    }
+
+    /// Reads a session. A session idle past the TTL is deleted and reported as expired.
+    pub(crate) async fn get(&self, id: &str) -> Result<SessionRecord, TriageError> {
+        let row = sqlx::query(
+            "SELECT id, owner, path, step, audit_id, created_at, updated_at \
+             FROM triage_sessions WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| store_err("read session", e))?
+        .ok_or(TriageError::UnknownSession)?;
+        let get = |e: sqlx::Error| store_err("read session", e);
+        let step: i64 = row.try_get("step").map_err(get)?;
+        let rec = SessionRecord {
+            id: row.try_get("id").map_err(get)?,
+            owner: row.try_get("owner").map_err(get)?,
+            path: row.try_get("path").map_err(get)?,
+            step: u32::try_from(step).map_err(|e| store_err("read session step", e))?,
+            audit_id: row.try_get("audit_id").map_err(get)?,
+            created_at: row.try_get("created_at").map_err(get)?,
+            updated_at: row.try_get("updated_at").map_err(get)?,
+        };
+        if now_ms().saturating_sub(rec.updated_at) > ms(self.session_ttl) {
+            sqlx::query("DELETE FROM triage_sessions WHERE id = ? AND updated_at = ?")
+                .bind(id)
+                .bind(rec.updated_at)
+                .execute(&self.pool)
+                .await
+                .map_err(|e| store_err("delete expired session", e))?;
+            return Err(TriageError::Expired);
+        }
+        Ok(rec)
+    }
+
+    /// Records an accepted action: the new path, the step bumped by one, and (when an outcome
+    /// was reached) the audit record, all in one transaction. The update only happens if the
+    /// step is still `expected_step`; otherwise nothing changes and the caller gets
+    /// [`TriageError::StaleStep`] with the step the session is really at.
+    pub(crate) async fn advance(
+        &self,
+        id: &str,
+        expected_step: u32,
+        path: &str,
+        audit_id: Option<&str>,
+        audit: Option<&AuditWrite>,
+        now: i64,
+    ) -> Result<u32, TriageError> {
+        let next_step = expected_step
+            .checked_add(1)
+            .ok_or_else(|| store_err("advance", "step counter overflow"))?;
+        // IMMEDIATE takes the write lock up front, so two writers queue (busy timeout) instead
+        // of one failing to upgrade a read lock.
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| store_err("advance", e))?;
+        let updated = sqlx::query(
+            "UPDATE triage_sessions SET path = ?, step = ?, audit_id = ?, updated_at = ? \
+             WHERE id = ? AND step = ?",
+        )
+        .bind(path)
+        .bind(i64::from(next_step))
+        .bind(audit_id)
+        .bind(now)
+        .bind(id)
+        .bind(i64::from(expected_step))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| store_err("advance", e))?
+        .rows_affected();
+        if updated == 0 {
+            let current: Option<i64> =
+                sqlx::query_scalar("SELECT step FROM triage_sessions WHERE id = ?")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(|e| store_err("advance", e))?;
+            tx.rollback().await.map_err(|e| store_err("advance", e))?;
+            return Err(match current {
+                Some(step) => TriageError::StaleStep {
+                    current: u32::try_from(step).unwrap_or(u32::MAX),
+                },
+                None => TriageError::UnknownSession,
+            });
+        }
+        if let Some(a) = audit {
+            sqlx::query(
+                "INSERT INTO triage_audit (id, outcome, path, knowledge_hash, started_at, finished_at) \
+                 VALUES (?, ?, ?, ?, ?, ?) \
+                 ON CONFLICT (id) DO UPDATE SET outcome = excluded.outcome, path = excluded.path, \
+                 knowledge_hash = excluded.knowledge_hash, finished_at = excluded.finished_at",
+            )
+            .bind(&a.id)
+            .bind(&a.outcome)
+            .bind(path)
+            .bind(&a.knowledge_hash)
+            .bind(a.started_at)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| store_err("write audit", e))?;
+        }
+        tx.commit().await.map_err(|e| store_err("advance", e))?;
+        Ok(next_step)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_step_guard_lets_only_one_writer_through() {
+        let store = Store::open("sqlite::memory:").await.unwrap();
+        let id = "0123456789abcdef0123456789abcdef";
+        store.insert(id, "u", now_ms()).await.unwrap();
+        let step = store
+            .advance(id, 0, "immediate_danger=no", None, None, now_ms())
+            .await
+            .unwrap();
+        assert_eq!(step, 1);
+        // A second writer that read step 0 before the first committed is refused by the UPDATE.
+        let err = store
+            .advance(id, 0, "immediate_danger=yes", None, None, now_ms())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, TriageError::StaleStep { current: 1 }),
+            "{err:?}"
+        );
+        let rec = store.get(id).await.unwrap();
+        assert_eq!((rec.step, rec.path.as_str()), (1, "immediate_danger=no"));
+        let err = store
+            .advance(
+                "ffffffffffffffffffffffffffffffff",
+                0,
+                "",
+                None,
+                None,
+                now_ms(),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, TriageError::UnknownSession));
+    }
+
+    #[tokio::test]
+    async fn audit_rows_are_written_with_the_step_and_updated_in_place() {
+        let store = Store::open("sqlite::memory:").await.unwrap();
+        let id = "0123456789abcdef0123456789abcdef";
+        let t = now_ms();
+        store.insert(id, "u", t).await.unwrap();
+        let audit = AuditWrite {
+            id: "a1".into(),
+            outcome: "call_999".into(),
+            knowledge_hash: "h".into(),
+            started_at: t,
+        };
+        store
+            .advance(
+                id,
+                0,
+                "immediate_danger=yes",
+                Some("a1"),
+                Some(&audit),
+                t + 1,
+            )
+            .await
+            .unwrap();
+        let again = AuditWrite {
+            outcome: "lado_referral".into(),
+            ..audit
+        };
+        store
+            .advance(id, 1, "x=y", Some("a1"), Some(&again), t + 2)
+            .await
+            .unwrap();
+        let rows = store.audit_records().await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].outcome, "lado_referral");
+        assert_eq!((rows[0].started_at, rows[0].finished_at), (t, t + 2));
+        assert_eq!(store.get(id).await.unwrap().audit_id.as_deref(), Some("a1"));
+    }
+}

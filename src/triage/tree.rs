@@ -1,0 +1,727 @@
+//! The triage decision tree as data: the schema of `knowledge/triage.toml`, its parser and its
+//! validator. The tree lives in the knowledge (not in code) so a safeguarding lead can correct a
+//! question with a text editor and `/reload`; because a wrong tree can leave a child at risk, a
+//! tree is only ever served after every check here has passed. See `docs/triage.md`.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::knowledge::error::line_of;
+use crate::knowledge::validate::quote_missing as missing_from_section;
+use crate::knowledge::{Knowledge, KnowledgeError, KnowledgeErrors};
+use crate::reply::ButtonStyle;
+
+/// The file the tree is read from, relative to the knowledge root.
+pub const TRIAGE_FILE: &str = "triage.toml";
+
+/// Button actions with a fixed meaning; no answer value may use them.
+pub const RESERVED_ACTIONS: [&str; 2] = ["back", "restart"];
+
+/// Longest id or answer value, so that `triage:<session>:<step>:<value>` fits Discord's
+/// 100-character `custom_id`.
+pub const MAX_ID_LEN: usize = 32;
+
+/// Discord's limit on a button label; also keeps console answers short.
+const MAX_LABEL_LEN: usize = 80;
+
+/// Discord's limit on an embed title; a question's text is shown as one.
+const MAX_TITLE_LEN: usize = 256;
+
+/// True for a question id, outcome id or answer value: `a-z`, then `a-z`, `0-9` or `_`, at most
+/// [`MAX_ID_LEN`] long. Kept this narrow so a value can travel inside a button id and be checked
+/// character by character when it comes back.
+pub fn is_triage_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= MAX_ID_LEN
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+// ---------------------------------------------------------------------------------------------
+// File shapes (what the TOML says). Unknown fields are errors: a typo must never silently drop a
+// question's help text or an outcome's contact.
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TreeFile {
+    start: Spanned<String>,
+    #[serde(default)]
+    evidence: Vec<Spanned<EvidenceFile>>,
+    #[serde(default)]
+    question: Vec<Spanned<QuestionFile>>,
+    #[serde(default)]
+    outcome: Vec<Spanned<OutcomeFile>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EvidenceFile {
+    text: String,
+    sources: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionFile {
+    id: String,
+    short: String,
+    text: String,
+    #[serde(default)]
+    help: Option<String>,
+    #[serde(default)]
+    sources: Vec<String>,
+    #[serde(default)]
+    choice: Vec<Spanned<ChoiceFile>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChoiceFile {
+    value: String,
+    label: String,
+    next: String,
+    #[serde(default)]
+    style: StyleName,
+}
+
+#[derive(Deserialize, Default, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum StyleName {
+    #[default]
+    Primary,
+    Secondary,
+    Danger,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutcomeFile {
+    id: String,
+    title: String,
+    summary: String,
+    timeframes: Vec<String>,
+    actions: Vec<String>,
+    #[serde(default)]
+    contacts: Vec<String>,
+    sources: Vec<String>,
+    quote: String,
+    #[serde(default)]
+    notes: Vec<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The validated tree.
+
+/// One rule for handling evidence (strategy §13 "Secure evidence"), shown on every outcome so it
+/// can never be left off one.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EvidenceRule {
+    /// The rule, in plain words.
+    pub text: String,
+    /// Section ids it rests on.
+    pub sources: Vec<String>,
+    /// Line in `triage.toml`.
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// One answer a question offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// Stable value: what a button carries and a scripted run types (`yes`, `sexual_images`).
+    pub value: String,
+    /// What the practitioner sees on the button.
+    pub label: String,
+    /// Id of the question or outcome this answer leads to.
+    pub next: String,
+    /// How the button should look (an escalating answer is `Danger`).
+    pub style: ButtonStyle,
+    /// Line in `triage.toml`, for error messages.
+    pub line: usize,
+}
+
+/// One question of the dialogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    /// Stable id (fixed by `triage-spec.md`).
+    pub id: String,
+    /// A few words naming the question, for the "your answers" list.
+    pub short: String,
+    /// The question as asked.
+    pub text: String,
+    /// Help text: what the terms mean, where the guidance is unclear or has dated.
+    pub help: Option<String>,
+    /// Section ids the question and its help rest on.
+    pub sources: Vec<String>,
+    /// The answers, in the order shown.
+    pub choices: Vec<Choice>,
+    /// Line in `triage.toml`.
+    pub line: usize,
+}
+
+impl Question {
+    /// The choice with this value, if the question offers it.
+    pub fn choice(&self, value: &str) -> Option<&Choice> {
+        self.choices.iter().find(|c| c.value == value)
+    }
+
+    /// The values this question accepts, in order (for error messages).
+    pub fn values(&self) -> Vec<&str> {
+        self.choices.iter().map(|c| c.value.as_str()).collect()
+    }
+}
+
+/// Where a path through the tree ends: what to do, how fast, who to call, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Stable id (fixed by `triage-spec.md`).
+    pub id: String,
+    /// Headline, e.g. "Call 999 now".
+    pub title: String,
+    /// Two or three sentences on what this outcome means.
+    pub summary: String,
+    /// How fast, as the guidance words it; the first is the headline timeframe.
+    pub timeframes: Vec<String>,
+    /// What to do, in order.
+    pub actions: Vec<String>,
+    /// Contact ids (from `contacts.toml`) to show with numbers and hours.
+    pub contacts: Vec<String>,
+    /// Section ids the outcome rests on; the first is the main citation.
+    pub sources: Vec<String>,
+    /// The guidance's own words, verbatim from the first source.
+    pub quote: String,
+    /// Extra notes (e.g. where newer national advice differs).
+    pub notes: Vec<String>,
+    /// Line in `triage.toml`.
+    pub line: usize,
+}
+
+/// A node of the tree: a question still to answer, or an outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Node<'t> {
+    /// A question.
+    Question(&'t Question),
+    /// An outcome.
+    Outcome(&'t Outcome),
+}
+
+/// The whole validated tree. Built only by [`Tree::load`] / [`Tree::parse`], so whoever holds
+/// one knows every path ends in an outcome that cites real sections and names real contacts.
+#[derive(Debug, Clone)]
+pub struct Tree {
+    start: String,
+    start_line: usize,
+    questions: Vec<Question>,
+    outcomes: Vec<Outcome>,
+    evidence: Vec<EvidenceRule>,
+    index: HashMap<String, NodeRef>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum NodeRef {
+    Question(usize),
+    Outcome(usize),
+}
+
+impl Tree {
+    /// Reads and validates `triage.toml` from a validated knowledge copy. Every error carries
+    /// the file `triage.toml` and the line of the offending node.
+    pub fn load(knowledge: &Knowledge) -> Result<Tree, KnowledgeErrors> {
+        match knowledge.files.get(TRIAGE_FILE) {
+            Some(text) => Tree::parse(text, knowledge),
+            None => Err(KnowledgeErrors(vec![KnowledgeError::new(
+                TRIAGE_FILE,
+                0,
+                "is missing: the /triage dialogue needs its decision tree (see docs/triage.md)",
+            )])),
+        }
+    }
+
+    /// Parses and validates a tree from text, checking its citations and contacts against
+    /// `knowledge`.
+    pub fn parse(text: &str, knowledge: &Knowledge) -> Result<Tree, KnowledgeErrors> {
+        let mut errors = KnowledgeErrors::default();
+        let file: TreeFile = match toml::from_str(text) {
+            Ok(f) => f,
+            Err(e) => {
+                let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
+                errors.push(KnowledgeError::new(
+                    TRIAGE_FILE,
+                    line,
+                    e.message().trim().to_string(),
+                ));
+                return Err(errors);
+            }
+        };
+        let tree = build(text, file);
+        validate(&tree, knowledge, &mut errors);
+        if errors.is_empty() {
+            Ok(tree)
+        } else {
+            errors.sort();
+            Err(errors)
+        }
+    }
+
+    /// The first question.
+    pub fn start(&self) -> &Question {
+        match self.index.get(&self.start) {
+            Some(NodeRef::Question(i)) => &self.questions[*i],
+            // Validation guarantees `start` names a question.
+            _ => &self.questions[0],
+        }
+    }
+
+    /// A question or outcome by id.
+    pub fn node(&self, id: &str) -> Option<Node<'_>> {
+        self.index.get(id).map(|r| match *r {
+            NodeRef::Question(i) => Node::Question(&self.questions[i]),
+            NodeRef::Outcome(i) => Node::Outcome(&self.outcomes[i]),
+        })
+    }
+
+    /// A question by id.
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        match self.node(id)? {
+            Node::Question(q) => Some(q),
+            Node::Outcome(_) => None,
+        }
+    }
+
+    /// An outcome by id.
+    pub fn outcome(&self, id: &str) -> Option<&Outcome> {
+        match self.node(id)? {
+            Node::Outcome(o) => Some(o),
+            Node::Question(_) => None,
+        }
+    }
+
+    /// Every question, in file order.
+    pub fn questions(&self) -> &[Question] {
+        &self.questions
+    }
+
+    /// Every outcome, in file order.
+    pub fn outcomes(&self) -> &[Outcome] {
+        &self.outcomes
+    }
+
+    /// The evidence rules every outcome carries.
+    pub fn evidence(&self) -> &[EvidenceRule] {
+        &self.evidence
+    }
+}
+
+fn style(s: StyleName) -> ButtonStyle {
+    match s {
+        StyleName::Primary => ButtonStyle::Primary,
+        StyleName::Secondary => ButtonStyle::Secondary,
+        StyleName::Danger => ButtonStyle::Danger,
+    }
+}
+
+/// Turns the file into a tree, recording each node's line. Duplicate ids keep the first.
+fn build(text: &str, file: TreeFile) -> Tree {
+    let line = |start: usize| line_of(text, start);
+    let questions: Vec<Question> = file
+        .question
+        .into_iter()
+        .map(|sq| {
+            let l = line(sq.span().start);
+            let q = sq.into_inner();
+            Question {
+                id: q.id,
+                short: q.short,
+                text: q.text,
+                help: q.help,
+                sources: q.sources,
+                choices: q
+                    .choice
+                    .into_iter()
+                    .map(|sc| {
+                        let l = line(sc.span().start);
+                        let c = sc.into_inner();
+                        Choice {
+                            value: c.value,
+                            label: c.label,
+                            next: c.next,
+                            style: style(c.style),
+                            line: l,
+                        }
+                    })
+                    .collect(),
+                line: l,
+            }
+        })
+        .collect();
+    let outcomes: Vec<Outcome> = file
+        .outcome
+        .into_iter()
+        .map(|so| {
+            let l = line(so.span().start);
+            let o = so.into_inner();
+            Outcome {
+                id: o.id,
+                title: o.title,
+                summary: o.summary,
+                timeframes: o.timeframes,
+                actions: o.actions,
+                contacts: o.contacts,
+                sources: o.sources,
+                quote: o.quote,
+                notes: o.notes,
+                line: l,
+            }
+        })
+        .collect();
+    let mut index = HashMap::new();
+    for (i, q) in questions.iter().enumerate() {
+        index.entry(q.id.clone()).or_insert(NodeRef::Question(i));
+    }
+    for (i, o) in outcomes.iter().enumerate() {
+        index.entry(o.id.clone()).or_insert(NodeRef::Outcome(i));
+    }
+    Tree {
+        start_line: line(file.start.span().start),
+        start: file.start.into_inner(),
+        questions,
+        outcomes,
+        evidence: file
+            .evidence
+            .into_iter()
+            .map(|se| {
+                let l = line(se.span().start);
+                let e = se.into_inner();
+                EvidenceRule {
+                    text: e.text,
+                    sources: e.sources,
+                    line: l,
+                }
+            })
+            .collect(),
+        index,
+    }
+}
+
+/// The first part of `quote` not found verbatim in `section`, shortened for a message.
+fn quote_missing(knowledge: &Knowledge, section: &str, quote: &str) -> Option<String> {
+    let s = knowledge.section(section)?;
+    missing_from_section(s, quote).map(|p| p.chars().take(80).collect())
+}
+
+fn validate(tree: &Tree, k: &Knowledge, errors: &mut KnowledgeErrors) {
+    let err = |errors: &mut KnowledgeErrors, line: usize, msg: String| {
+        errors.push(KnowledgeError::new(TRIAGE_FILE, line, msg));
+    };
+    let start_line = tree.start_line;
+    let check_sources = |errors: &mut KnowledgeErrors, what: &str, sources: &[String], line| {
+        for s in sources {
+            if k.section(s).is_none() {
+                err(
+                    errors,
+                    line,
+                    format!("{what} cites section `{s}`, which does not exist in the knowledge"),
+                );
+            }
+        }
+    };
+
+    // Ids: well formed and unique across questions and outcomes (`next` names either).
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let nodes = tree
+        .questions
+        .iter()
+        .map(|q| (q.id.as_str(), q.line, "question"))
+        .chain(
+            tree.outcomes
+                .iter()
+                .map(|o| (o.id.as_str(), o.line, "outcome")),
+        );
+    for (id, line, kind) in nodes {
+        if !is_triage_id(id) {
+            err(errors, line, format!("{kind} id `{id}` must be a-z, 0-9 and `_`, start with a letter, and be at most {MAX_ID_LEN} characters"));
+        }
+        if let Some(first) = seen.insert(id, line) {
+            err(
+                errors,
+                line,
+                format!("duplicate id `{id}` (first at triage.toml:{first})"),
+            );
+        }
+    }
+
+    // Start.
+    match tree.index.get(&tree.start) {
+        Some(NodeRef::Question(_)) => {}
+        Some(NodeRef::Outcome(_)) => err(
+            errors,
+            start_line,
+            format!(
+                "`start` names outcome `{}`: it must name the first question",
+                tree.start
+            ),
+        ),
+        None => err(
+            errors,
+            start_line,
+            format!(
+                "`start` names `{}`, which is not a question in this file",
+                tree.start
+            ),
+        ),
+    }
+
+    // Evidence rules.
+    if tree.evidence.is_empty() {
+        err(
+            errors,
+            0,
+            "has no [[evidence]] rules: every outcome must carry the evidence rules (strategy §13 \"Secure evidence\")".into(),
+        );
+    }
+    for e in &tree.evidence {
+        if e.text.trim().is_empty() || e.sources.is_empty() {
+            err(
+                errors,
+                e.line,
+                "an [[evidence]] rule needs `text` and at least one source".into(),
+            );
+        }
+        check_sources(errors, "an [[evidence]] rule", &e.sources, e.line);
+    }
+
+    // Questions.
+    for q in &tree.questions {
+        let what = format!("question `{}`", q.id);
+        if q.text.trim().is_empty() || q.short.trim().is_empty() {
+            err(errors, q.line, format!("{what} needs `text` and `short`"));
+        }
+        if q.text.chars().count() > MAX_TITLE_LEN {
+            err(
+                errors,
+                q.line,
+                format!("{what}: `text` is longer than {MAX_TITLE_LEN} characters"),
+            );
+        }
+        check_sources(errors, &what, &q.sources, q.line);
+        if q.choices.len() < 2 {
+            err(
+                errors,
+                q.line,
+                format!("{what} needs at least two [[question.choice]] answers"),
+            );
+        }
+        if q.choices.len() > 20 {
+            err(
+                errors,
+                q.line,
+                format!("{what} has more than 20 answers: they would not fit as buttons"),
+            );
+        }
+        let mut values: HashMap<&str, usize> = HashMap::new();
+        for c in &q.choices {
+            if !is_triage_id(&c.value) {
+                err(errors, c.line, format!("{what}: answer value `{}` must be a-z, 0-9 and `_`, start with a letter, and be at most {MAX_ID_LEN} characters", c.value));
+            }
+            if RESERVED_ACTIONS.contains(&c.value.as_str()) {
+                err(
+                    errors,
+                    c.line,
+                    format!(
+                        "{what}: answer value `{}` is reserved for the Back/Restart buttons",
+                        c.value
+                    ),
+                );
+            }
+            if let Some(first) = values.insert(&c.value, c.line) {
+                err(
+                    errors,
+                    c.line,
+                    format!(
+                        "{what}: answer value `{}` is used twice (first at triage.toml:{first})",
+                        c.value
+                    ),
+                );
+            }
+            let label_len = c.label.chars().count();
+            if c.label.trim().is_empty() || label_len > MAX_LABEL_LEN {
+                err(
+                    errors,
+                    c.line,
+                    format!(
+                        "{what}: answer `{}` needs a `label` of 1 to {MAX_LABEL_LEN} characters",
+                        c.value
+                    ),
+                );
+            }
+            if !tree.index.contains_key(&c.next) {
+                err(
+                    errors,
+                    c.line,
+                    format!(
+                        "{what}: answer `{}` leads to `{}`, which is neither a question nor an outcome",
+                        c.value, c.next
+                    ),
+                );
+            }
+        }
+    }
+
+    // Outcomes.
+    for o in &tree.outcomes {
+        let what = format!("outcome `{}`", o.id);
+        if o.title.trim().is_empty() || o.summary.trim().is_empty() {
+            err(
+                errors,
+                o.line,
+                format!("{what} needs a `title` and a `summary`"),
+            );
+        }
+        if o.title.chars().count() > MAX_TITLE_LEN {
+            err(
+                errors,
+                o.line,
+                format!("{what}: `title` is longer than {MAX_TITLE_LEN} characters"),
+            );
+        }
+        if o.actions.is_empty() || o.actions.iter().any(|a| a.trim().is_empty()) {
+            err(
+                errors,
+                o.line,
+                format!("{what} needs `actions`: what to do, in order, none empty"),
+            );
+        }
+        if o.timeframes.is_empty() || o.timeframes.iter().any(|t| t.trim().is_empty()) {
+            err(
+                errors,
+                o.line,
+                format!("{what} needs `timeframes`, as the guidance words them (say so where it sets none)"),
+            );
+        }
+        if o.sources.is_empty() {
+            err(
+                errors,
+                o.line,
+                format!(
+                    "{what} has no `sources`: every outcome must cite the guidance it rests on"
+                ),
+            );
+        }
+        check_sources(errors, &what, &o.sources, o.line);
+        if o.quote.trim().is_empty() {
+            err(errors, o.line, format!("{what} has an empty `quote`"));
+        } else if let Some(first) = o.sources.first() {
+            if let Some(missing) = quote_missing(k, first, &o.quote) {
+                err(
+                    errors,
+                    o.line,
+                    format!("{what}: `quote` is not verbatim from its first source `{first}`: `{missing}`"),
+                );
+            }
+        }
+        let mut contacts = HashSet::new();
+        for c in &o.contacts {
+            if k.contact(c).is_none() {
+                err(
+                    errors,
+                    o.line,
+                    format!("{what} names contact `{c}`, which does not exist in contacts.toml"),
+                );
+            }
+            if !contacts.insert(c) {
+                err(errors, o.line, format!("{what} names contact `{c}` twice"));
+            }
+        }
+    }
+
+    // Shape: from `start`, no cycles, and every node reachable. With every `next` resolving
+    // (checked above) and every question offering answers, "no cycle" means every path ends in an
+    // outcome. A dangling `next` is simply not followed.
+    let Some(NodeRef::Question(_)) = tree.index.get(&tree.start) else {
+        return;
+    };
+    let mut state: HashMap<&str, Visit> = HashMap::new();
+    let mut reported: HashSet<&str> = HashSet::new();
+    dfs(tree, &tree.start, &mut state, &mut reported, errors);
+    for q in &tree.questions {
+        if !state.contains_key(q.id.as_str()) {
+            err(
+                errors,
+                q.line,
+                format!("question `{}` can never be reached from `start`", q.id),
+            );
+        }
+    }
+    for o in &tree.outcomes {
+        if !state.contains_key(o.id.as_str()) {
+            err(
+                errors,
+                o.line,
+                format!("outcome `{}` can never be reached from `start`", o.id),
+            );
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    InProgress,
+    Done,
+}
+
+/// Depth-first walk marking reachable nodes; an edge back to a node still in progress closes a
+/// cycle, reported at the line of the answer that closes it.
+fn dfs<'t>(
+    tree: &'t Tree,
+    id: &'t str,
+    state: &mut HashMap<&'t str, Visit>,
+    reported: &mut HashSet<&'t str>,
+    errors: &mut KnowledgeErrors,
+) {
+    state.insert(id, Visit::InProgress);
+    if let Some(Node::Question(q)) = tree.node(id) {
+        for c in &q.choices {
+            match state.get(c.next.as_str()) {
+                Some(Visit::InProgress) => {
+                    if reported.insert(c.next.as_str()) {
+                        errors.push(KnowledgeError::new(
+                            TRIAGE_FILE,
+                            c.line,
+                            format!(
+                                "question `{}`: answer `{}` leads back to `{}`, making a loop: every path must end in an outcome",
+                                q.id, c.value, c.next
+                            ),
+                        ));
+                    }
+                }
+                Some(Visit::Done) => {}
+                None => {
+                    if tree.index.contains_key(&c.next) {
+                        dfs(tree, &c.next, state, reported, errors);
+                    }
+                }
+            }
+        }
+    }
+    state.insert(id, Visit::Done);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn triage_ids() {
+        assert!(is_triage_id("immediate_danger"));
+        assert!(is_triage_id("sexual_acts_under_18"));
+        assert!(!is_triage_id("Immediate"));
+        assert!(!is_triage_id("_x"));
+        assert!(!is_triage_id("9lives"));
+        assert!(!is_triage_id("a-b"));
+        assert!(!is_triage_id(""));
+        assert!(!is_triage_id(&"a".repeat(MAX_ID_LEN + 1)));
+    }
+}

@@ -1,0 +1,263 @@
+//! Knowledge for the triage tests. With the real knowledge in `knowledge/` (manifest and all)
+//! the tests run against it; in a checkout holding only `knowledge/triage.toml` they run against
+//! a small fixture generated around the real `triage.toml`: every section it may cite (each
+//! holding the quotes that cite it first) and every contact it may name.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use safeguarding_bot::knowledge::{Knowledge, KnowledgeFiles};
+use safeguarding_bot::snapshot::Snapshot;
+
+/// The project's `knowledge/` folder.
+pub fn knowledge_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("knowledge")
+}
+
+/// The real `triage.toml`.
+pub fn triage_text() -> String {
+    std::fs::read_to_string(knowledge_dir().join("triage.toml")).expect("knowledge/triage.toml")
+}
+
+/// True when the whole real knowledge is present (not just `triage.toml`). Set
+/// `TRIAGE_TEST_FIXTURE=1` to run against the fixture even then.
+pub fn real_knowledge_present() -> bool {
+    std::env::var_os("TRIAGE_TEST_FIXTURE").is_none()
+        && knowledge_dir().join("manifest.toml").is_file()
+}
+
+/// Section ids the fixture provides: the ones the triage may cite.
+pub const SECTIONS: &[&str] = &[
+    "strategy.s6",
+    "strategy.s12",
+    "strategy.s13",
+    "strategy.s13.secure-evidence",
+    "strategy.s13.managing-allegations",
+    "strategy.s14",
+    "strategy.s15",
+    "strategy.s16",
+    "strategy.s16.signs",
+    "strategy.s17",
+    "strategy.s17.responses-young-people",
+    "strategy.s17.referral",
+    "strategy.s17.adults",
+    "strategy.s18",
+    "strategy.s19",
+    "strategy.s20",
+    "strategy.app2",
+    "strategy.app3",
+    "guidance.cyber-bullying",
+    "guidance.sharing-images",
+    "guidance.child-exploitation",
+    "guidance.self-harm",
+    "guidance.online-safety-bill",
+    "guidance.our-responsibilities",
+    "guidance.further-details",
+];
+
+/// A fixture contact: (id, name, phone, web, hours).
+pub type FixtureContact = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+/// Contacts the fixture provides.
+pub const CONTACTS: &[FixtureContact] = &[
+    ("police-999", "Police (emergency)", Some("999"), None, None),
+    (
+        "spa",
+        "Single Point of Access (SPA)",
+        Some("020 8547 5008"),
+        None,
+        None,
+    ),
+    (
+        "spa-out-of-hours",
+        "SPA out of hours",
+        Some("020 8770 5000"),
+        None,
+        Some("Out of hours"),
+    ),
+    ("lado", "LADO (via SPA)", Some("020 8547 5008"), None, None),
+    ("dsl", "Designated Safeguarding Lead", None, None, None),
+    ("prevent-lead", "Prevent lead", None, None, None),
+    ("channel", "Channel panel", None, None, None),
+    (
+        "report-terrorism",
+        "Report terrorism",
+        None,
+        Some("www.gov.uk/report-terrorism"),
+        None,
+    ),
+    ("ceop", "CEOP", None, Some("ceop.police.uk"), None),
+    ("iwf", "IWF", None, Some("www.iwf.org.uk"), None),
+    (
+        "childline-report-remove",
+        "Report Remove",
+        None,
+        Some("https://contentreporting.childline.org.uk"),
+        None,
+    ),
+    (
+        "stop-it-now",
+        "Stop it Now",
+        Some("0808 1000 900"),
+        None,
+        None,
+    ),
+    (
+        "posh",
+        "Professionals Online Safety Helpline",
+        Some("0344 381 4772"),
+        None,
+        Some("Monday to Friday 10:00-16:00"),
+    ),
+    ("pegi", "PEGI", None, Some("www.pegi.info"), None),
+];
+
+fn toml_str(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// The fixture: a minimal knowledge copy that `triage` (the text of a `triage.toml`) can be
+/// validated against.
+pub fn fixture_files(triage: &str) -> KnowledgeFiles {
+    // Quotes go into the section each one cites first, so quote checks pass.
+    let parsed: toml::Value = toml::from_str(triage).unwrap_or(toml::Value::Integer(0));
+    let mut quotes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    if let Some(outcomes) = parsed.get("outcome").and_then(|o| o.as_array()) {
+        for o in outcomes {
+            let first = o
+                .get("sources")
+                .and_then(|s| s.as_array())
+                .and_then(|s| s.first())
+                .and_then(|s| s.as_str());
+            let quote = o.get("quote").and_then(|q| q.as_str());
+            if let (Some(first), Some(quote)) = (first, quote) {
+                for part in quote.split("...") {
+                    quotes
+                        .entry(first.to_string())
+                        .or_default()
+                        .push(part.trim().to_string());
+                }
+            }
+        }
+    }
+    quotes
+        .entry("strategy.s13".into())
+        .or_default()
+        .push("Fixture contact text.".into());
+    let mut docs: BTreeMap<&str, String> = BTreeMap::new();
+    for id in SECTIONS {
+        let (doc, rest) = id.split_once('.').unwrap();
+        let level = if rest.contains('.') { "###" } else { "##" };
+        let body = quotes.get(*id).map(|q| q.join("\n\n")).unwrap_or_default();
+        docs.entry(doc).or_default().push_str(&format!(
+            "{level} Fixture section {id} {{#{id}}}\n\nFixture text for {id}.\n\n{body}\n\n"
+        ));
+    }
+    let mut contacts = String::new();
+    for (id, name, phone, web, hours) in CONTACTS {
+        contacts.push_str(&format!(
+            "[[contact]]\nid = {}\nname = {}\nwhen = \"fixture\"\nsources = [\"strategy.s13\"]\nquote = \"Fixture contact text.\"\n",
+            toml_str(id),
+            toml_str(name)
+        ));
+        if let Some(p) = phone {
+            contacts.push_str(&format!("phone = {}\n", toml_str(p)));
+        }
+        if let Some(w) = web {
+            contacts.push_str(&format!("web = {}\n", toml_str(w)));
+        }
+        if let Some(h) = hours {
+            contacts.push_str(&format!("hours = {}\n", toml_str(h)));
+        }
+        contacts.push('\n');
+    }
+    let manifest = r#"version = "fixture"
+last_checked = "2026-11-23"
+
+[[document]]
+id = "strategy"
+title = "Online Safeguarding Strategy 2020-2022"
+publisher = "fixture"
+date = "2020"
+file = "sources/strategy.md"
+
+[[document]]
+id = "guidance"
+title = "Online Safety Guidance"
+publisher = "fixture"
+date = "undated"
+file = "sources/guidance.md"
+"#;
+    let mut files = BTreeMap::new();
+    files.insert("manifest.toml".to_string(), manifest.to_string());
+    files.insert("sources/strategy.md".to_string(), docs["strategy"].clone());
+    files.insert("sources/guidance.md".to_string(), docs["guidance"].clone());
+    files.insert("contacts.toml".to_string(), contacts);
+    for empty in [
+        "thresholds.toml",
+        "offences.toml",
+        "notes.toml",
+        "synonyms.toml",
+    ] {
+        files.insert(empty.to_string(), String::new());
+    }
+    files.insert("triage.toml".to_string(), triage.to_string());
+    KnowledgeFiles::from_map(files, "triage test fixture")
+}
+
+/// The best knowledge available: the real copy when present, else the fixture.
+pub fn files() -> KnowledgeFiles {
+    if real_knowledge_present() {
+        KnowledgeFiles::from_dir(&knowledge_dir()).expect("knowledge/ readable")
+    } else {
+        fixture_files(&triage_text())
+    }
+}
+
+/// A snapshot of [`files`], built once per test binary.
+pub fn snapshot() -> &'static Snapshot {
+    static SNAP: OnceLock<Snapshot> = OnceLock::new();
+    SNAP.get_or_init(|| match Snapshot::build(&files()) {
+        Ok(s) => s,
+        Err(e) => panic!("the knowledge (with triage.toml) must be valid:\n{e}"),
+    })
+}
+
+/// The fixture's knowledge without any triage tree check (for validating broken trees).
+pub fn fixture_knowledge() -> Knowledge {
+    Knowledge::load(&fixture_files(&triage_text())).expect("fixture knowledge is valid")
+}
+
+/// Writes a knowledge copy to a fresh temporary directory (for the binary's `--knowledge`).
+pub fn write_dir(files: &KnowledgeFiles) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_into(files, dir.path());
+    dir
+}
+
+fn write_into(files: &KnowledgeFiles, root: &Path) {
+    for p in files.paths() {
+        let path = root.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, files.get(p).unwrap()).unwrap();
+    }
+}
+
+/// 1-based line of the first line containing `needle` (after line `after`).
+pub fn line_of(text: &str, needle: &str, after: usize) -> usize {
+    text.lines()
+        .enumerate()
+        .skip(after)
+        .find(|(_, l)| l.contains(needle))
+        .map(|(i, _)| i + 1)
+        .unwrap_or_else(|| panic!("`{needle}` not in text"))
+}
