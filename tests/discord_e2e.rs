@@ -77,7 +77,7 @@ fn fake_payloads_deserialise() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn registers_commands_with_options_and_permissions() {
-    let bot = Bot::start(Knowledge::Fixture, |_| {}).await;
+    let bot = Bot::start(Knowledge::Dir, |_| {}).await;
     let put = bot
         .fake
         .wait_for(0, WAIT, "command registration", |r| {
@@ -202,83 +202,80 @@ async fn autocomplete_returns_at_most_25_choices() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reload_is_for_admins_reports_errors_and_keeps_old_knowledge() {
-    let bot = Bot::start(Knowledge::Fixture, |_| {}).await;
+    let bot = Bot::start(Knowledge::Dir, |_| {}).await;
     let audit = AuditLog::new(bot.settings.audit.reload_log.clone());
+    let live = || bot.handle.as_ref().unwrap().live().current();
+    let old_hash = live().knowledge.hash.clone();
+    let old_contacts = live().knowledge.counts().contacts;
 
     // A practitioner is refused, whatever Discord's permission setting allowed.
     let sent = bot.command(&alice(), "reload", &[]).await;
-    let cb = bot.callback(&sent).await;
-    let body = cb.body.unwrap();
+    let body = bot.callback(&sent).await.body.unwrap();
     assert_eq!(flags(&body) & EPHEMERAL, EPHEMERAL);
     assert!(text_of(&body).contains("Only admins"), "{}", text_of(&body));
     assert_eq!(audit.read_all().unwrap()[0].result, "refused");
 
     // Break the knowledge: a malformed phone number (a validation error)...
     let kdir = bot.knowledge_dir();
-    let contacts = std::fs::read_to_string(kdir.join("contacts.toml")).unwrap();
+    let contacts_path = kdir.join("contacts.toml");
+    let contacts = std::fs::read_to_string(&contacts_path).unwrap();
+    assert!(contacts.contains("phone = \"020 8547 5008\""));
     std::fs::write(
-        kdir.join("contacts.toml"),
-        contacts.replace("phone = \"020 8547 5008\"", "phone = \"020-8547\""),
+        &contacts_path,
+        contacts.replacen("phone = \"020 8547 5008\"", "phone = \"020-8547\"", 1),
     )
     .unwrap();
     let admin = Who::with_role(910_000_000_000_000_009, ADMIN_ROLE);
     let sent = bot.command(&admin, "reload", &[]).await;
     let cb = bot.callback(&sent).await;
     assert_eq!(cb.body.as_ref().unwrap()["type"], 5, "deferred");
-    let report = bot.followup(&sent, 0).await;
-    let text = text_of(report.body.as_ref().unwrap());
+    let text = text_of(bot.followup(&sent, 0).await.body.as_ref().unwrap());
     assert!(text.contains("Reload failed"), "{text}");
     assert!(text.contains("previous guidance is still live"), "{text}");
-    assert!(text.contains("contacts.toml:11:"), "file:line: {text}");
+    assert!(has_file_line(&text, "contacts.toml"), "file:line: {text}");
     assert!(text.contains("020-8547"), "{text}");
 
     // ...and a TOML syntax error.
+    std::fs::write(&contacts_path, &contacts).unwrap();
     std::fs::write(kdir.join("offences.toml"), "[[offence]\nid = \"x\"\n").unwrap();
     let sent = bot.command(&admin, "reload", &[]).await;
     let text = text_of(bot.followup(&sent, 0).await.body.as_ref().unwrap());
     assert!(text.contains("offences.toml:1:"), "file:line: {text}");
 
-    // The old knowledge still answers.
+    // The old knowledge is still live and still answers.
+    assert_eq!(live().knowledge.hash, old_hash);
     let sent = bot
-        .command(&alice(), "whocall", &[("situation", "significant harm")])
+        .command(&alice(), "whocall", &[("situation", "immediate danger")])
         .await;
     let text = text_of(bot.callback(&sent).await.body.as_ref().unwrap());
-    assert!(text.contains("020 8547 5008"), "{text}");
+    assert!(text.contains("999"), "{text}");
 
-    // Fixed, with one more contact: a member with Manage Server reloads and sees the change.
-    support::knowledge::write_to(&kdir);
-    let mut contacts = std::fs::read_to_string(kdir.join("contacts.toml")).unwrap();
-    contacts.push_str(
-        "\n[[contact]]\nid = \"spa-again\"\nname = \"SPA (duplicate for the test)\"\nphone = \"020 8547 5008\"\nwhen = \"Testing.\"\nsources = [\"doc.respond\"]\nquote = \"refer to the Single Point of Access\"\n",
-    );
-    std::fs::write(kdir.join("contacts.toml"), contacts).unwrap();
-    let old_hash = bot
-        .handle
-        .as_ref()
-        .unwrap()
-        .live()
-        .current()
-        .knowledge
-        .hash
-        .clone();
+    // Fixed, with one more contact (a copy of the first under a new id): a member with Manage
+    // Server reloads and sees what changed.
+    support::write_embedded(&kdir);
+    let mut doc: toml::Table = toml::from_str(&contacts).unwrap();
+    let list = doc["contact"].as_array_mut().unwrap();
+    let mut extra = list[0].clone();
+    extra["id"] = toml::Value::String("test-extra-contact".into());
+    list.push(extra);
+    std::fs::write(&contacts_path, toml::to_string(&doc).unwrap()).unwrap();
     let sent = bot
         .command(&Who::manager(910_000_000_000_000_010), "reload", &[])
         .await;
-    let report = bot.followup(&sent, 0).await;
-    let text = text_of(report.body.as_ref().unwrap());
+    let text = text_of(bot.followup(&sent, 0).await.body.as_ref().unwrap());
     assert!(text.contains("Guidance reloaded"), "{text}");
-    assert!(text.contains("contacts: 2 → 3"), "{text}");
-    let new_hash = bot
-        .handle
-        .as_ref()
-        .unwrap()
-        .live()
-        .current()
-        .knowledge
-        .hash
-        .clone();
+    assert!(
+        text.contains(&format!(
+            "contacts: {} → {}",
+            old_contacts,
+            old_contacts + 1
+        )),
+        "{text}"
+    );
+    let new_hash = live().knowledge.hash.clone();
     assert_ne!(old_hash, new_hash);
     assert!(text.contains(&format!("{old_hash} → {new_hash}")), "{text}");
+    assert_eq!(live().knowledge.counts().contacts, old_contacts + 1);
 
     let records = audit.read_all().unwrap();
     let results: Vec<&str> = records.iter().map(|r| r.result.as_str()).collect();
@@ -291,9 +288,18 @@ async fn reload_is_for_admins_reports_errors_and_keeps_old_knowledge() {
     bot.finish().await;
 }
 
+/// True when `text` names `file` followed by `:LINE:`.
+fn has_file_line(text: &str, file: &str) -> bool {
+    text.match_indices(&format!("{file}:")).any(|(i, m)| {
+        let rest = &text[i + m.len()..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        !digits.is_empty() && rest[digits.len()..].starts_with(':')
+    })
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn survives_a_dropped_gateway_connection() {
-    let bot = Bot::start(Knowledge::Fixture, |_| {}).await;
+    let bot = Bot::start(Knowledge::Dir, |_| {}).await;
     let sent = bot
         .command(&alice(), "whocall", &[("situation", "immediate danger")])
         .await;
@@ -319,9 +325,9 @@ async fn survives_a_dropped_gateway_connection() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn post_to_channel_survives_restart_and_unknown_buttons_are_explained() {
-    let mut bot = Bot::start(Knowledge::Fixture, |_| {}).await;
+    let mut bot = Bot::start(Knowledge::Dir, |_| {}).await;
     let sent = bot
-        .command(&alice(), "search", &[("query", "indecent image")])
+        .command(&alice(), "search", &[("query", "indecent images")])
         .await;
     let cb = bot.callback(&sent).await;
     let body = cb.body.unwrap();
@@ -344,7 +350,8 @@ async fn post_to_channel_survives_restart_and_unknown_buttons_are_explained() {
     assert_eq!(flags(&body) & EPHEMERAL, 0, "public");
     let text = text_of(&body);
     assert!(text.contains("Shared by <@910000000000000001>"), "{text}");
-    assert!(text.contains("Protection of Children Act 1978"), "{text}");
+    assert!(text.contains("Source: "), "{text}");
+    assert!(text.contains("999"), "{text}");
     assert!(
         custom_ids(&body).is_empty(),
         "no Post button on the public copy"
@@ -370,7 +377,7 @@ async fn post_to_channel_survives_restart_and_unknown_buttons_are_explained() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expensive_commands_are_rate_limited_per_user() {
-    let bot = Bot::start(Knowledge::Fixture, |s| {
+    let bot = Bot::start(Knowledge::Dir, |s| {
         s.discord.rate_limit_per_minute = 2;
         s.discord.ephemeral = false;
     })
@@ -487,11 +494,266 @@ async fn serve_refuses_to_start_without_token_or_a_reachable_api() {
     s.discord.token = Some(safeguarding_bot::settings::Secret::new("t"));
     s.discord.api_base = Some(format!("http://{addr}"));
     let fixture = tempfile::tempdir().unwrap();
-    support::knowledge::write_to(fixture.path());
+    support::write_embedded(fixture.path());
     s.knowledge.dir = Some(fixture.path().to_path_buf());
     let err = safeguarding_bot::discord::start(s)
         .await
         .err()
         .expect("unreachable api");
     assert!(format!("{err:#}").contains("GET /gateway"), "{err:#}");
+}
+
+/// The custom id of the button for `action` in a message body.
+fn button(body: &Value, action: &str) -> String {
+    custom_ids(body)
+        .into_iter()
+        .find(|id| id.starts_with("tr:") && id.ends_with(&format!(":{action}")))
+        .unwrap_or_else(|| panic!("no `{action}` button in {:?}", custom_ids(body)))
+}
+
+/// Starts /triage for `who` and returns the thread id and the first question's message body.
+async fn open_triage(bot: &Bot, who: &Who, channel: Value) -> (u64, Value, support::Sent) {
+    let sent = bot.command_in(who, "triage", &[], channel).await;
+    let cb = bot.callback(&sent).await;
+    let body = cb.body.unwrap();
+    assert_eq!(
+        body["type"], 5,
+        "deferred: thread creation takes several calls"
+    );
+    assert_eq!(flags(&body) & EPHEMERAL, EPHEMERAL);
+    let post = bot
+        .fake
+        .wait_for(sent.from, WAIT, "the first question", |r| {
+            r.method == "POST"
+                && r.path.starts_with("/api/v10/channels/")
+                && r.path.ends_with("/messages")
+        })
+        .await;
+    let thread: u64 = post.path.split('/').nth(4).unwrap().parse().unwrap();
+    (thread, post.body.unwrap(), sent)
+}
+
+/// Clicks `action` on the message `body` (in `thread`) and returns the interaction callback body.
+async fn answer(bot: &Bot, who: &Who, thread: u64, body: &Value, action: &str) -> Value {
+    let message = payloads::message(
+        bot.fake.next_id(),
+        thread,
+        &body.get("data").unwrap_or(body).clone(),
+    );
+    let sent = bot.click(who, &button(body, action), message).await;
+    bot.callback(&sent).await.body.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn triage_runs_in_a_private_thread_to_a_summary() {
+    let bot = Bot::start(Knowledge::Embedded, |_| {}).await;
+    let (thread, first, sent) = open_triage(
+        &bot,
+        &alice(),
+        payloads::channel(support::CHANNEL_ID, false),
+    )
+    .await;
+
+    // A private thread (type 12, no starter message) in the channel, with the user added.
+    let create = bot
+        .since(&sent)
+        .into_iter()
+        .find(|r| r.method == "POST" && r.path.ends_with("/threads"))
+        .expect("a thread was created");
+    assert_eq!(
+        create.path,
+        format!("/api/v10/channels/{}/threads", support::CHANNEL_ID)
+    );
+    let tb = create.body.unwrap();
+    assert_eq!(tb["type"], 12);
+    assert_eq!(tb["auto_archive_duration"], 1440);
+    assert_eq!(tb["invitable"], false);
+    assert!(
+        !tb["name"].as_str().unwrap().contains("practitioner"),
+        "no names in thread names"
+    );
+    assert!(bot.since(&sent).iter().any(|r| r.method == "PUT"
+        && r.path
+            == format!(
+                "/api/v10/channels/{thread}/thread-members/{}",
+                alice().user_id
+            )));
+    let ack = bot.followup(&sent, 0).await;
+    assert!(text_of(ack.body.as_ref().unwrap()).contains(&format!("<#{thread}>")));
+
+    // The first question, with its answers and no Back yet.
+    let text = text_of(&first);
+    assert!(text.contains("immediate danger"), "{text}");
+    assert!(text.contains("999"), "{text}");
+    let ids = custom_ids(&first);
+    assert!(
+        ids.iter()
+            .all(|id| id.starts_with("tr:") && id.len() <= 100),
+        "{ids:?}"
+    );
+    assert!(
+        ids.iter().any(|id| id.ends_with(":0:yes")) && ids.iter().any(|id| id.ends_with(":0:no"))
+    );
+    assert!(!ids.iter().any(|id| id.ends_with(":back")));
+
+    // No → next question, updated in place.
+    let q2 = answer(&bot, &alice(), thread, &first, "no").await;
+    assert_eq!(q2["type"], 7, "update the message in place");
+    assert!(
+        text_of(&q2).contains("works or volunteers with children"),
+        "{}",
+        text_of(&q2)
+    );
+
+    // Someone else cannot answer alice's triage.
+    let refused = answer(&bot, &bob(), thread, &q2, "yes").await;
+    assert_eq!(refused["type"], 4);
+    assert_eq!(flags(&refused) & EPHEMERAL, EPHEMERAL);
+    assert!(
+        text_of(&refused).contains("Only the person who started"),
+        "{}",
+        text_of(&refused)
+    );
+
+    // Back returns to the first question.
+    let back = answer(&bot, &alice(), thread, &q2, "back").await;
+    assert_eq!(back["type"], 7);
+    assert!(
+        text_of(&back).contains("Is a child in immediate danger"),
+        "{}",
+        text_of(&back)
+    );
+
+    // A second click on an old button changes nothing and redraws the current question.
+    let stale = answer(&bot, &alice(), thread, &first, "yes").await;
+    assert_eq!(stale["type"], 7);
+    assert!(
+        text_of(&stale).contains("already moved on"),
+        "{}",
+        text_of(&stale)
+    );
+    assert!(text_of(&stale).contains("Is a child in immediate danger"));
+
+    // Through to an outcome: severe bullying.
+    let q2 = answer(&bot, &alice(), thread, &back, "no").await;
+    let q3 = answer(&bot, &alice(), thread, &q2, "no").await;
+    let q4 = answer(&bot, &alice(), thread, &q3, "bullying").await;
+    assert!(
+        text_of(&q4).to_lowercase().contains("bullying"),
+        "{}",
+        text_of(&q4)
+    );
+    let summary = answer(&bot, &alice(), thread, &q4, "yes").await;
+    assert_eq!(summary["type"], 7);
+    let text = text_of(&summary);
+    assert!(text.contains("Severe online bullying"), "{text}");
+    assert!(text.contains("police"), "{text}");
+    assert!(text.contains("999"), "{text}");
+    assert!(
+        text.contains("Sources") || text.contains("Source:"),
+        "cites: {text}"
+    );
+    let ids = custom_ids(&summary);
+    assert!(
+        ids.iter().any(|id| id.ends_with(":back")) && ids.iter().any(|id| id.ends_with(":restart"))
+    );
+    // Restart goes back to the first question.
+    let again = answer(&bot, &alice(), thread, &summary, "restart").await;
+    assert!(text_of(&again).contains("Is a child in immediate danger"));
+
+    // A button for a session that does not exist gets a clear private note.
+    let message = payloads::message(bot.fake.next_id(), thread, &first);
+    let sent = bot
+        .click(&alice(), &format!("tr:{}:0:yes", "0".repeat(32)), message)
+        .await;
+    let body = bot.callback(&sent).await.body.unwrap();
+    assert_eq!(flags(&body) & EPHEMERAL, EPHEMERAL);
+    assert!(text_of(&body).contains("/triage"), "{}", text_of(&body));
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn triage_continues_after_the_bot_restarts() {
+    let mut bot = Bot::start(Knowledge::Embedded, |_| {}).await;
+    let (thread, first, _) = open_triage(
+        &bot,
+        &alice(),
+        payloads::channel(support::CHANNEL_ID, false),
+    )
+    .await;
+    let q2 = answer(&bot, &alice(), thread, &first, "no").await;
+    assert!(text_of(&q2).contains("works or volunteers with children"));
+
+    // A new client on the same SQLite file: the old message's buttons still work.
+    bot.restart().await;
+    let summary = answer(&bot, &alice(), thread, &q2, "yes").await;
+    assert_eq!(summary["type"], 7);
+    let text = text_of(&summary);
+    assert!(text.contains("LADO"), "{text}");
+    assert!(text.contains("020 8547 5008"), "{text}");
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn triage_thread_follows_the_setting() {
+    // Public threads.
+    let bot = Bot::start(Knowledge::Embedded, |s| {
+        s.discord.triage_thread = safeguarding_bot::settings::TriageThread::Public;
+        s.discord.thread_auto_archive_minutes = 60;
+    })
+    .await;
+    let (_, _, sent) = open_triage(
+        &bot,
+        &alice(),
+        payloads::channel(support::CHANNEL_ID, false),
+    )
+    .await;
+    let create = bot
+        .since(&sent)
+        .into_iter()
+        .find(|r| r.path.ends_with("/threads"))
+        .unwrap();
+    assert_eq!(create.body.as_ref().unwrap()["type"], 11);
+    assert_eq!(create.body.as_ref().unwrap()["auto_archive_duration"], 60);
+    bot.finish().await;
+
+    // "current": run inside a thread, the dialogue stays there; no new thread.
+    let bot = Bot::start(Knowledge::Embedded, |s| {
+        s.discord.triage_thread = safeguarding_bot::settings::TriageThread::Current;
+    })
+    .await;
+    let here = 960_000_000_000_000_001;
+    let (thread, first, sent) = open_triage(&bot, &alice(), payloads::channel(here, true)).await;
+    assert_eq!(thread, here);
+    assert!(!bot
+        .since(&sent)
+        .iter()
+        .any(|r| r.path.ends_with("/threads")));
+    assert!(custom_ids(&first).iter().any(|id| id.ends_with(":0:no")));
+
+    // "current" outside a thread, and "private" inside one, open a private thread in the channel.
+    let (thread, _, sent) =
+        open_triage(&bot, &bob(), payloads::channel(support::CHANNEL_ID, false)).await;
+    assert_ne!(thread, support::CHANNEL_ID);
+    let create = bot
+        .since(&sent)
+        .into_iter()
+        .find(|r| r.path.ends_with("/threads"))
+        .unwrap();
+    assert_eq!(create.body.as_ref().unwrap()["type"], 12);
+    bot.finish().await;
+
+    let bot = Bot::start(Knowledge::Embedded, |_| {}).await;
+    let (_, _, sent) = open_triage(&bot, &alice(), payloads::channel(here, true)).await;
+    let create = bot
+        .since(&sent)
+        .into_iter()
+        .find(|r| r.path.ends_with("/threads"))
+        .unwrap();
+    assert_eq!(
+        create.path,
+        format!("/api/v10/channels/{}/threads", support::CHANNEL_ID),
+        "opened beside the thread, in its parent channel"
+    );
+    bot.finish().await;
 }

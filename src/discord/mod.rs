@@ -47,6 +47,8 @@ pub struct Data {
     pub limiter: ratelimit::RateLimiter,
     /// `/reload`.
     pub reloader: Reloader,
+    /// Triage sessions (SQLite): what makes `/triage` buttons survive a restart.
+    pub store: Arc<crate::triage::Store>,
 }
 
 /// A running bot: wait for it to be ready, then shut it down.
@@ -55,6 +57,8 @@ pub struct ServeHandle {
     client: tokio::task::JoinHandle<Result<(), serenity::Error>>,
     ready: watch::Receiver<Option<Result<(), String>>>,
     live: Arc<Live>,
+    store: Arc<crate::triage::Store>,
+    purge: tokio::task::JoinHandle<()>,
 }
 
 impl ServeHandle {
@@ -85,7 +89,10 @@ impl ServeHandle {
     /// Closes every gateway connection and waits (up to 10 s) for the client to stop.
     pub async fn shutdown(self) -> anyhow::Result<()> {
         self.shard_manager.shutdown_all().await;
-        match tokio::time::timeout(Duration::from_secs(10), self.client).await {
+        self.purge.abort();
+        let stopped = tokio::time::timeout(Duration::from_secs(10), self.client).await;
+        self.store.close().await;
+        match stopped {
             Ok(Ok(Ok(()))) => Ok(()),
             Ok(Ok(Err(e))) => Err(anyhow::anyhow!(
                 "the Discord client ended with an error: {e}"
@@ -116,6 +123,14 @@ pub async fn start(settings: Settings) -> anyhow::Result<ServeHandle> {
     );
     let live = Arc::new(Live::new(snapshot));
     let settings = Arc::new(settings);
+    ensure_sqlite_dir(&settings.database.url)?;
+    let store = Arc::new(
+        crate::triage::Store::open(&settings.database.url)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot open database.url: {e:?}"))?
+            .with_session_ttl(settings.triage.session_ttl()),
+    );
+    let purge = tokio::spawn(purge_daily(store.clone(), settings.clone()));
 
     let mut http = serenity::HttpBuilder::new(token.expose());
     if let Some(base) = settings.api_base() {
@@ -139,6 +154,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<ServeHandle> {
             source,
             AuditLog::new(settings.audit.reload_log.clone()),
         ),
+        store: store.clone(),
     };
     let guild_ids = settings.discord.guild_ids.clone();
     let (ready_tx, ready_rx) = watch::channel(None);
@@ -170,10 +186,17 @@ pub async fn start(settings: Settings) -> anyhow::Result<ServeHandle> {
         .initialize_owners(false)
         .build();
 
-    let mut client = serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
-        .framework(framework)
-        .await
-        .context("cannot build the Discord client")?;
+    let mut client =
+        match serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
+            .framework(framework)
+            .await
+        {
+            Ok(c) => c,
+            Err(e) => {
+                purge.abort();
+                return Err(anyhow::Error::new(e).context("cannot build the Discord client"));
+            }
+        };
     let shard_manager = client.shard_manager.clone();
     let task = tokio::spawn(async move { client.start().await });
     Ok(ServeHandle {
@@ -181,7 +204,46 @@ pub async fn start(settings: Settings) -> anyhow::Result<ServeHandle> {
         client: task,
         ready: ready_rx,
         live,
+        store,
+        purge,
     })
+}
+
+/// Creates the folder of an SQLite database file (SQLite creates the file, not its folder).
+fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path.contains(":memory:") {
+        return Ok(());
+    }
+    if let Some(dir) = std::path::Path::new(path)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the database folder {}", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// Deletes expired triage sessions and old audit records at start and then every 6 hours.
+async fn purge_daily(store: Arc<crate::triage::Store>, settings: Arc<Settings>) {
+    let mut every = tokio::time::interval(Duration::from_secs(6 * 3600));
+    loop {
+        every.tick().await;
+        match store
+            .purge_expired(
+                settings.triage.session_ttl(),
+                settings.triage.audit_retention(),
+            )
+            .await
+        {
+            Ok(n) => tracing::info!(deleted = n, "expired triage records purged"),
+            Err(e) => tracing::error!(error = %e, "purging triage records failed"),
+        }
+    }
 }
 
 /// The `serve` subcommand: runs the bot until Ctrl-C or SIGTERM, then shuts down cleanly.

@@ -4,7 +4,6 @@
 #![allow(dead_code)]
 
 pub mod fake_discord;
-pub mod knowledge;
 pub mod openapi;
 pub mod payloads;
 
@@ -27,10 +26,21 @@ pub const WAIT: Duration = Duration::from_secs(10);
 /// Which knowledge the bot serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Knowledge {
-    /// The small fixture, written to a directory the test can then break and fix.
-    Fixture,
+    /// A copy of the built-in knowledge written to a directory (`knowledge.dir`), which the test
+    /// can then break and fix.
+    Dir,
     /// The copy built into the binary (the real guidance).
     Embedded,
+}
+
+/// Writes the built-in knowledge into `dir`.
+pub fn write_embedded(dir: &std::path::Path) {
+    let files = safeguarding_bot::knowledge::KnowledgeFiles::embedded();
+    for path in files.paths() {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, files.get(path).unwrap()).unwrap();
+    }
 }
 
 /// A bot running against a fake Discord.
@@ -79,10 +89,10 @@ pub fn settings_for(fake: &FakeDiscord, dir: &std::path::Path, knowledge: Knowle
     s.discord.admin_role_ids = vec![ADMIN_ROLE];
     s.database.url = format!("sqlite://{}?mode=rwc", dir.join("bot.db").display());
     s.audit.reload_log = dir.join("reload-audit.jsonl");
-    if knowledge == Knowledge::Fixture {
+    if knowledge == Knowledge::Dir {
         let kdir = dir.join("knowledge");
         std::fs::create_dir_all(&kdir).unwrap();
-        knowledge::write_to(&kdir);
+        write_embedded(&kdir);
         s.knowledge.dir = Some(kdir);
     }
     s
