@@ -6,6 +6,8 @@
 //! async runtime before it is swapped in; a broken copy changes nothing; every attempt, refused
 //! ones included, is appended to a JSON-lines audit file and logged with ids only.
 
+#![warn(missing_docs)]
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

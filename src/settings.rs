@@ -6,6 +6,8 @@
 //! The Discord token is a [`Secret`]: it cannot be printed by accident (its `Debug` and
 //! `Display` say `[redacted]`), and error messages are scrubbed of it.
 
+#![warn(missing_docs)]
+
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -1,8 +1,5 @@
 //! `knowledge.url`: fetching a copy of the knowledge over HTTP from a server on 127.0.0.1.
 
-#[path = "support/knowledge.rs"]
-mod fixture;
-
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
@@ -10,7 +7,17 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
-use safeguarding_bot::knowledge::{remote, Knowledge};
+use safeguarding_bot::knowledge::{remote, Knowledge, KnowledgeFiles};
+use safeguarding_bot::snapshot::Snapshot;
+
+/// The built-in knowledge as path → text, to be served over HTTP.
+fn files_map() -> BTreeMap<String, String> {
+    let files = KnowledgeFiles::embedded();
+    files
+        .paths()
+        .map(|p| (p.to_string(), files.get(p).unwrap().to_string()))
+        .collect()
+}
 
 type Served = Arc<Mutex<(BTreeMap<String, String>, Vec<String>)>>;
 
@@ -40,27 +47,35 @@ async fn server(files: BTreeMap<String, String>) -> (String, Served) {
 }
 
 #[tokio::test]
-async fn fetches_the_same_copy_as_on_disk() {
-    let (base, log) = server(fixture::files_map()).await;
+async fn fetches_the_same_copy_as_built_in() {
+    let mut served = files_map();
+    served.insert("unlisted.md".into(), "not named by the manifest".into());
+    let (base, log) = server(served).await;
     let fetched = remote::fetch(&base).await.expect("fetch");
     assert_eq!(fetched.origin(), base);
-    let want = fixture::files();
+    let want = KnowledgeFiles::embedded();
+    assert_eq!(
+        fetched.paths().collect::<Vec<_>>(),
+        want.paths().collect::<Vec<_>>(),
+        "exactly the manifest's documents and the record files"
+    );
     for path in want.paths() {
         assert_eq!(fetched.get(path), want.get(path), "{path}");
     }
-    assert_eq!(fetched.hash(), want.hash());
-    let k = Knowledge::load(&fetched).expect("valid");
-    assert_eq!(k.manifest.version, fixture::VERSION);
+    assert_eq!(fetched.hash(), want.hash(), "same copy, same hash");
+    let snapshot = Snapshot::build(&fetched).expect("valid, triage tree included");
+    assert_eq!(
+        snapshot.knowledge.manifest.version,
+        Knowledge::embedded().unwrap().manifest.version
+    );
     let asked = log.lock().unwrap().1.clone();
     assert_eq!(asked[0], "manifest.toml");
-    assert!(asked.contains(&"sources/doc.md".to_string()), "{asked:?}");
-    // triage.toml is asked for even though this copy has none (404 is not an error).
-    assert!(asked.contains(&"triage.toml".to_string()), "{asked:?}");
+    assert!(asked.iter().any(|p| p.starts_with("sources/")), "{asked:?}");
 }
 
 #[tokio::test]
 async fn missing_file_is_reported_by_the_loader() {
-    let mut files = fixture::files_map();
+    let mut files = files_map();
     files.remove("thresholds.toml");
     let (base, _) = server(files).await;
     let fetched = remote::fetch(&base)
@@ -75,14 +90,14 @@ async fn missing_file_is_reported_by_the_loader() {
 
 #[tokio::test]
 async fn server_errors_and_bad_manifests_are_errors() {
-    let mut files = fixture::files_map();
+    let mut files = files_map();
     files.insert("FAIL".into(), String::new());
     let (base, _) = server(files).await;
     let errors = remote::fetch(&base).await.unwrap_err();
     assert!(errors.to_string().contains("offences.toml"), "{errors}");
     assert!(errors.to_string().contains("HTTP 500"), "{errors}");
 
-    let mut files = fixture::files_map();
+    let mut files = files_map();
     files.insert(
         "manifest.toml".into(),
         "version = \"x\"\nlast_checked = \"y\"\n[[document]]\nid = \"d\"\ntitle = \"t\"\npublisher = \"p\"\ndate = \"d\"\nfile = \"../../etc/passwd\"\n".into(),

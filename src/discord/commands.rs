@@ -39,7 +39,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
 
 /// Who to call for this situation.
 #[poise::command(slash_command)]
-pub async fn whocall(
+async fn whocall(
     ctx: Context<'_>,
     #[description = "The situation, e.g. child in immediate danger (empty: emergency routes)"]
     #[autocomplete = "ac_whocall"]
@@ -51,7 +51,7 @@ pub async fn whocall(
 
 /// What response a concern calls for, and how fast.
 #[poise::command(slash_command)]
-pub async fn threshold(
+async fn threshold(
     ctx: Context<'_>,
     #[description = "The concern, e.g. nudes shared between pupils"]
     #[autocomplete = "ac_threshold"]
@@ -63,7 +63,7 @@ pub async fn threshold(
 
 /// Which laws apply.
 #[poise::command(slash_command)]
-pub async fn offence(
+async fn offence(
     ctx: Context<'_>,
     #[description = "What happened, e.g. adult sending sexual messages to a child"]
     #[autocomplete = "ac_offence"]
@@ -75,7 +75,7 @@ pub async fn offence(
 
 /// Search all of the guidance.
 #[poise::command(slash_command)]
-pub async fn search(
+async fn search(
     ctx: Context<'_>,
     #[description = "What to look for, e.g. signs of online grooming"]
     #[autocomplete = "ac_search"]
@@ -87,7 +87,7 @@ pub async fn search(
 
 /// What the bot does and which guidance it serves.
 #[poise::command(slash_command)]
-pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
+async fn help(ctx: Context<'_>) -> Result<(), Error> {
     let started = Instant::now();
     let reply = commands::run(&ctx.data().live.current(), Command::Help, "");
     send(ctx, &reply, Some(components::post_id(Command::Help, ""))).await?;
@@ -97,7 +97,7 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
 
 /// The guided referral decision.
 #[poise::command(slash_command, guild_only)]
-pub async fn triage(ctx: Context<'_>) -> Result<(), Error> {
+async fn triage(ctx: Context<'_>) -> Result<(), Error> {
     let started = Instant::now();
     if let Err(wait) = ctx.data().limiter.check(ctx.author().id.get()) {
         return limited(ctx, wait).await;
@@ -109,7 +109,7 @@ pub async fn triage(ctx: Context<'_>) -> Result<(), Error> {
 
 /// Reload the guidance (admins only; the bot checks, not only Discord's permission setting).
 #[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
-pub async fn reload(ctx: Context<'_>) -> Result<(), Error> {
+async fn reload(ctx: Context<'_>) -> Result<(), Error> {
     let started = Instant::now();
     let data = ctx.data();
     let user = ctx.author().id.get().to_string();

@@ -12,6 +12,8 @@
 //! on 127.0.0.1); [`serve`] is the `serve` subcommand: start, wait for Ctrl-C or SIGTERM, shut
 //! down cleanly.
 
+#![warn(missing_docs)]
+
 pub mod checks;
 pub mod commands;
 pub mod components;

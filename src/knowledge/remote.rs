@@ -7,6 +7,8 @@
 //! goes through exactly the same loader and validator as a directory on disk; a file the server
 //! does not have (HTTP 404) is simply absent, and the loader reports it as missing.
 
+#![warn(missing_docs)]
+
 use std::collections::BTreeMap;
 use std::time::Duration;
 
