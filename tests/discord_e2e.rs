@@ -212,7 +212,7 @@ async fn reload_is_for_admins_reports_errors_and_keeps_old_knowledge() {
     let sent = bot.command(&alice(), "reload", &[]).await;
     let body = bot.callback(&sent).await.body.unwrap();
     assert_eq!(flags(&body) & EPHEMERAL, EPHEMERAL);
-    assert!(text_of(&body).contains("Only admins"), "{}", text_of(&body));
+    says(&body, "Only admins");
     assert_eq!(audit.read_all().unwrap()[0].result, "refused");
 
     // Break the knowledge: a malformed phone number (a validation error)...
@@ -367,11 +367,7 @@ async fn post_to_channel_survives_restart_and_unknown_buttons_are_explained() {
         .await;
     let body = bot.callback(&sent).await.body.unwrap();
     assert_eq!(flags(&body) & EPHEMERAL, EPHEMERAL);
-    assert!(
-        text_of(&body).contains("not recognised"),
-        "{}",
-        text_of(&body)
-    );
+    says(&body, "not recognised");
     bot.finish().await;
 }
 
@@ -503,6 +499,19 @@ async fn serve_refuses_to_start_without_token_or_a_reachable_api() {
     assert!(format!("{err:#}").contains("GET /gateway"), "{err:#}");
 }
 
+/// Asserts that a message body's text contains `needle`, showing the text if not.
+fn says(body: &Value, needle: &str) {
+    let text = text_of(body);
+    assert!(text.contains(needle), "expected {needle:?} in:\n{text}");
+}
+
+/// The thread-creation request made since `sent`, if any.
+fn thread_created(bot: &Bot, sent: &support::Sent) -> Option<support::Recorded> {
+    bot.since(sent)
+        .into_iter()
+        .find(|r| r.method == "POST" && r.path.ends_with("/threads"))
+}
+
 /// The custom id of the button for `action` in a message body.
 fn button(body: &Value, action: &str) -> String {
     custom_ids(body)
@@ -555,11 +564,7 @@ async fn triage_runs_in_a_private_thread_to_a_summary() {
     .await;
 
     // A private thread (type 12, no starter message) in the channel, with the user added.
-    let create = bot
-        .since(&sent)
-        .into_iter()
-        .find(|r| r.method == "POST" && r.path.ends_with("/threads"))
-        .expect("a thread was created");
+    let create = thread_created(&bot, &sent).expect("a thread was created");
     assert_eq!(
         create.path,
         format!("/api/v10/channels/{}/threads", support::CHANNEL_ID)
@@ -599,40 +604,24 @@ async fn triage_runs_in_a_private_thread_to_a_summary() {
     // No → next question, updated in place.
     let q2 = answer(&bot, &alice(), thread, &first, "no").await;
     assert_eq!(q2["type"], 7, "update the message in place");
-    assert!(
-        text_of(&q2).contains("works or volunteers with children"),
-        "{}",
-        text_of(&q2)
-    );
+    says(&q2, "works or volunteers with children");
 
     // Someone else cannot answer alice's triage.
     let refused = answer(&bot, &bob(), thread, &q2, "yes").await;
     assert_eq!(refused["type"], 4);
     assert_eq!(flags(&refused) & EPHEMERAL, EPHEMERAL);
-    assert!(
-        text_of(&refused).contains("Only the person who started"),
-        "{}",
-        text_of(&refused)
-    );
+    says(&refused, "Only the person who started");
 
     // Back returns to the first question.
     let back = answer(&bot, &alice(), thread, &q2, "back").await;
     assert_eq!(back["type"], 7);
-    assert!(
-        text_of(&back).contains("Is a child in immediate danger"),
-        "{}",
-        text_of(&back)
-    );
+    says(&back, "Is a child in immediate danger");
 
     // A second click on an old button changes nothing and redraws the current question.
     let stale = answer(&bot, &alice(), thread, &first, "yes").await;
     assert_eq!(stale["type"], 7);
-    assert!(
-        text_of(&stale).contains("already moved on"),
-        "{}",
-        text_of(&stale)
-    );
-    assert!(text_of(&stale).contains("Is a child in immediate danger"));
+    says(&stale, "already moved on");
+    says(&stale, "Is a child in immediate danger");
 
     // Through to an outcome: severe bullying.
     let q2 = answer(&bot, &alice(), thread, &back, "no").await;
@@ -659,7 +648,7 @@ async fn triage_runs_in_a_private_thread_to_a_summary() {
     );
     // Restart goes back to the first question.
     let again = answer(&bot, &alice(), thread, &summary, "restart").await;
-    assert!(text_of(&again).contains("Is a child in immediate danger"));
+    says(&again, "Is a child in immediate danger");
 
     // A button for a session that does not exist gets a clear private note.
     let message = payloads::message(bot.fake.next_id(), thread, &first);
@@ -668,7 +657,7 @@ async fn triage_runs_in_a_private_thread_to_a_summary() {
         .await;
     let body = bot.callback(&sent).await.body.unwrap();
     assert_eq!(flags(&body) & EPHEMERAL, EPHEMERAL);
-    assert!(text_of(&body).contains("/triage"), "{}", text_of(&body));
+    says(&body, "/triage");
     bot.finish().await;
 }
 
@@ -682,7 +671,7 @@ async fn triage_continues_after_the_bot_restarts() {
     )
     .await;
     let q2 = answer(&bot, &alice(), thread, &first, "no").await;
-    assert!(text_of(&q2).contains("works or volunteers with children"));
+    says(&q2, "works or volunteers with children");
 
     // A new client on the same SQLite file: the old message's buttons still work.
     bot.restart().await;
@@ -708,11 +697,7 @@ async fn triage_thread_follows_the_setting() {
         payloads::channel(support::CHANNEL_ID, false),
     )
     .await;
-    let create = bot
-        .since(&sent)
-        .into_iter()
-        .find(|r| r.path.ends_with("/threads"))
-        .unwrap();
+    let create = thread_created(&bot, &sent).unwrap();
     assert_eq!(create.body.as_ref().unwrap()["type"], 11);
     assert_eq!(create.body.as_ref().unwrap()["auto_archive_duration"], 60);
     bot.finish().await;
@@ -725,31 +710,20 @@ async fn triage_thread_follows_the_setting() {
     let here = 960_000_000_000_000_001;
     let (thread, first, sent) = open_triage(&bot, &alice(), payloads::channel(here, true)).await;
     assert_eq!(thread, here);
-    assert!(!bot
-        .since(&sent)
-        .iter()
-        .any(|r| r.path.ends_with("/threads")));
+    assert!(thread_created(&bot, &sent).is_none());
     assert!(custom_ids(&first).iter().any(|id| id.ends_with(":0:no")));
 
     // "current" outside a thread, and "private" inside one, open a private thread in the channel.
     let (thread, _, sent) =
         open_triage(&bot, &bob(), payloads::channel(support::CHANNEL_ID, false)).await;
     assert_ne!(thread, support::CHANNEL_ID);
-    let create = bot
-        .since(&sent)
-        .into_iter()
-        .find(|r| r.path.ends_with("/threads"))
-        .unwrap();
+    let create = thread_created(&bot, &sent).unwrap();
     assert_eq!(create.body.as_ref().unwrap()["type"], 12);
     bot.finish().await;
 
     let bot = Bot::start(Knowledge::Embedded, |_| {}).await;
     let (_, _, sent) = open_triage(&bot, &alice(), payloads::channel(here, true)).await;
-    let create = bot
-        .since(&sent)
-        .into_iter()
-        .find(|r| r.path.ends_with("/threads"))
-        .unwrap();
+    let create = thread_created(&bot, &sent).unwrap();
     assert_eq!(
         create.path,
         format!("/api/v10/channels/{}/threads", support::CHANNEL_ID),
