@@ -298,7 +298,7 @@ impl fmt::Display for Settings {
             d.rate_limit_per_minute,
             self.api_base().unwrap_or("discord.com"),
             match (&self.knowledge.url, &self.knowledge.dir) {
-                (Some(u), _) => u.clone(),
+                (Some(u), _) => crate::knowledge::remote::redact_url(u),
                 (None, Some(d)) => d.display().to_string(),
                 (None, None) => "embedded".into(),
             },
@@ -484,6 +484,15 @@ mod tests {
             Settings::load_from(None, &env(&[("DISCORD_TOKEN", "sekrit.token.value")])).unwrap();
         assert!(!format!("{s:?}").contains("sekrit"));
         assert!(!format!("{s}").contains("sekrit"));
+        let with_url = Settings::load_from(
+            None,
+            &env(&[(
+                "SAFEGUARDING_BOT__KNOWLEDGE__URL",
+                "https://example.org/k/?access_token=sekrit",
+            )]),
+        )
+        .unwrap();
+        assert!(!format!("{with_url}").contains("sekrit"), "{with_url}");
         assert_eq!(
             format!("{}", s.discord.token.as_ref().unwrap()),
             "[redacted]"

@@ -731,3 +731,97 @@ async fn triage_thread_follows_the_setting() {
     );
     bot.finish().await;
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_binary_answers_and_stops_cleanly_on_sigterm() {
+    use support::fake_discord::FakeDiscord;
+    const TOKEN: &str = "very-secret-token-value";
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"))
+        .args(["serve", "--config"])
+        .arg(dir.path())
+        .env("DISCORD_TOKEN", TOKEN)
+        .env("SAFEGUARDING_BOT__DISCORD__API_BASE", fake.base())
+        .env(
+            "SAFEGUARDING_BOT__DISCORD__GUILD_IDS",
+            support::GUILD_ID.to_string(),
+        )
+        .env(
+            "SAFEGUARDING_BOT__DATABASE__URL",
+            format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("db/bot.db").display()
+            ),
+        )
+        .env(
+            "SAFEGUARDING_BOT__AUDIT__RELOAD_LOG",
+            dir.path().join("audit.jsonl"),
+        )
+        .env("NO_PROXY", "127.0.0.1")
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary starts");
+    fake.wait_for(0, WAIT, "command registration", |r| {
+        r.method == "PUT" && r.path.ends_with("/commands")
+    })
+    .await;
+
+    let from = fake.requests().len();
+    let id = fake.next_id();
+    let token = format!("tok{id}");
+    fake.dispatch(
+        "INTERACTION_CREATE",
+        payloads::command(
+            id,
+            &token,
+            "whocall",
+            &[("situation", "immediate danger")],
+            &alice(),
+            payloads::channel(support::CHANNEL_ID, false),
+        ),
+    )
+    .await;
+    let path = format!("/api/v10/interactions/{id}/{token}/callback");
+    let cb = fake
+        .wait_for(from, WAIT, "the answer", |r| r.path == path)
+        .await;
+    says(cb.body.as_ref().unwrap(), "999");
+
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().unwrap().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("stops within 10 s")
+        .unwrap();
+    assert!(status.success(), "clean exit: {status:?}");
+    let mut logs = String::new();
+    use tokio::io::AsyncReadExt;
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .await
+        .unwrap();
+    assert!(logs.contains("command answered"), "{logs}");
+    assert!(
+        !logs.contains(TOKEN),
+        "the token must never be logged:\n{logs}"
+    );
+    assert!(
+        !logs.contains("immediate danger"),
+        "no message text in logs:\n{logs}"
+    );
+    assert!(
+        dir.path().join("db/bot.db").exists(),
+        "database folder created"
+    );
+    assert!(support::openapi::check_all(&fake.requests()) != Some(0));
+}

@@ -125,15 +125,6 @@ pub async fn start(settings: Settings) -> anyhow::Result<ServeHandle> {
     );
     let live = Arc::new(Live::new(snapshot));
     let settings = Arc::new(settings);
-    ensure_sqlite_dir(&settings.database.url)?;
-    let store = Arc::new(
-        crate::triage::Store::open(&settings.database.url)
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot open database.url: {e:?}"))?
-            .with_session_ttl(settings.triage.session_ttl()),
-    );
-    let purge = tokio::spawn(purge_daily(store.clone(), settings.clone()));
-
     let mut http = serenity::HttpBuilder::new(token.expose());
     if let Some(base) = settings.api_base() {
         // Another Discord (a proxy, or the tests' fake): it handles rate limits itself.
@@ -146,6 +137,17 @@ pub async fn start(settings: Settings) -> anyhow::Result<ServeHandle> {
             .await
             .context("the configured discord.api_base did not answer GET /gateway")?;
     }
+
+    ensure_sqlite_dir(&settings.database.url)?;
+    let store = crate::triage::Store::open(&settings.database.url)
+        .await
+        .map_err(|e| match e {
+            crate::triage::TriageError::Store(detail) => {
+                anyhow::anyhow!("cannot open database.url: {detail}")
+            }
+            other => anyhow::anyhow!("cannot open database.url: {other}"),
+        })?;
+    let store = Arc::new(store.with_session_ttl(settings.triage.session_ttl()));
 
     let data = Data {
         live: live.clone(),
@@ -188,19 +190,13 @@ pub async fn start(settings: Settings) -> anyhow::Result<ServeHandle> {
         .initialize_owners(false)
         .build();
 
-    let mut client =
-        match serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
-            .framework(framework)
-            .await
-        {
-            Ok(c) => c,
-            Err(e) => {
-                purge.abort();
-                return Err(anyhow::Error::new(e).context("cannot build the Discord client"));
-            }
-        };
+    let mut client = serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
+        .framework(framework)
+        .await
+        .context("cannot build the Discord client")?;
     let shard_manager = client.shard_manager.clone();
     let task = tokio::spawn(async move { client.start().await });
+    let purge = tokio::spawn(purge_daily(store.clone(), settings.clone()));
     Ok(ServeHandle {
         shard_manager,
         client: task,
@@ -253,7 +249,15 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     tracing::info!(settings = %settings, "starting");
     let mut handle = start(settings).await?;
     tokio::select! {
-        r = handle.ready() => r?,
+        r = handle.ready() => {
+            if let Err(not_ready) = r {
+                // The client's own error (e.g. a rejected token) says more than "not ready".
+                return match handle.shutdown().await {
+                    Err(stopped) => Err(stopped.context(not_ready.to_string())),
+                    Ok(()) => Err(not_ready),
+                };
+            }
+        }
         _ = shutdown_signal() => return handle.shutdown().await,
     }
     tracing::info!("ready; press Ctrl-C to stop");

@@ -239,7 +239,11 @@ async fn gateway_session(inner: Arc<Inner>, mut socket: WebSocket) {
                 let text = match msg {
                     Message::Text(t) => t.to_string(),
                     Message::Close(_) => {
-                        let _ = socket.send(Message::Close(None)).await;
+                        // The websocket library queues the close reply itself and writes it
+                        // on the next read: keep reading until the connection ends.
+                        while let Ok(Some(Ok(_))) =
+                            tokio::time::timeout(Duration::from_secs(1), socket.recv()).await
+                        {}
                         break;
                     }
                     _ => continue,
