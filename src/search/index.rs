@@ -9,7 +9,7 @@ use tantivy::schema::{
 };
 use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
 
-use super::analyzer::{self, terms, PLAIN, STEMMED};
+use super::analyzer::{self, terms, STEMMED};
 use super::spelling::Vocabulary;
 use super::vocabulary::Thesaurus;
 use crate::knowledge::{Citation, Knowledge, RecordKind};
@@ -48,13 +48,13 @@ pub struct Fields {
     pub body: tantivy::schema::Field,
     /// Keywords, stemmed.
     pub keywords: tantivy::schema::Field,
-    /// Title + body + keywords, plain (for phrases of unstemmed words).
-    pub plain: tantivy::schema::Field,
 }
 
 /// The built index plus everything queries need alongside it.
 pub struct SearchIndex {
     pub(crate) reader: IndexReader,
+    /// segment → doc id → position in `docs`.
+    pub(crate) ords: Vec<Vec<u32>>,
     pub(crate) fields: Fields,
     pub(crate) docs: Vec<IndexedDoc>,
     pub(crate) vocabulary: Vocabulary,
@@ -97,27 +97,38 @@ impl SearchIndex {
             title: text_field(&mut sb, "title", STEMMED),
             body: text_field(&mut sb, "body", STEMMED),
             keywords: text_field(&mut sb, "keywords", STEMMED),
-            plain: text_field(&mut sb, "plain", PLAIN),
         };
         let index = Index::create_in_ram(sb.build());
         index.tokenizers().register(STEMMED, analyzer::stemmed());
-        index.tokenizers().register(PLAIN, analyzer::plain());
 
         let docs = collect_docs(k);
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000)?;
         let mut plain_an = analyzer::plain();
         let mut stem_an = analyzer::stemmed();
-        let mut all_words: Vec<String> = Vec::new();
+        // Each distinct word is stemmed once; most words recur across passages.
+        let mut stem_of: HashMap<String, Option<String>> = HashMap::new();
+        let mut word_freq: HashMap<String, u32> = HashMap::new();
         let mut by_id: HashMap<&str, HashSet<String>> = HashMap::new();
-        let mut stems = HashSet::new();
         for (i, d) in docs.iter().enumerate() {
-            let plain_text = format!("{}\n{}\n{}", d.title, d.passage, d.keywords);
-            all_words.extend(terms(&mut plain_an, &plain_text));
             let set = by_id.entry(d.id.as_str()).or_default();
-            for t in terms(&mut stem_an, &plain_text) {
-                if !set.contains(&t) {
-                    stems.insert(t.clone());
-                    set.insert(t);
+            for text in [d.title.as_str(), d.passage.as_str(), d.keywords.as_str()] {
+                let mut stream = plain_an.token_stream(text);
+                while let Some(token) = stream.next() {
+                    let word = &token.text;
+                    match word_freq.get_mut(word) {
+                        Some(n) => *n += 1,
+                        None => {
+                            word_freq.insert(word.clone(), 1);
+                        }
+                    }
+                    let stem = stem_of
+                        .entry(word.clone())
+                        .or_insert_with(|| terms(&mut stem_an, word).into_iter().next());
+                    if let Some(stem) = stem {
+                        if !set.contains(stem) {
+                            set.insert(stem.clone());
+                        }
+                    }
                 }
             }
             writer.add_document(doc!(
@@ -126,13 +137,14 @@ impl SearchIndex {
                 fields.title => d.title.as_str(),
                 fields.body => d.passage.as_str(),
                 fields.keywords => d.keywords.as_str(),
-                fields.plain => plain_text,
             ))?;
         }
         // Synonym terms count as known words too, so they are never "corrected" away.
         for g in &k.synonyms.groups {
             for t in &g.terms {
-                all_words.extend(terms(&mut plain_an, t));
+                for w in terms(&mut plain_an, t) {
+                    *word_freq.entry(w).or_default() += 1;
+                }
             }
         }
         let mut record_freq: HashMap<String, u32> = HashMap::new();
@@ -141,20 +153,34 @@ impl SearchIndex {
                 *record_freq.entry(t.clone()).or_default() += 1;
             }
         }
+        let stems: HashSet<String> = record_freq.keys().cloned().collect();
         let by_id: HashMap<&str, Arc<HashSet<String>>> =
             by_id.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
         let doc_terms = docs.iter().map(|d| by_id[d.id.as_str()].clone()).collect();
+        let vocabulary = Vocabulary::from_counts(word_freq);
+        let thesaurus =
+            Thesaurus::build(&k.synonyms, &mut plain_an, &mut analyzer::stemmed(), &stems);
         writer.commit()?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         reader.reload()?;
-        let vocabulary = Vocabulary::build(all_words.iter().map(String::as_str));
-        let thesaurus =
-            Thesaurus::build(&k.synonyms, &mut plain_an, &mut analyzer::stemmed(), &stems);
+        // Map every (segment, doc) back to its position in `docs` once, so a query never opens
+        // a fast-field column.
+        let searcher = reader.searcher();
+        let mut ords = Vec::with_capacity(searcher.segment_readers().len());
+        for seg in searcher.segment_readers() {
+            let col = seg.fast_fields().u64("ord")?;
+            ords.push(
+                (0..seg.max_doc())
+                    .map(|doc| col.first(doc).unwrap_or(0) as u32)
+                    .collect::<Vec<u32>>(),
+            );
+        }
         Ok(SearchIndex {
             reader,
+            ords,
             fields,
             docs,
             vocabulary,

@@ -20,6 +20,9 @@ use crate::knowledge::RecordKind;
 
 /// Most distinct terms used from one query (bounds the cost of very long questions).
 pub const MAX_TERMS: usize = 24;
+/// How many best BM25 matches are re-ranked by coverage (enough for every kind to be present
+/// in practice; the index holds a few hundred passages).
+const CANDIDATES: usize = 80;
 /// Weight of words the user typed, by field.
 const TITLE_BOOST: f32 = 1.5;
 const KEYWORDS_BOOST: f32 = 1.5;
@@ -202,10 +205,7 @@ impl SearchIndex {
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
-        let top = match searcher.search(
-            &query,
-            &TopDocs::with_limit(self.docs.len().max(1)).order_by_score(),
-        ) {
+        let top = match searcher.search(&query, &TopDocs::with_limit(CANDIDATES).order_by_score()) {
             Ok(t) => t,
             Err(e) => {
                 tracing::error!(error = %e, "search failed");
@@ -214,14 +214,11 @@ impl SearchIndex {
         };
         let mut found: Vec<(usize, f32)> = Vec::with_capacity(top.len());
         for (score, addr) in top {
-            let Ok(col) = searcher
-                .segment_reader(addr.segment_ord)
-                .fast_fields()
-                .u64("ord")
-            else {
-                continue;
-            };
-            if let Some(ord) = col.first(addr.doc_id) {
+            if let Some(&ord) = self
+                .ords
+                .get(addr.segment_ord as usize)
+                .and_then(|seg| seg.get(addr.doc_id as usize))
+            {
                 let kind = self.docs[ord as usize].kind;
                 if kind == RecordKind::Note && !scope.include_notes {
                     continue;

@@ -25,10 +25,14 @@ impl Vocabulary {
     pub fn build<'a>(words: impl IntoIterator<Item = &'a str>) -> Self {
         let mut freq: HashMap<String, u32> = HashMap::new();
         for w in words {
-            if w.chars().all(|c| c.is_alphabetic()) {
-                *freq.entry(w.to_string()).or_default() += 1;
-            }
+            *freq.entry(w.to_string()).or_default() += 1;
         }
+        Self::from_counts(freq)
+    }
+
+    /// Builds the vocabulary from word counts.
+    pub fn from_counts(mut freq: HashMap<String, u32>) -> Self {
+        freq.retain(|w, _| w.chars().all(|c| c.is_alphabetic()));
         let mut words: Vec<String> = freq.keys().cloned().collect();
         words.sort();
         let mut deletes: HashMap<String, Vec<u32>> = HashMap::new();
