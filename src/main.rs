@@ -48,8 +48,10 @@ enum Cmd {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
-        /// Answers as `question_id=value` pairs separated by commas.
-        #[arg(long, value_name = "ANSWERS")]
+        /// Answers as `question_id=value` pairs separated by commas. Taken as given even when
+        /// it starts with `-`, so every answers string reaches the checks (and, with `--json`,
+        /// gets a JSON error) instead of being read as a flag.
+        #[arg(long, value_name = "ANSWERS", allow_hyphen_values = true)]
         answers: String,
     },
 }
