@@ -64,16 +64,17 @@ enum Cmd {
 
 /// Standard output that tolerates a reader going away: after the first broken-pipe error every
 /// write succeeds without doing anything, and [`Out::closed`] says so, so loops can stop early.
-/// Any other write error is still an error.
+/// Any other write error is still an error. It locks standard output per write only, so other
+/// threads (a long-running subcommand's tasks) can still print.
 struct Out {
-    inner: io::StdoutLock<'static>,
+    inner: io::Stdout,
     closed: bool,
 }
 
 impl Out {
     fn new() -> Self {
         Self {
-            inner: io::stdout().lock(),
+            inner: io::stdout(),
             closed: false,
         }
     }
