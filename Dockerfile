@@ -3,7 +3,7 @@
 # docker run -e DISCORD_TOKEN=... -v safeguarding-data:/app/data safeguarding-bot
 FROM rust:1.88-bookworm AS build
 WORKDIR /src
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock build.rs ./
 COPY src ./src
 COPY knowledge ./knowledge
 COPY migrations ./migrations

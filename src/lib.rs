@@ -7,9 +7,12 @@
 
 pub mod commands;
 pub mod console;
+pub mod discord;
 pub mod eval;
 pub mod knowledge;
+pub mod reload;
 pub mod reply;
 pub mod search;
+pub mod settings;
 pub mod snapshot;
 pub mod triage;

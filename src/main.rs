@@ -46,6 +46,14 @@ enum Cmd {
         /// The query file.
         file: PathBuf,
     },
+    /// Run the Discord bot until Ctrl-C or SIGTERM. Settings: config/default.toml (built in),
+    /// DIR/local.toml, DISCORD_TOKEN, SAFEGUARDING_BOT__SECTION__KEY; see the README's
+    /// Discord section.
+    Serve {
+        /// Folder holding local.toml.
+        #[arg(long, value_name = "DIR", default_value = "config")]
+        config: PathBuf,
+    },
     /// Walk the /triage decision tree without a chat, e.g.
     /// `triage --json --answers "immediate_danger=no,adult_in_position_of_trust=yes"`.
     /// Exits with status 2 if the path needs an answer that was not given, or an id or value is
@@ -140,10 +148,16 @@ fn load_snapshot(dir: &Option<PathBuf>) -> Result<Snapshot, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A long-running bot reports what it does (ids only, never message text); one-shot commands
+    // stay quiet.
+    let default_filter = match cli.command {
+        Cmd::Serve { .. } => "info,serenity=warn,poise=warn",
+        _ => "warn",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter)),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -243,6 +257,20 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     out.flush().ok();
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Serve { config } => {
+            let mut settings =
+                safeguarding_bot::settings::Settings::load(&config).map_err(|e| e.to_string())?;
+            if let Some(dir) = cli.knowledge {
+                settings.knowledge.url = None;
+                settings.knowledge.dir = Some(dir);
+            }
+            settings.require_token().map_err(|e| e.to_string())?;
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            runtime
+                .block_on(safeguarding_bot::discord::serve(settings))
+                .map_err(|e| format!("{e:#}"))?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Triage { json, answers } => triage(&mut out, &cli.knowledge, json, &answers),

@@ -174,18 +174,9 @@ pub fn to_hit(k: &Knowledge, index: &SearchIndex, ord: usize, score: f32, snippe
         }
         RecordKind::Section | RecordKind::Note => {}
     }
-    let mut notes: Vec<String> = k.notes_for(&d.id).iter().map(|n| n.render()).collect();
-    if d.kind == RecordKind::Section {
-        notes.truncate(3);
-    } else {
-        // A record also inherits the notes of the section it cites.
-        for n in k.notes_for(&d.citation.section_id) {
-            let s = n.render();
-            if !notes.contains(&s) {
-                notes.push(s);
-            }
-        }
-    }
+    // Only the notes attached to this very record or section: a record citing a long section
+    // (e.g. the appendix of web links) must not carry every note about that section.
+    let notes: Vec<String> = k.notes_for(&d.id).iter().map(|n| n.render()).collect();
     Hit {
         id: d.id.clone(),
         kind: d.kind,

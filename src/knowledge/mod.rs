@@ -6,6 +6,7 @@ pub mod error;
 pub mod files;
 pub mod load;
 pub mod model;
+pub mod remote;
 pub mod sections;
 pub mod validate;
 

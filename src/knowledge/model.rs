@@ -250,9 +250,20 @@ pub struct CurrencyNote {
 impl CurrencyNote {
     /// The note as one line of text, marked so nobody mistakes it for the guidance's own words.
     pub fn render(&self) -> String {
+        let says = self.guidance_says.trim();
+        let says = if says.eq_ignore_ascii_case("not covered") {
+            "the guidance does not cover this".to_string()
+        } else if says.starts_with(['"', '“', '\'']) {
+            format!("the guidance says {says}")
+        } else {
+            format!("the guidance says \"{says}\"")
+        };
         format!(
-            "Currency note (checked {}): the guidance says \"{}\"; now: {}. Source: {}",
-            self.last_checked, self.guidance_says, self.now, self.public_source
+            "Currency note (checked {}): {}; now: {}. Source: {}",
+            self.last_checked,
+            says,
+            self.now.trim_end_matches('.'),
+            self.public_source
         )
     }
 }

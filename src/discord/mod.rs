@@ -1,0 +1,378 @@
+//! The Discord adapter (poise + serenity). Serenity and poise types live only in this module:
+//! the rest of the crate speaks [`crate::reply::Reply`].
+//!
+//! - [`commands`]: the slash commands, thin wrappers over [`crate::commands`].
+//! - [`components`]: button clicks, routed by custom_id so they survive restarts.
+//! - [`render`]: `Reply` → embeds and buttons within Discord's limits.
+//! - [`checks`]: who may `/reload`.
+//! - [`ratelimit`]: per-user limit on expensive commands.
+//! - [`triage`]: the `/triage` dialogue in a thread.
+//!
+//! [`start`] runs the bot and returns a [`ServeHandle`] (tests drive it against a fake Discord
+//! on 127.0.0.1); [`serve`] is the `serve` subcommand: start, wait for Ctrl-C or SIGTERM, shut
+//! down cleanly.
+
+#![warn(missing_docs)]
+
+pub mod checks;
+pub mod commands;
+pub mod components;
+pub mod ratelimit;
+pub mod render;
+pub mod triage;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use poise::serenity_prelude as serenity;
+use tokio::sync::watch;
+
+use crate::reload::{AuditLog, KnowledgeSource, Reloader};
+use crate::reply::EMERGENCY_LINE;
+use crate::settings::Settings;
+use crate::snapshot::Live;
+
+/// The error type of commands and handlers.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// The poise context of a command.
+pub type Context<'a> = poise::Context<'a, Data, Error>;
+
+/// State shared by every command and handler.
+pub struct Data {
+    /// The knowledge being served.
+    pub live: Arc<Live>,
+    /// The validated settings.
+    pub settings: Arc<Settings>,
+    /// Per-user limit on expensive commands.
+    pub limiter: ratelimit::RateLimiter,
+    /// `/reload`.
+    pub reloader: Reloader,
+    /// Triage sessions (SQLite): what makes `/triage` buttons survive a restart.
+    pub store: Arc<crate::triage::Store>,
+}
+
+/// A running bot: wait for it to be ready, then shut it down.
+pub struct ServeHandle {
+    shard_manager: Arc<serenity::ShardManager>,
+    client: tokio::task::JoinHandle<Result<(), serenity::Error>>,
+    ready: watch::Receiver<Option<Result<(), String>>>,
+    live: Arc<Live>,
+    store: Arc<crate::triage::Store>,
+    purge: tokio::task::JoinHandle<()>,
+}
+
+impl ServeHandle {
+    /// Waits until the bot is connected and its commands are registered; an error if
+    /// registration failed or the client stopped first.
+    pub async fn ready(&mut self) -> anyhow::Result<()> {
+        loop {
+            if let Some(r) = self.ready.borrow().clone() {
+                return r
+                    .map_err(|e| anyhow::anyhow!("registering the slash commands failed: {e}"));
+            }
+            if self.ready.changed().await.is_err() {
+                anyhow::bail!("the Discord client stopped before it was ready");
+            }
+        }
+    }
+
+    /// The knowledge being served (tests check which copy is live).
+    pub fn live(&self) -> &Arc<Live> {
+        &self.live
+    }
+
+    /// True once the client has stopped (for example after a fatal gateway error).
+    pub fn is_finished(&self) -> bool {
+        self.client.is_finished()
+    }
+
+    /// Closes every gateway connection and waits (up to 10 s) for the client to stop.
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        self.shard_manager.shutdown_all().await;
+        self.purge.abort();
+        let stopped = tokio::time::timeout(Duration::from_secs(10), self.client).await;
+        self.store.close().await;
+        match stopped {
+            Ok(Ok(Ok(()))) => Ok(()),
+            Ok(Ok(Err(e))) => Err(anyhow::anyhow!(
+                "the Discord client ended with an error: {e}"
+            )),
+            Ok(Err(e)) => Err(anyhow::anyhow!("the Discord client task failed: {e}")),
+            Err(_) => Err(anyhow::anyhow!(
+                "the Discord client did not stop within 10 s"
+            )),
+        }
+    }
+}
+
+/// Loads the knowledge, connects to Discord (or to `discord.api_base`) and registers the
+/// commands in the configured servers, or globally. Returns once the client is running; use
+/// [`ServeHandle::ready`] to wait for registration.
+pub async fn start(settings: Settings) -> anyhow::Result<ServeHandle> {
+    let token = settings.require_token()?.clone();
+    let source = KnowledgeSource::from_settings(&settings.knowledge);
+    let (snapshot, origin) = source
+        .snapshot()
+        .await
+        .map_err(|errors| anyhow::anyhow!("cannot serve: {errors}"))?;
+    tracing::info!(
+        version = %snapshot.knowledge.manifest.version,
+        hash = %snapshot.knowledge.hash,
+        origin = %origin,
+        "knowledge loaded"
+    );
+    let live = Arc::new(Live::new(snapshot));
+    let settings = Arc::new(settings);
+    let mut http = serenity::HttpBuilder::new(token.expose());
+    if let Some(base) = settings.api_base() {
+        // Another Discord (a proxy, or the tests' fake): it handles rate limits itself.
+        http = http.proxy(base).ratelimiter_disabled(true);
+    }
+    let http = http.build();
+    if settings.api_base().is_some() {
+        // serenity falls back to the real gateway when this request fails; never let it.
+        http.get_gateway()
+            .await
+            .context("the configured discord.api_base did not answer GET /gateway")?;
+    }
+
+    ensure_sqlite_dir(&settings.database.url)?;
+    let store = crate::triage::Store::open(&settings.database.url)
+        .await
+        .map_err(|e| match e {
+            crate::triage::TriageError::Store(detail) => {
+                anyhow::anyhow!("cannot open database.url: {detail}")
+            }
+            other => anyhow::anyhow!("cannot open database.url: {other}"),
+        })?;
+    let store = Arc::new(store.with_session_ttl(settings.triage.session_ttl()));
+
+    let data = Data {
+        live: live.clone(),
+        settings: settings.clone(),
+        limiter: ratelimit::RateLimiter::new(settings.discord.rate_limit_per_minute),
+        reloader: Reloader::new(
+            live.clone(),
+            source,
+            AuditLog::new(settings.audit.reload_log.clone()),
+        ),
+        store: store.clone(),
+    };
+    let guild_ids = settings.discord.guild_ids.clone();
+    let (ready_tx, ready_rx) = watch::channel(None);
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: commands::all(),
+            on_error: |e| Box::pin(on_error(e)),
+            event_handler: |fw, event| Box::pin(on_event(fw, event)),
+            allowed_mentions: Some(serenity::CreateAllowedMentions::new()),
+            ..Default::default()
+        })
+        .setup(move |ctx, ready, framework| {
+            Box::pin(async move {
+                let result = register(ctx, &framework.options().commands, &guild_ids).await;
+                match &result {
+                    Ok(()) => tracing::info!(
+                        bot_id = %ready.user.id,
+                        guilds = guild_ids.len(),
+                        "connected; commands registered"
+                    ),
+                    Err(e) => tracing::error!(error = %e, "registering commands failed"),
+                }
+                let _ = ready_tx.send(Some(result.map_err(|e| e.to_string())));
+                Ok(data)
+            })
+        })
+        // Set on the builder: it overrides FrameworkOptions::initialize_owners. The bot has no
+        // owner-only commands, so it need not ask Discord who owns the application.
+        .initialize_owners(false)
+        .build();
+
+    let mut client = serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
+        .framework(framework)
+        .await
+        .context("cannot build the Discord client")?;
+    let shard_manager = client.shard_manager.clone();
+    let task = tokio::spawn(async move { client.start().await });
+    let purge = tokio::spawn(purge_daily(store.clone(), settings.clone()));
+    Ok(ServeHandle {
+        shard_manager,
+        client: task,
+        ready: ready_rx,
+        live,
+        store,
+        purge,
+    })
+}
+
+/// Creates the folder of an SQLite database file (SQLite creates the file, not its folder).
+fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path.contains(":memory:") {
+        return Ok(());
+    }
+    if let Some(dir) = std::path::Path::new(path)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the database folder {}", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// Deletes expired triage sessions and old audit records at start and then every 6 hours.
+async fn purge_daily(store: Arc<crate::triage::Store>, settings: Arc<Settings>) {
+    let mut every = tokio::time::interval(Duration::from_secs(6 * 3600));
+    loop {
+        every.tick().await;
+        match store
+            .purge_expired(
+                settings.triage.session_ttl(),
+                settings.triage.audit_retention(),
+            )
+            .await
+        {
+            Ok(n) => tracing::info!(deleted = n, "expired triage records purged"),
+            Err(e) => tracing::error!(error = %e, "purging triage records failed"),
+        }
+    }
+}
+
+/// The `serve` subcommand: runs the bot until Ctrl-C or SIGTERM, then shuts down cleanly.
+pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+    tracing::info!(settings = %settings, "starting");
+    let mut handle = start(settings).await?;
+    tokio::select! {
+        r = handle.ready() => {
+            if let Err(not_ready) = r {
+                // The client's own error (e.g. a rejected token) says more than "not ready".
+                return match handle.shutdown().await {
+                    Err(stopped) => Err(stopped.context(not_ready.to_string())),
+                    Ok(()) => Err(not_ready),
+                };
+            }
+        }
+        _ = shutdown_signal() => return handle.shutdown().await,
+    }
+    tracing::info!("ready; press Ctrl-C to stop");
+    tokio::select! {
+        _ = shutdown_signal() => tracing::info!("shutting down"),
+        _ = wait_finished(&handle) => tracing::warn!("the Discord client stopped"),
+    }
+    handle.shutdown().await
+}
+
+async fn wait_finished(handle: &ServeHandle) {
+    while !handle.is_finished() {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = async {
+                match term.as_mut() {
+                    Some(t) => { t.recv().await; }
+                    None => std::future::pending::<()>().await,
+                }
+            } => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Registers the commands in each configured server (instant), or globally when none is set.
+async fn register(
+    ctx: &serenity::Context,
+    commands: &[poise::Command<Data, Error>],
+    guild_ids: &[u64],
+) -> Result<(), serenity::Error> {
+    let body = registration_body(commands)?;
+    if guild_ids.is_empty() {
+        ctx.http.create_global_commands(&body).await?;
+    } else {
+        for g in guild_ids {
+            ctx.http
+                .create_guild_commands(serenity::GuildId::new(*g), &body)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// The bulk-overwrite body for the commands. serenity writes permission bits as a string;
+/// Discord's OpenAPI description of this request types `default_member_permissions` as an
+/// integer, so it is sent as one.
+pub fn registration_body(
+    commands: &[poise::Command<Data, Error>],
+) -> Result<serde_json::Value, serde_json::Error> {
+    let mut body = serde_json::to_value(poise::builtins::create_application_commands(commands))?;
+    for c in body.as_array_mut().into_iter().flatten() {
+        if let Some(p) = c.get_mut("default_member_permissions") {
+            if let Some(bits) = p.as_str().and_then(|s| s.parse::<u64>().ok()) {
+                *p = serde_json::Value::from(bits);
+            }
+        }
+    }
+    Ok(body)
+}
+
+/// Events poise does not handle itself: button clicks.
+async fn on_event(
+    fw: poise::FrameworkContext<'_, Data, Error>,
+    event: &serenity::FullEvent,
+) -> Result<(), Error> {
+    if let serenity::FullEvent::InteractionCreate {
+        interaction: serenity::Interaction::Component(c),
+    } = event
+    {
+        components::handle(fw.serenity_context, fw.user_data, c).await?;
+    }
+    Ok(())
+}
+
+/// Logs errors with ids only, and tells the user something went wrong (with the emergency line:
+/// a failed answer must never leave someone without a route).
+async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
+    match error {
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            tracing::error!(
+                command = %ctx.command().name,
+                user_id = %ctx.author().id,
+                error = %error,
+                "command failed"
+            );
+            let _ = ctx
+                .send(
+                    poise::CreateReply::default()
+                        .content(format!(
+                            "Sorry, that did not work. Please try again. {EMERGENCY_LINE}"
+                        ))
+                        .ephemeral(true),
+                )
+                .await;
+        }
+        poise::FrameworkError::EventHandler { error, .. } => {
+            tracing::error!(error = %error, "event handler failed");
+        }
+        other => {
+            if let Err(e) = poise::builtins::on_error(other).await {
+                tracing::error!(error = %e, "error while handling an error");
+            }
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! `/triage` on Discord: the guided referral decision, held in a thread.
+//!
+//! By default the dialogue runs in a new **private** thread with the practitioner (details of an
+//! incident stay out of the channel); `discord.triage_thread` can choose a public thread, or the
+//! current thread when the command is run inside one. Each question is one message whose buttons
+//! carry `tr:{session}:{step}:{action}`; a click is applied with [`crate::triage::act`] and the
+//! message is updated in place to the next question, or to the summary. All state is in the
+//! SQLite store, so a dialogue continues after the bot restarts; only the practitioner who
+//! started it may answer, and a double click cannot count twice (the step in the id is checked).
+
+use poise::serenity_prelude as serenity;
+
+use super::components::{self, triage_id};
+use super::render::{self, ButtonOut, MessageOut};
+use super::{Context, Data, Error};
+use crate::reply::Reply;
+use crate::settings::TriageThread;
+use crate::triage::{self, SessionView, TriageError};
+
+/// Starts a dialogue: opens (or reuses) the thread, creates the session, posts the first
+/// question there, and tells the user where to find it.
+pub async fn start(ctx: Context<'_>) -> Result<(), Error> {
+    // Thread creation and the first post are several REST calls: acknowledge at once.
+    ctx.defer_ephemeral().await?;
+    let data = ctx.data();
+    let user = ctx.author().id;
+    let (channel, channel_kind, parent) = match ctx {
+        poise::Context::Application(a) => {
+            let ch = a.interaction.channel.as_ref();
+            (
+                a.interaction.channel_id,
+                ch.map(|c| c.kind),
+                ch.and_then(|c| c.parent_id),
+            )
+        }
+        poise::Context::Prefix(p) => (p.msg.channel_id, None, None),
+    };
+    let in_thread = matches!(
+        channel_kind,
+        Some(serenity::ChannelType::PublicThread | serenity::ChannelType::PrivateThread)
+    );
+
+    let snapshot = data.live.current();
+    let view = match triage::start(&data.store, &snapshot, &user.get().to_string()).await {
+        Ok(v) => v,
+        Err(e) => return tell(ctx, &e.reply()).await,
+    };
+
+    let mode = data.settings.discord.triage_thread;
+    let thread = if mode == TriageThread::Current && in_thread {
+        channel
+    } else {
+        // A thread cannot hold a thread: from inside one, open it beside it in the parent.
+        let host = if in_thread {
+            parent.unwrap_or(channel)
+        } else {
+            channel
+        };
+        let kind = match mode {
+            TriageThread::Public => serenity::ChannelType::PublicThread,
+            TriageThread::Private | TriageThread::Current => serenity::ChannelType::PrivateThread,
+        };
+        let mut builder = serenity::CreateThread::new(thread_name(&view.session_id))
+            .kind(kind)
+            .auto_archive_duration(archive_after(
+                data.settings.discord.thread_auto_archive_minutes,
+            ));
+        if kind == serenity::ChannelType::PrivateThread {
+            builder = builder.invitable(false);
+        }
+        let created = host.create_thread(ctx.http(), builder).await?;
+        created.id.add_thread_member(ctx.http(), user).await?;
+        created.id
+    };
+
+    for m in messages(&view) {
+        thread
+            .send_message(ctx.http(), m.to_channel_message())
+            .await?;
+    }
+    tracing::info!(
+        user_id = %user,
+        session = %view.session_id,
+        thread_id = %thread,
+        "triage started"
+    );
+    let where_ = if thread == channel {
+        "below in this thread".to_string()
+    } else {
+        format!("in <#{thread}>")
+    };
+    let privacy = match mode {
+        TriageThread::Public => "",
+        _ if thread == channel => "",
+        _ => " Only you (and server moderators) can see that thread.",
+    };
+    ctx.send(
+        poise::CreateReply::default()
+            .content(format!(
+                "Your triage is {where_}: answer the questions with the buttons.{privacy} If a child is in immediate danger, call 999 now."
+            ))
+            .ephemeral(true),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Applies a button click to its session and updates the message in place.
+pub async fn click(
+    ctx: &serenity::Context,
+    data: &Data,
+    c: &serenity::ComponentInteraction,
+    session: &str,
+    step: u32,
+    action: &str,
+) -> Result<(), Error> {
+    let snapshot = data.live.current();
+    let actor = c.user.id.get().to_string();
+    let result = triage::act(&data.store, &snapshot, session, step, action, &actor).await;
+    let view = match result {
+        Ok(v) => v,
+        Err(TriageError::StaleStep { .. }) => {
+            // A double click or an old copy of the message: redraw where the session really is.
+            match triage::view(&data.store, &snapshot, session).await {
+                Ok(mut v) => {
+                    v.reply
+                        .notes
+                        .insert(0, TriageError::StaleStep { current: v.step }.to_string());
+                    v
+                }
+                Err(e) => return refuse(ctx, c, &e).await,
+            }
+        }
+        Err(e) => return refuse(ctx, c, &e).await,
+    };
+    tracing::info!(
+        user_id = %c.user.id,
+        session = %view.session_id,
+        step = view.step,
+        finished = view.finished,
+        outcome = view.outcome.as_deref().unwrap_or(""),
+        "triage step"
+    );
+    let all = messages(&view);
+    let mut it = all.iter();
+    if let Some(first) = it.next() {
+        // `components` is always sent (empty when the step has none) so old buttons are cleared.
+        let update = serenity::CreateInteractionResponseMessage::new()
+            .embeds(first.serenity_embeds())
+            .components(first.action_rows())
+            .allowed_mentions(serenity::CreateAllowedMentions::new());
+        c.create_response(
+            &ctx.http,
+            serenity::CreateInteractionResponse::UpdateMessage(update),
+        )
+        .await?;
+    }
+    for m in it {
+        c.create_followup(&ctx.http, m.to_followup(false)).await?;
+    }
+    Ok(())
+}
+
+/// Tells the clicker, privately, why the click did nothing.
+async fn refuse(
+    ctx: &serenity::Context,
+    c: &serenity::ComponentInteraction,
+    e: &TriageError,
+) -> Result<(), Error> {
+    let reason = match e {
+        TriageError::UnknownSession => "unknown_session",
+        TriageError::Expired => "expired",
+        TriageError::StaleStep { .. } => "stale_step",
+        TriageError::NotOwner => "not_owner",
+        TriageError::InvalidAction(_) => "invalid_action",
+        TriageError::Store(_) => "store",
+    };
+    tracing::info!(user_id = %c.user.id, reason, "triage click refused");
+    components::private_note(ctx, c, &e.to_string()).await
+}
+
+async fn tell(ctx: Context<'_>, reply: &Reply) -> Result<(), Error> {
+    for m in render::render(reply) {
+        ctx.send(m.to_poise(true)).await?;
+    }
+    Ok(())
+}
+
+/// The messages for a step: the reply rendered within limits, with its buttons (answers, Back,
+/// Restart) on the last message.
+pub fn messages(view: &SessionView) -> Vec<MessageOut> {
+    let mut out = render::render(&view.reply);
+    if let Some(last) = out.last_mut() {
+        last.buttons = view
+            .reply
+            .buttons
+            .iter()
+            .filter_map(|b| {
+                ButtonOut::new(
+                    triage_id(&view.session_id, view.step, &b.action),
+                    &b.label,
+                    b.style,
+                )
+            })
+            .collect();
+    }
+    out
+}
+
+/// A thread name without personal details (thread names show in channel lists).
+fn thread_name(session_id: &str) -> String {
+    format!("Triage {}", &session_id[..session_id.len().min(8)])
+}
+
+fn archive_after(minutes: u16) -> serenity::AutoArchiveDuration {
+    match minutes {
+        60 => serenity::AutoArchiveDuration::OneHour,
+        4320 => serenity::AutoArchiveDuration::ThreeDays,
+        10080 => serenity::AutoArchiveDuration::OneWeek,
+        _ => serenity::AutoArchiveDuration::OneDay,
+    }
+}
