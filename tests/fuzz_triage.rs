@@ -35,6 +35,11 @@
 //! half as `--answers=VALUE`: exit status 0 or 2 only, exactly one JSON object on standard output
 //! (the same the library gives), no panic.
 //!
+//! **Console.** Arbitrary lines typed at the console's `triage>` prompt (numbers in and out of
+//! range, answer values, back/restart/quit and their abbreviations, arbitrary text) run through
+//! `triage::console::run_dialogue` (64 cases): it always finishes, shows the emergency line, and
+//! any outcome it reports exists.
+//!
 //! Run: `cargo test --test fuzz_triage` (`PROPTEST_CASES=N` for more cases).
 
 mod common;
@@ -696,8 +701,9 @@ proptest! {
 }
 
 proptest! {
-    // Each case starts the binary (~0.3 s in a debug build).
-    #![proptest_config(config(16))]
+    // Each case starts the binary (~0.3 s in a debug build): at most 64 cases even when
+    // PROPTEST_CASES asks for more.
+    #![proptest_config(Config { cases: cases(16).min(64), ..config(16) })]
 
     #[test]
     fn the_binary_prints_one_json_object_and_exits_0_or_2(
@@ -724,6 +730,44 @@ proptest! {
         let v: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON object");
         prop_assert!(v.is_object());
         prop_assert_eq!(v, expected);
+    }
+}
+
+/// A line typed at the console's `triage>` prompt.
+fn console_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => (1usize..6).prop_map(|n| n.to_string()),
+        2 => select(tree_words()),
+        1 => select(&[
+            "back", "b", "restart", "/triage", "", " ", "0", "99", "-1", "1.5", "BACK", "quit",
+            "q", "/quit", "18446744073709551616", "１",
+        ][..]).prop_map(str::to_string),
+        1 => any::<String>().prop_map(|s| s.replace(['\n', '\r'], " ")),
+    ]
+}
+
+proptest! {
+    // Each case runs a whole console dialogue on its own in-memory store.
+    #![proptest_config(config(64))]
+
+    /// Anything typed at the console's triage prompt: the dialogue answers every line, ends at
+    /// `quit` or the end of input, and any outcome it reports is a real one.
+    #[test]
+    fn the_console_dialogue_takes_any_typing(lines in vec(console_line(), 0..25)) {
+        let script = lines.join("\n") + "\n";
+        let mut out: Vec<u8> = Vec::new();
+        let outcome = triage::console::run_dialogue(common::snapshot(), &mut script.as_bytes(), &mut out)
+            .expect("the dialogue runs");
+        let text = String::from_utf8(out).expect("UTF-8 output");
+        prop_assert!(text.contains(EMERGENCY_LINE), "{}", text);
+        prop_assert!(
+            text.trim_end().ends_with("Left the triage.") || text.ends_with("triage> \n"),
+            "{:?}",
+            &text[text.len().saturating_sub(200)..]
+        );
+        if let Some(o) = outcome {
+            prop_assert!(common::snapshot().triage.outcome(&o).is_some(), "{}", o);
+        }
     }
 }
 
