@@ -15,10 +15,10 @@
 //!   real knowledge.
 //!
 //! For every input: nothing panics; on error, every `KnowledgeError` names a non-empty file and
-//! says something, its line is within that file (≤ its line count + 1), and line 0 (a problem
-//! with a whole file) appears only for a whole-file problem (a file missing or unreadable, a
-//! document with no sections, a manifest with no documents, a tree with no evidence rules):
-//! every other error has a line ≥ 1; the errors are sorted by file and line. On success, the copy is actually servable: the
+//! says something, its line is within that file (≤ its line count + 1), and line 0 appears only
+//! for a problem with a whole file (missing or unreadable, a document with no sections, a
+//! manifest with no documents, a tree with no evidence rules): every other error has a line
+//! ≥ 1; the errors are sorted by file and line. On success, the copy is actually servable: the
 //! emergency query still answers, every answer's citations exist, and a successfully loaded
 //! triage tree really has what validation promises (every `next` resolves, every path from
 //! `start` ends in an outcome with at least one real citation and real contacts, every node is
