@@ -11,6 +11,10 @@
 //!   shell), runs the binary copied into the image on the `PATH`, and names a real subcommand
 //!   with arguments it accepts: `safeguarding-bot <its arguments> --help` exits 0;
 //! - the `HEALTHCHECK` command does the same.
+//! - `.dockerignore` keeps build output (`target/`, `.git/`), local session stores (`*.db`) and
+//!   `config/local.toml` (where the Discord token lives) out of the build context, so `COPY
+//!   config` cannot bake a token into an image, while leaving in everything the Dockerfile
+//!   copies (a small matcher of Docker's pattern rules, itself tested here).
 //!
 //! A missing source or subcommand fails with the Dockerfile line and what is missing, never a
 //! skip.
@@ -478,4 +482,163 @@ fn the_parser_reads_continuations_comments_and_both_forms() {
     assert_eq!(st[1].image, "c");
     let esc = parse("# escape=`\nFROM a\nRUN x `\n y\n");
     assert_eq!(esc[1].args, "x  y");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The build context.
+
+/// `.dockerignore` patterns in order: (negated, components).
+fn dockerignore() -> Vec<(bool, Vec<String>)> {
+    let path = repo().join(".dockerignore");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{} must exist: without it `docker build .` sends target/ (gigabytes) and \
+             config/local.toml (the Discord token) to the builder, and `COPY config` bakes the \
+             token into the image: {e}",
+            path.display()
+        )
+    });
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let (neg, p) = match l.strip_prefix('!') {
+                Some(p) => (true, p.trim()),
+                None => (false, l),
+            };
+            let comps = p
+                .trim_start_matches("./")
+                .trim_start_matches('/')
+                .trim_end_matches('/')
+                .split('/')
+                .filter(|c| !c.is_empty() && *c != ".")
+                .map(str::to_string)
+                .collect();
+            (neg, comps)
+        })
+        .collect()
+}
+
+/// Glob match of one path component: `*` any run of characters, `?` one character.
+fn glob(p: &[char], s: &[char]) -> bool {
+    match (p.first(), s.first()) {
+        (None, None) => true,
+        (Some('*'), _) => glob(&p[1..], s) || (!s.is_empty() && glob(p, &s[1..])),
+        (Some('?'), Some(_)) => glob(&p[1..], &s[1..]),
+        (Some(a), Some(b)) if a == b => glob(&p[1..], &s[1..]),
+        _ => false,
+    }
+}
+
+/// Match of a pattern's components against a path's, `**` standing for any number of them.
+fn matches(p: &[String], s: &[&str]) -> bool {
+    match (p.first(), s.first()) {
+        (None, None) => true,
+        (Some(d), _) if d == "**" => matches(&p[1..], s) || (!s.is_empty() && matches(p, &s[1..])),
+        (Some(c), Some(x)) => {
+            let pc: Vec<char> = c.chars().collect();
+            let xc: Vec<char> = x.chars().collect();
+            glob(&pc, &xc) && matches(&p[1..], &s[1..])
+        }
+        _ => false,
+    }
+}
+
+/// Whether Docker leaves `path` out of the build context: the last pattern matching the path
+/// or one of its parent folders decides.
+fn ignored(patterns: &[(bool, Vec<String>)], path: &str) -> bool {
+    let comps: Vec<&str> = path.split('/').filter(|c| !c.is_empty()).collect();
+    let mut out = false;
+    for (neg, p) in patterns {
+        if (1..=comps.len()).any(|n| matches(p, &comps[..n])) {
+            out = !neg;
+        }
+    }
+    out
+}
+
+#[test]
+fn the_build_context_leaves_out_secrets_and_build_output_but_not_what_is_copied() {
+    let patterns = dockerignore();
+    for path in [
+        "target/release/safeguarding-bot",
+        "target/debug/deps/x.rlib",
+        "config/local.toml",
+        "triage.db",
+        "data/triage.db-wal",
+        ".git/config",
+    ] {
+        assert!(
+            ignored(&patterns, path),
+            ".dockerignore lets `{path}` into the build context"
+        );
+    }
+    // Everything the Dockerfile copies must still be there, or the build breaks.
+    let (_, all) = dockerfile();
+    for ins in all
+        .iter()
+        .filter(|i| i.keyword == "COPY" || i.keyword == "ADD")
+    {
+        let w = words(&ins.args);
+        if w.iter().any(|f| f.starts_with("--from=")) {
+            continue;
+        }
+        let paths: Vec<&String> = w.iter().filter(|a| !a.starts_with("--")).collect();
+        for src in &paths[..paths.len().saturating_sub(1)] {
+            let src = src.trim_start_matches("./");
+            assert!(
+                !ignored(&patterns, src),
+                "Dockerfile:{}: `{src}` is in .dockerignore",
+                ins.line
+            );
+            let dir = repo().join(src);
+            if dir.is_dir() {
+                for entry in std::fs::read_dir(&dir).expect("read dir").flatten() {
+                    let rel = format!("{src}/{}", entry.file_name().to_string_lossy());
+                    let tracked = !rel.ends_with("local.toml");
+                    assert!(
+                        !tracked || !ignored(&patterns, &rel),
+                        "Dockerfile:{}: `{rel}` is copied but in .dockerignore",
+                        ins.line
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_dockerignore_matcher_follows_docker_rules() {
+    let p = |lines: &[&str]| -> Vec<(bool, Vec<String>)> {
+        lines
+            .iter()
+            .map(|l| {
+                let (neg, l) = l.strip_prefix('!').map_or((false, *l), |r| (true, r));
+                (
+                    neg,
+                    l.trim_end_matches('/')
+                        .split('/')
+                        .map(str::to_string)
+                        .collect(),
+                )
+            })
+            .collect()
+    };
+    let pats = p(&[
+        "target/",
+        "**/*.db",
+        "config/local.toml",
+        "docs/*",
+        "!docs/keep.md",
+    ]);
+    assert!(ignored(&pats, "target"));
+    assert!(ignored(&pats, "target/debug/x"));
+    assert!(!ignored(&pats, "src/target.rs"));
+    assert!(ignored(&pats, "a/b/c.db"));
+    assert!(ignored(&pats, "c.db"));
+    assert!(!ignored(&pats, "c.db.bak"));
+    assert!(ignored(&pats, "config/local.toml"));
+    assert!(!ignored(&pats, "config/default.toml"));
+    assert!(ignored(&pats, "docs/a.md"));
+    assert!(!ignored(&pats, "docs/keep.md"));
 }
