@@ -10,6 +10,7 @@ use tantivy::schema::{
 use tantivy::{doc, Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use super::analyzer::{self, terms, STEMMED};
+use super::snippet::Token;
 use super::spelling::Vocabulary;
 use super::vocabulary::Thesaurus;
 use crate::knowledge::{Citation, Knowledge, RecordKind};
@@ -53,6 +54,10 @@ pub struct Fields {
 /// The built index plus everything queries need alongside it.
 pub struct SearchIndex {
     pub(crate) reader: IndexReader,
+    /// Stemmed term → id, for snippets.
+    pub(crate) stem_ids: HashMap<String, u32>,
+    /// Each doc's passage tokens (offsets and stem ids), for snippets.
+    pub(crate) doc_tokens: Vec<Vec<Token>>,
     /// segment → doc id → position in `docs`.
     pub(crate) ords: Vec<Vec<u32>>,
     pub(crate) fields: Fields,
@@ -109,9 +114,15 @@ impl SearchIndex {
         let mut stem_of: HashMap<String, Option<String>> = HashMap::new();
         let mut word_freq: HashMap<String, u32> = HashMap::new();
         let mut by_id: HashMap<&str, HashSet<String>> = HashMap::new();
+        let mut stem_ids: HashMap<String, u32> = HashMap::new();
+        let mut doc_tokens: Vec<Vec<Token>> = Vec::with_capacity(docs.len());
         for (i, d) in docs.iter().enumerate() {
             let set = by_id.entry(d.id.as_str()).or_default();
-            for text in [d.title.as_str(), d.passage.as_str(), d.keywords.as_str()] {
+            let mut passage_tokens = Vec::new();
+            for (which, text) in [d.title.as_str(), d.passage.as_str(), d.keywords.as_str()]
+                .into_iter()
+                .enumerate()
+            {
                 let mut stream = plain_an.token_stream(text);
                 while let Some(token) = stream.next() {
                     let word = &token.text;
@@ -125,12 +136,22 @@ impl SearchIndex {
                         .entry(word.clone())
                         .or_insert_with(|| terms(&mut stem_an, word).into_iter().next());
                     if let Some(stem) = stem {
+                        if which == 1 {
+                            let next = stem_ids.len() as u32;
+                            let id = *stem_ids.entry(stem.clone()).or_insert(next);
+                            passage_tokens.push(Token {
+                                start: token.offset_from as u32,
+                                end: token.offset_to as u32,
+                                stem: id,
+                            });
+                        }
                         if !set.contains(stem) {
                             set.insert(stem.clone());
                         }
                     }
                 }
             }
+            doc_tokens.push(passage_tokens);
             writer.add_document(doc!(
                 fields.ord => i as u64,
                 fields.kind => d.kind.as_str(),
@@ -179,6 +200,8 @@ impl SearchIndex {
             );
         }
         Ok(SearchIndex {
+            stem_ids,
+            doc_tokens,
             reader,
             ords,
             fields,

@@ -4,6 +4,7 @@
 pub mod analyzer;
 pub mod index;
 pub mod query;
+pub mod snippet;
 pub mod spelling;
 pub mod vocabulary;
 

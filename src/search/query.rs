@@ -4,14 +4,15 @@
 //!
 //! No query syntax is interpreted, so nothing a user types can make the query fail.
 
-use std::collections::BTreeMap;
+use std::collections::HashSet;
+
+use super::snippet::snippet;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{
     BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::Term;
 
 use super::analyzer::{self, clean_query, is_stopword, terms};
@@ -23,6 +24,9 @@ pub const MAX_TERMS: usize = 24;
 /// How many best BM25 matches are re-ranked by coverage (enough for every kind to be present
 /// in practice; the index holds a few hundred passages).
 const CANDIDATES: usize = 80;
+/// Most synonyms searched for one concept (the first listed in synonyms.toml win), to bound
+/// query cost.
+const MAX_ALTERNATIVES: usize = 8;
 /// Weight of words the user typed, by field.
 const TITLE_BOOST: f32 = 1.5;
 const KEYWORDS_BOOST: f32 = 1.5;
@@ -189,19 +193,21 @@ impl SearchIndex {
             if pair[0] == pair[1] {
                 continue;
             }
-            for (field, boost) in [(f.body, BODY_BOOST), (f.title, TITLE_BOOST)] {
-                let phrase = PhraseQuery::new_with_offset_and_slop(
-                    vec![
-                        (0, Term::from_field_text(field, pair[0])),
-                        (1, Term::from_field_text(field, pair[1])),
-                    ],
-                    PROXIMITY_SLOP,
-                );
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(phrase), boost * PROXIMITY_BOOST)),
-                ));
-            }
+            // In the body only: titles are short, and each phrase clause costs query time.
+            let phrase = PhraseQuery::new_with_offset_and_slop(
+                vec![
+                    (0, Term::from_field_text(f.body, pair[0])),
+                    (1, Term::from_field_text(f.body, pair[1])),
+                ],
+                PROXIMITY_SLOP,
+            );
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(phrase),
+                    BODY_BOOST * PROXIMITY_BOOST,
+                )),
+            ));
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
@@ -263,21 +269,22 @@ impl SearchIndex {
         }
         found.truncate(limit);
 
-        let mut snippet_terms: BTreeMap<String, f32> = BTreeMap::new();
-        for t in concepts
+        let wanted: HashSet<u32> = concepts
             .iter()
             .flat_map(|c| c.alternatives.iter().flat_map(|(seq, _)| seq.iter()))
-        {
-            snippet_terms.entry(t.clone()).or_insert(1.0);
-        }
-        let generator =
-            SnippetGenerator::new(snippet_terms, analyzer::stemmed(), f.body, SNIPPET_CHARS);
+            .filter_map(|t| self.stem_ids.get(t).copied())
+            .collect();
         out.hits = found
             .into_iter()
             .map(|(ord, score)| Found {
                 ord,
                 score,
-                snippet: snippet(&generator, &self.docs[ord].passage),
+                snippet: snippet(
+                    &self.docs[ord].passage,
+                    &self.doc_tokens[ord],
+                    &wanted,
+                    SNIPPET_CHARS,
+                ),
             })
             .collect();
         out.terms = main_terms;
@@ -324,7 +331,9 @@ impl SearchIndex {
             alternatives.extend(
                 m.others
                     .into_iter()
-                    .take(MAX_TERMS)
+                    // A synonym with a word the knowledge never uses cannot match: skip it.
+                    .filter(|seq| seq.iter().all(|t| self.stems.contains(t)))
+                    .take(MAX_ALTERNATIVES)
                     .map(|s| (s, EXPANSION_BOOST)),
             );
             if !concepts.iter().any(|c| c.alternatives[0].0 == m.typed) {
@@ -390,27 +399,4 @@ fn term_clause(fields: &[Field; 3], term: &str, weight: f32) -> Box<dyn Query> {
         })
         .collect();
     Box::new(BooleanQuery::new(sub))
-}
-
-/// A highlighted extract, or the start of the text when no term occurs in it.
-fn snippet(generator: &SnippetGenerator, body: &str) -> String {
-    let s = generator.snippet(body);
-    let fragment = s.fragment();
-    if fragment.trim().is_empty() {
-        return body.chars().take(SNIPPET_CHARS).collect::<String>();
-    }
-    let mut out = String::with_capacity(fragment.len() + 16);
-    let mut pos = 0;
-    for r in s.highlighted() {
-        if r.start < pos || r.end > fragment.len() {
-            continue;
-        }
-        out.push_str(&fragment[pos..r.start]);
-        out.push_str("**");
-        out.push_str(&fragment[r.start..r.end]);
-        out.push_str("**");
-        pos = r.end;
-    }
-    out.push_str(&fragment[pos..]);
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
