@@ -450,6 +450,16 @@ impl Settings {
         })
     }
 
+    /// `--knowledge DIR`: serve that folder whatever the layers said (and say so in `config`).
+    pub fn use_knowledge_dir(&mut self, dir: PathBuf) {
+        self.knowledge.url = None;
+        self.knowledge.dir = Some(dir);
+        self.origins.keys.remove("knowledge.url");
+        self.origins
+            .keys
+            .insert("knowledge.dir".into(), "--knowledge".into());
+    }
+
     /// The API base without a trailing slash, when a non-default Discord is configured.
     pub fn api_base(&self) -> Option<&str> {
         self.discord
