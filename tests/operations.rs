@@ -373,7 +373,7 @@ async fn interactions_are_logged_as_spans_with_ids_latency_and_outcome_never_tex
     ] {
         let e = handled
             .iter()
-            .find(|e| e["span"]["interaction_id"] == id.to_string())
+            .find(|e| e["span"]["interaction_id"].as_str() == Some(id.to_string().as_str()))
             .unwrap_or_else(|| panic!("no `interaction handled` for {kind} {command}:\n{logs}"));
         let span = &e["span"];
         assert_eq!(span["name"], "interaction", "{e}");
@@ -392,7 +392,7 @@ async fn interactions_are_logged_as_spans_with_ids_latency_and_outcome_never_tex
     assert!(events
         .iter()
         .any(|e| e["fields"]["message"] == "triage step"
-            && e["span"]["interaction_id"] == click.to_string()));
+            && e["span"]["interaction_id"].as_str() == Some(click.to_string().as_str())));
 }
 
 /// GETs `url` without any proxy: (status, JSON body).
