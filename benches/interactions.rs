@@ -22,7 +22,6 @@
 //! work was also using.
 
 #[path = "../tests/support/mod.rs"]
-#[allow(dead_code, unused_imports)]
 mod support;
 
 use std::collections::HashMap;

@@ -537,7 +537,7 @@ impl fmt::Display for Settings {
         let d = &self.discord;
         write!(
             f,
-            "token {}, {} guild(s){}, {} admin role(s), ephemeral {}, triage thread {:?} (archive {} min), rate limit {}/min, api {}, knowledge {}, database {}",
+            "token {}, {} guild(s){}, {} admin role(s), ephemeral {}, triage thread {:?} (archive {} min), rate limit {}/min, api {}, knowledge {}, database {}, log {:?}, health {}",
             if d.token.is_some() { "set" } else { "unset" },
             d.guild_ids.len(),
             if d.guild_ids.is_empty() { " (global commands)" } else { "" },
@@ -553,6 +553,11 @@ impl fmt::Display for Settings {
                 (None, None) => "embedded".into(),
             },
             self.database.url,
+            self.log.format,
+            match self.health.addr() {
+                Some(a) => a.to_string(),
+                None => "off".into(),
+            },
         )
     }
 }

@@ -617,3 +617,22 @@ async fn admin_paths_refuse_non_admins_and_dms_and_admit_admins() {
     assert!(records.iter().all(|r| r.hash == hash));
     bot.finish().await;
 }
+
+#[test]
+fn the_docker_healthcheck_asks_the_address_the_image_serves_health_on() {
+    use safeguarding_bot::discord::health::DEFAULT_URL;
+    let dockerfile =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Dockerfile")).unwrap();
+    let listen = dockerfile
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("ENV SAFEGUARDING_BOT__HEALTH__LISTEN=")
+        })
+        .expect("the image turns the health endpoint on");
+    assert_eq!(DEFAULT_URL, format!("http://{listen}/health"));
+    assert!(
+        dockerfile.contains(r#"CMD ["safeguarding-bot", "health"]"#),
+        "HEALTHCHECK runs `safeguarding-bot health` (with its default URL)"
+    );
+}

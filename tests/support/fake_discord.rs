@@ -129,6 +129,12 @@ impl FakeDiscord {
             .route("/gateway-ws", any(ws_upgrade))
             .fallback(rest)
             .with_state(inner.clone());
+        // No Nagle delay on the fake's side (Discord's own servers answer at once): small gateway
+        // frames sent back to back would otherwise wait for the bot's delayed ACKs, adding up to
+        // 40 ms to an interaction that the bot answers in well under one.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         });
