@@ -97,7 +97,8 @@ pub fn render_json(r: &Reply) -> Value {
 pub fn run_line(snapshot: &Snapshot, line: &str) -> Reply {
     match commands::parse_line(line) {
         Ok(inv) => commands::run(snapshot, inv.command, &inv.query),
-        Err(msg) => Reply::error("", line, msg),
+        // The query echoed back is cleaned like any other (no control characters, bounded).
+        Err(msg) => Reply::error("", &crate::search::analyzer::clean_query(line), msg),
     }
 }
 

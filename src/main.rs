@@ -1,6 +1,12 @@
 //! The `safeguarding-bot` command line: parse arguments, load the knowledge, dispatch.
+//!
+//! Output piped into a reader that stops early (`ask … | head -1`, `triage --json … | head -c
+//! 10`) is not an error: everything goes through [`Out`], which drops the rest of the output once
+//! standard output is closed, and the command then ends quietly with the exit status it would
+//! have had anyway (0, or 2 for a triage run that cannot reach an outcome). `println!` would
+//! panic with "failed printing to stdout: Broken pipe" instead.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -75,10 +81,76 @@ enum Cmd {
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
-        /// Answers as `question_id=value` pairs separated by commas.
-        #[arg(long, value_name = "ANSWERS")]
+        /// Answers as `question_id=value` pairs separated by commas. Taken as given even when
+        /// it starts with `-`, so every answers string reaches the checks (and, with `--json`,
+        /// gets a JSON error) instead of being read as a flag.
+        #[arg(long, value_name = "ANSWERS", allow_hyphen_values = true)]
         answers: String,
     },
+}
+
+/// Standard output that tolerates a reader going away: after the first broken-pipe error every
+/// write succeeds without doing anything, and [`Out::closed`] says so, so loops can stop early.
+/// Any other write error is still an error. It locks standard output per write only, so other
+/// threads (a long-running subcommand's tasks) can still print.
+struct Out {
+    inner: io::Stdout,
+    closed: bool,
+}
+
+impl Out {
+    fn new() -> Self {
+        Self {
+            inner: io::stdout(),
+            closed: false,
+        }
+    }
+
+    /// True once the reader has gone away.
+    fn closed(&self) -> bool {
+        self.closed
+    }
+
+    fn absorb<T>(&mut self, r: io::Result<T>, closed_value: T) -> io::Result<T> {
+        match r {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(closed_value)
+            }
+            r => r,
+        }
+    }
+}
+
+impl Write for Out {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        let r = self.inner.write(buf);
+        self.absorb(r, buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let r = self.inner.flush();
+        self.absorb(r, ())
+    }
+}
+
+/// Writes `text` (and flushes, so a closed reader is noticed now rather than at exit).
+fn emit(out: &mut Out, text: impl std::fmt::Display) -> Result<(), String> {
+    write!(out, "{text}")
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write to standard output: {e}"))
+}
+
+/// Writes one line to standard error; a closed standard error is ignored (`eprintln!` would
+/// panic).
+fn report(text: impl std::fmt::Display) {
+    let _ = writeln!(io::stderr(), "{text}");
 }
 
 fn load_files(dir: &Option<PathBuf>) -> Result<KnowledgeFiles, String> {
@@ -104,13 +176,14 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(msg) => {
-            eprintln!("error: {msg}");
+            report(format_args!("error: {msg}"));
             ExitCode::FAILURE
         }
     }
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
+    let mut out = Out::new();
     match cli.command {
         Cmd::Check => {
             let files = load_files(&cli.knowledge)?;
@@ -120,14 +193,14 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }) {
                 Ok(k) => {
                     let c = k.counts();
-                    println!(
-                        "ok: knowledge {} (hash {}) from {}: {} sections, {} contacts, {} thresholds, {} offences, {} notes",
+                    emit(&mut out, format_args!(
+                        "ok: knowledge {} (hash {}) from {}: {} sections, {} contacts, {} thresholds, {} offences, {} notes\n",
                         k.manifest.version, k.hash, files.origin(), c.sections, c.contacts, c.thresholds, c.offences, c.notes
-                    );
+                    ))?;
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(errors) => {
-                    eprint!("{errors}");
+                    let _ = write!(io::stderr(), "{errors}");
                     Ok(ExitCode::FAILURE)
                 }
             }
@@ -136,22 +209,24 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let snapshot = load_snapshot(&cli.knowledge)?;
             if line.is_empty() {
                 let stdin = std::io::stdin();
-                let mut out = std::io::stdout().lock();
                 for l in stdin.lock().lines() {
                     let l = l.map_err(|e| e.to_string())?;
                     if l.trim().is_empty() {
                         continue;
                     }
                     let reply = console::run_line(&snapshot, &l);
-                    writeln!(out, "{}", console::render_json(&reply)).map_err(|e| e.to_string())?;
+                    emit(&mut out, format_args!("{}\n", console::render_json(&reply)))?;
+                    if out.closed() {
+                        break;
+                    }
                 }
                 return Ok(ExitCode::SUCCESS);
             }
             let reply = console::run_line(&snapshot, &line.join(" "));
             if json {
-                println!("{}", console::render_json(&reply));
+                emit(&mut out, format_args!("{}\n", console::render_json(&reply)))?;
             } else {
-                print!("{}", console::render_text(&reply));
+                emit(&mut out, console::render_text(&reply))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -159,7 +234,6 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let snapshot = load_snapshot(&cli.knowledge)?;
             let stdin = std::io::stdin();
             let interactive = stdin.is_terminal();
-            let mut out = std::io::stdout().lock();
             if interactive {
                 writeln!(
                     out,
@@ -174,7 +248,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let mut l = String::new();
             loop {
                 l.clear();
-                if input.read_line(&mut l).map_err(|e| e.to_string())? == 0 {
+                if out.closed() || input.read_line(&mut l).map_err(|e| e.to_string())? == 0 {
                     break;
                 }
                 let t = l.trim();
@@ -188,7 +262,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     .map_err(|e| e.to_string())?;
                 } else if !t.is_empty() {
                     let reply = console::run_line(&snapshot, t);
-                    writeln!(out, "{}", console::render_text(&reply)).ok();
+                    emit(&mut out, format_args!("{}\n", console::render_text(&reply)))?;
                 }
                 if interactive {
                     write!(out, "> ").ok();
@@ -217,14 +291,19 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             if let Some(dir) = cli.knowledge {
                 settings.use_knowledge_dir(dir);
             }
-            print!("{}", settings.render_effective());
+            emit(&mut out, settings.render_effective())?;
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Health { url, config } => Ok(safeguarding_bot::discord::health::cli(
-            url.as_deref(),
-            &config,
-        )),
-        Cmd::Triage { json, answers } => triage(&cli.knowledge, json, &answers),
+        Cmd::Health { url, config } => {
+            let (healthy, line) = safeguarding_bot::discord::health::run(url.as_deref(), &config);
+            emit(&mut out, format_args!("{line}\n"))?;
+            Ok(if healthy {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Cmd::Triage { json, answers } => triage(&mut out, &cli.knowledge, json, &answers),
         Cmd::Eval { file } => {
             let snapshot = load_snapshot(&cli.knowledge)?;
             let text = std::fs::read_to_string(&file)
@@ -232,7 +311,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let cases = safeguarding_bot::eval::parse_cases(&text)
                 .map_err(|e| format!("{}: {e}", file.display()))?;
             let report = safeguarding_bot::eval::grade(&snapshot, &cases);
-            print!("{}", report.render());
+            emit(&mut out, report.render())?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -240,43 +319,57 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
 
 /// `triage --answers`: walks the tree with answers given up front; exit status 2 when the answers
 /// cannot reach an outcome.
-fn triage(dir: &Option<PathBuf>, json: bool, answers: &str) -> Result<ExitCode, String> {
+fn triage(
+    out: &mut Out,
+    dir: &Option<PathBuf>,
+    json: bool,
+    answers: &str,
+) -> Result<ExitCode, String> {
     use safeguarding_bot::triage::{engine, render};
     let snapshot = match load_snapshot(dir) {
         Ok(s) => s,
         Err(message) if json => {
-            println!(
-                "{}",
-                serde_json::json!({"error": "knowledge", "message": message})
-            );
+            emit(
+                out,
+                format_args!(
+                    "{}\n",
+                    serde_json::json!({"error": "knowledge", "message": message})
+                ),
+            )?;
             return Ok(ExitCode::FAILURE);
         }
         Err(message) => return Err(message),
     };
     match engine::script(&snapshot.triage, answers) {
         Ok(run) if json => {
-            println!("{}", render::script_json(&snapshot, &run));
+            emit(
+                out,
+                format_args!("{}\n", render::script_json(&snapshot, &run)),
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Ok(run) => {
             let mut reply = render::reply(&snapshot, &run.walk);
             reply.buttons.clear(); // nothing to press in a scripted run
-            print!("{}", console::render_text(&reply));
+            emit(out, console::render_text(&reply))?;
             if !run.unused.is_empty() {
                 let unused: Vec<String> = run
                     .unused
                     .iter()
                     .map(|a| format!("{}={}", a.question, a.value))
                     .collect();
-                println!("Answers not needed on this path: {}", unused.join(","));
+                emit(
+                    out,
+                    format_args!("Answers not needed on this path: {}\n", unused.join(",")),
+                )?;
             }
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
             if json {
-                println!("{}", render::script_error_json(&e));
+                emit(out, format_args!("{}\n", render::script_error_json(&e)))?;
             } else {
-                eprintln!("error: {e}");
+                report(format_args!("error: {e}"));
             }
             Ok(ExitCode::from(2))
         }

@@ -120,7 +120,12 @@ pub fn parse_line(line: &str) -> Result<Invocation, String> {
             }),
             None => Err(format!(
                 "Unknown command `/{}`. Commands: {}.",
-                name.chars().take(40).collect::<String>(),
+                // Echo what was typed without control characters (a terminal would act on an
+                // escape sequence; a chat would show garbage).
+                name.chars()
+                    .filter(|c| !c.is_control())
+                    .take(40)
+                    .collect::<String>(),
                 Command::ALL
                     .iter()
                     .map(|c| format!("/{}", c.name()))
@@ -148,7 +153,7 @@ pub fn run(snapshot: &Snapshot, command: Command, query: &str) -> Reply {
         Command::Triage | Command::Reload => {
             let mut r = Reply::error(
                 command.name(),
-                query,
+                &crate::search::analyzer::clean_query(query),
                 format!(
                     "`/{}` is run by the bot itself (in the console type `/{}` on its own).",
                     command.name(),
@@ -182,5 +187,12 @@ mod tests {
             .unwrap_err()
             .contains("Unknown command"));
         assert!(parse_line("   ").is_err());
+    }
+
+    #[test]
+    fn unknown_command_is_echoed_without_control_characters() {
+        let e = parse_line("/\u{1b}[2J\u{0}x y").unwrap_err();
+        assert!(e.contains("`/[2Jx`"), "{e}");
+        assert!(!e.chars().any(char::is_control), "{e:?}");
     }
 }

@@ -12,7 +12,6 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -179,9 +178,10 @@ pub async fn check_url(url: &str, timeout: Duration) -> Result<String, String> {
     }
 }
 
-/// `safeguarding-bot health [--url URL]`: prints one line and exits 0 when healthy, 1 when not
-/// (what Docker's `HEALTHCHECK` expects).
-pub fn cli(url: Option<&str>, config_dir: &Path) -> ExitCode {
+/// `safeguarding-bot health [--url URL]`: whether the bot is healthy, and the one line to print
+/// (`ok: …` or `unhealthy: …`); the command exits 0 when healthy and 1 when not, which is what
+/// Docker's `HEALTHCHECK` expects.
+pub fn run(url: Option<&str>, config_dir: &Path) -> (bool, String) {
     let result = url_from(url, config_dir).and_then(|url| {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -190,14 +190,8 @@ pub fn cli(url: Option<&str>, config_dir: &Path) -> ExitCode {
             .block_on(check_url(&url, Duration::from_secs(5)))
     });
     match result {
-        Ok(line) => {
-            println!("{line}");
-            ExitCode::SUCCESS
-        }
-        Err(line) => {
-            println!("unhealthy: {line}");
-            ExitCode::FAILURE
-        }
+        Ok(line) => (true, line),
+        Err(line) => (false, format!("unhealthy: {line}")),
     }
 }
 

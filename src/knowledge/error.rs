@@ -15,12 +15,19 @@ pub struct KnowledgeError {
 }
 
 impl KnowledgeError {
-    /// Builds an error at `file:line`.
+    /// Builds an error at `file:line`. Control characters in the message (which may quote a
+    /// value from the file) are shown escaped, so it is safe to print to a terminal or a chat.
     pub fn new(file: impl Into<String>, line: usize, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let message = if message.chars().any(|c| c.is_control() && c != '\n') {
+            printable(&message)
+        } else {
+            message
+        };
         Self {
             file: file.into(),
             line,
-            message: message.into(),
+            message,
         }
     }
 }
@@ -78,6 +85,54 @@ impl fmt::Display for KnowledgeErrors {
     }
 }
 
+/// Turns a TOML parse error in `text` (the file `file`) into a `file:line` error whose message
+/// always says something: the TOML parser gives an empty message for some errors (a stray
+/// carriage return, a control character in a comment), which would leave an admin with a bare
+/// `contacts.toml:12:`. Control characters quoted back from the file are shown escaped so the
+/// message is safe to print to a terminal or a chat.
+pub fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> KnowledgeError {
+    let (line, column, found) = match e.span() {
+        Some(span) => {
+            let start = span.start.min(text.len());
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let column = text
+                .get(line_start..start)
+                .map_or(1, |s| s.chars().count() + 1);
+            let found = text.get(start..).and_then(|s| s.chars().next());
+            (line_of(text, start), column, found)
+        }
+        None => (0, 0, None),
+    };
+    let message = e.message().trim();
+    let message = if !message.is_empty() {
+        message.to_string()
+    } else {
+        match found {
+            Some(c) if c.is_control() && c != '\t' => format!(
+                "TOML syntax error at column {column}: unexpected control character U+{:04X} (only tabs and line ends are allowed outside quoted strings; a line end must be \\n or \\r\\n)",
+                u32::from(c)
+            ),
+            Some(c) => format!("TOML syntax error at column {column}: unexpected `{c}`"),
+            None if line > 0 => format!("TOML syntax error at column {column}"),
+            None => "TOML syntax error".to_string(),
+        }
+    };
+    KnowledgeError::new(file, line, message)
+}
+
+/// `s` with control characters other than line feeds shown as `\u{..}` escapes.
+pub fn printable(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() && c != '\n' {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Converts a byte offset into a 1-based line number.
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
@@ -86,4 +141,39 @@ pub fn line_of(text: &str, offset: usize) -> usize {
         .filter(|&&b| b == b'\n')
         .count()
         + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_err(text: &str) -> KnowledgeError {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct F {
+            #[serde(default)]
+            x: Vec<String>,
+        }
+        let e = toml::from_str::<F>(text).unwrap_err();
+        toml_error("f.toml", text, &e)
+    }
+
+    #[test]
+    fn toml_errors_always_say_something() {
+        // The TOML parser's own message is empty for these.
+        for (text, line) in [("\r", 1), ("x = []\n# c \u{7f}\n", 2), ("\n\n# \0", 3)] {
+            let e = parse_err(text);
+            assert_eq!((e.file.as_str(), e.line), ("f.toml", line), "{text:?}");
+            assert!(e.message.contains("control character U+"), "{e}");
+            assert!(!e.message.chars().any(char::is_control), "{e:?}");
+        }
+        let e = parse_err("x = [\"a\"\ny = 1");
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains('y'), "{e}");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("a\u{1b}b\nc"), "a\\u{1b}b\nc");
+    }
 }

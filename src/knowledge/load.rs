@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::error::{line_of, KnowledgeError, KnowledgeErrors};
+use super::error::{line_of, toml_error, KnowledgeError, KnowledgeErrors};
 use super::files::KnowledgeFiles;
 use super::model::*;
 use super::sections::parse_sections;
@@ -71,12 +71,7 @@ fn parse_toml<T: DeserializeOwned>(
     match toml::from_str::<T>(text) {
         Ok(v) => Some((v, text.to_string())),
         Err(e) => {
-            let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
-            errors.push(KnowledgeError::new(
-                path,
-                line,
-                e.message().trim().to_string(),
-            ));
+            errors.push(toml_error(path, text, &e));
             None
         }
     }

@@ -76,10 +76,22 @@ pub fn is_stopword(word: &str) -> bool {
 pub fn clean_query(raw: &str) -> String {
     let cut: String = raw
         .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || is_invisible_format(c) {
+                ' '
+            } else {
+                c
+            }
+        })
         .take(MAX_QUERY_CHARS)
         .collect();
     cut.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Bidirectional overrides and zero-width characters: invisible, and able to make echoed text
+/// display misleadingly, so they are dropped like control characters.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 #[cfg(test)]
@@ -100,5 +112,6 @@ mod tests {
         assert_eq!(clean_query("a\u{0}b\n\tc"), "a b c");
         assert_eq!(clean_query(&"x".repeat(10_000)).len(), MAX_QUERY_CHARS);
         assert_eq!(clean_query("   "), "");
+        assert_eq!(clean_query("\u{202e}lado\u{200b}"), "lado");
     }
 }

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::knowledge::error::line_of;
+use crate::knowledge::error::{line_of, toml_error};
 use crate::knowledge::validate::quote_missing as missing_from_section;
 use crate::knowledge::{Knowledge, KnowledgeError, KnowledgeErrors};
 use crate::reply::ButtonStyle;
@@ -247,12 +247,7 @@ impl Tree {
         let file: TreeFile = match toml::from_str(text) {
             Ok(f) => f,
             Err(e) => {
-                let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
-                errors.push(KnowledgeError::new(
-                    TRIAGE_FILE,
-                    line,
-                    e.message().trim().to_string(),
-                ));
+                errors.push(toml_error(TRIAGE_FILE, text, &e));
                 return Err(errors);
             }
         };
