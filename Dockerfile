@@ -1,6 +1,9 @@
 # safeguarding-bot: build with the Rust toolchain, run on a slim base as a non-root user.
 # docker build -t safeguarding-bot .
-# docker run -e DISCORD_TOKEN=... -v safeguarding-data:/app/data safeguarding-bot
+# docker run -d --name safeguarding-bot -e DISCORD_TOKEN=... \
+#   -e SAFEGUARDING_BOT__DISCORD__GUILD_IDS=123456789012345678 \
+#   -v safeguarding-data:/app/data safeguarding-bot
+# docker inspect --format '{{.State.Health.Status}}' safeguarding-bot   # starting → healthy
 FROM rust:1.88-bookworm AS build
 WORKDIR /src
 COPY Cargo.toml Cargo.lock build.rs ./
@@ -23,7 +26,12 @@ COPY config ./config
 RUN mkdir -p /app/data && chown -R bot:bot /app
 USER bot
 VOLUME ["/app/data"]
-ENV RUST_LOG=info
+# Logs: [log] in config/default.toml (info, serenity and poise at warn); set
+# SAFEGUARDING_BOT__LOG__FORMAT=json for a log collector, RUST_LOG to override the filter.
+# Liveness: `serve` answers GET /health on this address inside the container, and the
+# HEALTHCHECK asks it (`health` checks http://127.0.0.1:8080/health unless told otherwise):
+# healthy once the gateway is connected and the commands are registered.
+ENV SAFEGUARDING_BOT__HEALTH__LISTEN=127.0.0.1:8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD ["safeguarding-bot", "check"]
+    CMD ["safeguarding-bot", "health"]
 CMD ["safeguarding-bot", "serve"]

@@ -10,6 +10,7 @@ pub mod console;
 pub mod discord;
 pub mod eval;
 pub mod knowledge;
+pub mod logging;
 pub mod reload;
 pub mod reply;
 pub mod search;

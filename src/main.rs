@@ -54,6 +54,25 @@ enum Cmd {
         #[arg(long, value_name = "DIR", default_value = "config")]
         config: PathBuf,
     },
+    /// Print the configuration `serve` would run with: every layer merged, as TOML, each key
+    /// with the layer it came from, the token redacted. Exits non-zero, naming the key and its
+    /// layer, if the configuration is invalid.
+    Config {
+        /// Folder holding local.toml.
+        #[arg(long, value_name = "DIR", default_value = "config")]
+        config: PathBuf,
+    },
+    /// Ask a running `serve` whether it is healthy (GET /health): prints one line, exits 0 if
+    /// healthy and 1 if not. Docker's HEALTHCHECK runs it.
+    Health {
+        /// The endpoint [default: http://HEALTH.LISTEN/health from the configuration, else
+        /// http://127.0.0.1:8080/health].
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// Folder holding local.toml (read for health.listen when --url is not given).
+        #[arg(long, value_name = "DIR", default_value = "config")]
+        config: PathBuf,
+    },
     /// Walk the /triage decision tree without a chat, e.g.
     /// `triage --json --answers "immediate_danger=no,adult_in_position_of_trust=yes"`.
     /// Exits with status 2 if the path needs an answer that was not given, or an id or value is
@@ -148,19 +167,12 @@ fn load_snapshot(dir: &Option<PathBuf>) -> Result<Snapshot, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // A long-running bot reports what it does (ids only, never message text); one-shot commands
-    // stay quiet.
-    let default_filter = match cli.command {
-        Cmd::Serve { .. } => "info,serenity=warn,poise=warn",
-        _ => "warn",
-    };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter)),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // A long-running bot reports what it does (ids only, never message text) as its [log]
+    // settings say; one-shot commands stay quiet.
+    safeguarding_bot::logging::init_for_cli(match &cli.command {
+        Cmd::Serve { config } => Some(config.as_path()),
+        _ => None,
+    });
     match run(cli) {
         Ok(code) => code,
         Err(msg) => {
@@ -272,6 +284,24 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 .block_on(safeguarding_bot::discord::serve(settings))
                 .map_err(|e| format!("{e:#}"))?;
             Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Config { config } => {
+            let mut settings =
+                safeguarding_bot::settings::Settings::load(&config).map_err(|e| e.to_string())?;
+            if let Some(dir) = cli.knowledge {
+                settings.use_knowledge_dir(dir);
+            }
+            emit(&mut out, settings.render_effective())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Health { url, config } => {
+            let (healthy, line) = safeguarding_bot::discord::health::run(url.as_deref(), &config);
+            emit(&mut out, format_args!("{line}\n"))?;
+            Ok(if healthy {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Cmd::Triage { json, answers } => triage(&mut out, &cli.knowledge, json, &answers),
         Cmd::Eval { file } => {

@@ -810,7 +810,7 @@ async fn serve_binary_answers_and_stops_cleanly_on_sigterm() {
         .read_to_string(&mut logs)
         .await
         .unwrap();
-    assert!(logs.contains("command answered"), "{logs}");
+    assert!(logs.contains("interaction handled"), "{logs}");
     assert!(
         !logs.contains(TOKEN),
         "the token must never be logged:\n{logs}"

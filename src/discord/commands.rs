@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use poise::serenity_prelude as serenity;
 
 use super::components;
+use super::instrument::set_outcome;
 use super::render::{self, ButtonOut, MessageOut};
 use super::{checks, Context, Data, Error};
 use crate::commands::{self, Command};
@@ -127,6 +128,7 @@ async fn reload(ctx: Context<'_>) -> Result<(), Error> {
     for m in render::render(&reply) {
         ctx.send(m.to_poise(true)).await?;
     }
+    set_outcome(outcome.result());
     tracing::info!(
         command = "reload",
         user_id = %ctx.author().id,
@@ -213,6 +215,7 @@ pub fn add_post_button(messages: &mut [MessageOut], post_id: Option<String>) {
 }
 
 async fn limited(ctx: Context<'_>, wait: Duration) -> Result<(), Error> {
+    set_outcome("rate_limited");
     tracing::info!(user_id = %ctx.author().id, "rate limited");
     let mut r = Reply::new(
         &ctx.command().name,
@@ -232,8 +235,9 @@ async fn limited(ctx: Context<'_>, wait: Duration) -> Result<(), Error> {
     Ok(())
 }
 
+/// A per-command detail line (the `interaction` span's closing event is the one to watch).
 fn log_done(ctx: Context<'_>, command: Command, started: Instant) {
-    tracing::info!(
+    tracing::debug!(
         command = command.name(),
         user_id = %ctx.author().id,
         guild_id = ?ctx.guild_id().map(|g| g.get()),

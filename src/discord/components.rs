@@ -91,6 +91,7 @@ pub async fn handle(
             action,
         } => super::triage::click(ctx, data, c, session, step, action).await,
         Route::Unknown => {
+            super::instrument::set_outcome("unknown_button");
             tracing::info!(user_id = %c.user.id, "unknown button");
             private_note(
                 ctx,

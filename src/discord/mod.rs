@@ -7,6 +7,8 @@
 //! - [`checks`]: who may `/reload`.
 //! - [`ratelimit`]: per-user limit on expensive commands.
 //! - [`triage`]: the `/triage` dialogue in a thread.
+//! - [`instrument`]: one log span per interaction (ids, latency, outcome; never text).
+//! - [`health`]: the `GET /health` endpoint and the `health` subcommand.
 //!
 //! [`start`] runs the bot and returns a [`ServeHandle`] (tests drive it against a fake Discord
 //! on 127.0.0.1); [`serve`] is the `serve` subcommand: start, wait for Ctrl-C or SIGTERM, shut
@@ -17,6 +19,8 @@
 pub mod checks;
 pub mod commands;
 pub mod components;
+pub mod health;
+pub mod instrument;
 pub mod ratelimit;
 pub mod render;
 pub mod triage;
@@ -65,15 +69,24 @@ pub struct ServeHandle {
 
 impl ServeHandle {
     /// Waits until the bot is connected and its commands are registered; an error if
-    /// registration failed or the client stopped first.
+    /// registration failed or the client stopped first (a rejected token, for one: serenity
+    /// stops, but the shard manager this handle holds keeps the ready channel open).
     pub async fn ready(&mut self) -> anyhow::Result<()> {
         loop {
             if let Some(r) = self.ready.borrow().clone() {
                 return r
                     .map_err(|e| anyhow::anyhow!("registering the slash commands failed: {e}"));
             }
-            if self.ready.changed().await.is_err() {
+            if self.client.is_finished() {
                 anyhow::bail!("the Discord client stopped before it was ready");
+            }
+            tokio::select! {
+                changed = self.ready.changed() => {
+                    if changed.is_err() {
+                        anyhow::bail!("the Discord client stopped before it was ready");
+                    }
+                }
+                _ = tokio::time::sleep(Duration::from_millis(100)) => {}
             }
         }
     }
@@ -81,6 +94,15 @@ impl ServeHandle {
     /// The knowledge being served (tests check which copy is live).
     pub fn live(&self) -> &Arc<Live> {
         &self.live
+    }
+
+    /// A probe of the bot's health (gateway, commands, knowledge), for `GET /health`.
+    pub fn probe(&self) -> health::Probe {
+        health::Probe {
+            live: self.live.clone(),
+            shard_manager: self.shard_manager.clone(),
+            ready: self.ready.clone(),
+        }
     }
 
     /// True once the client has stopped (for example after a fatal gateway error).
@@ -97,7 +119,8 @@ impl ServeHandle {
         match stopped {
             Ok(Ok(Ok(()))) => Ok(()),
             Ok(Ok(Err(e))) => Err(anyhow::anyhow!(
-                "the Discord client ended with an error: {e}"
+                "the Discord client ended with an error: {}",
+                explain(&e)
             )),
             Ok(Err(e)) => Err(anyhow::anyhow!("the Discord client task failed: {e}")),
             Err(_) => Err(anyhow::anyhow!(
@@ -133,9 +156,12 @@ pub async fn start(settings: Settings) -> anyhow::Result<ServeHandle> {
     let http = http.build();
     if settings.api_base().is_some() {
         // serenity falls back to the real gateway when this request fails; never let it.
-        http.get_gateway()
-            .await
-            .context("the configured discord.api_base did not answer GET /gateway")?;
+        if let Err(e) = http.get_gateway().await {
+            anyhow::bail!(
+                "the configured discord.api_base did not answer GET /gateway: {}",
+                explain(&e)
+            );
+        }
     }
 
     ensure_sqlite_dir(&settings.database.url)?;
@@ -191,7 +217,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<ServeHandle> {
         .build();
 
     let mut client = serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
-        .framework(framework)
+        .framework(instrument::Instrumented(framework))
         .await
         .context("cannot build the Discord client")?;
     let shard_manager = client.shard_manager.clone();
@@ -205,6 +231,23 @@ pub async fn start(settings: Settings) -> anyhow::Result<ServeHandle> {
         store,
         purge,
     })
+}
+
+/// A serenity error in words an operator can act on: a rejected token says so and where to fix
+/// it (serenity's own wording is "Sent invalid authentication" or a bare "401: Unauthorized").
+pub fn explain(e: &serenity::Error) -> String {
+    let refused = "Discord refused the bot token; check DISCORD_TOKEN (discord.token): it must be the current token from the developer portal (Bot → Reset Token)";
+    match e {
+        serenity::Error::Gateway(serenity::GatewayError::InvalidAuthentication) => format!(
+            "{refused} (the gateway closed the connection with code 4004, authentication failed)"
+        ),
+        serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r))
+            if r.status_code.as_u16() == 401 =>
+        {
+            format!("{refused} (HTTP 401 Unauthorized)")
+        }
+        other => other.to_string(),
+    }
 }
 
 /// Creates the folder of an SQLite database file (SQLite creates the file, not its folder).
@@ -247,25 +290,46 @@ async fn purge_daily(store: Arc<crate::triage::Store>, settings: Arc<Settings>) 
 /// The `serve` subcommand: runs the bot until Ctrl-C or SIGTERM, then shuts down cleanly.
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     tracing::info!(settings = %settings, "starting");
+    let listener = match settings.health.addr() {
+        Some(addr) => Some(health::bind(addr).await?),
+        None => None,
+    };
     let mut handle = start(settings).await?;
-    tokio::select! {
-        r = handle.ready() => {
-            if let Err(not_ready) = r {
-                // The client's own error (e.g. a rejected token) says more than "not ready".
-                return match handle.shutdown().await {
-                    Err(stopped) => Err(stopped.context(not_ready.to_string())),
-                    Ok(()) => Err(not_ready),
-                };
+    let health = listener.map(|l| {
+        if let Ok(addr) = l.local_addr() {
+            tracing::info!(%addr, "health endpoint listening on /health");
+        }
+        health::spawn(l, handle.probe())
+    });
+    let result = run_until_stopped(&mut handle).await;
+    if let Some(h) = health {
+        h.abort();
+    }
+    match result {
+        Ok(()) => handle.shutdown().await,
+        Err(not_ready) => {
+            // The client's own error (e.g. a rejected token) says more than "not ready".
+            match handle.shutdown().await {
+                Err(stopped) => Err(stopped.context(not_ready.to_string())),
+                Ok(()) => Err(not_ready),
             }
         }
-        _ = shutdown_signal() => return handle.shutdown().await,
+    }
+}
+
+/// Waits for the bot to be ready, then for Ctrl-C, SIGTERM or the client stopping. An error if
+/// it never became ready.
+async fn run_until_stopped(handle: &mut ServeHandle) -> anyhow::Result<()> {
+    tokio::select! {
+        r = handle.ready() => r?,
+        _ = shutdown_signal() => return Ok(()),
     }
     tracing::info!("ready; press Ctrl-C to stop");
     tokio::select! {
         _ = shutdown_signal() => tracing::info!("shutting down"),
-        _ = wait_finished(&handle) => tracing::warn!("the Discord client stopped"),
+        _ = wait_finished(handle) => tracing::warn!("the Discord client stopped"),
     }
-    handle.shutdown().await
+    Ok(())
 }
 
 async fn wait_finished(handle: &ServeHandle) {
@@ -350,6 +414,7 @@ async fn on_event(
 async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     match error {
         poise::FrameworkError::Command { error, ctx, .. } => {
+            instrument::set_outcome("error");
             tracing::error!(
                 command = %ctx.command().name,
                 user_id = %ctx.author().id,
@@ -367,9 +432,18 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
                 .await;
         }
         poise::FrameworkError::EventHandler { error, .. } => {
+            instrument::set_outcome("error");
             tracing::error!(error = %error, "event handler failed");
         }
         other => {
+            instrument::set_outcome(match &other {
+                poise::FrameworkError::GuildOnly { .. }
+                | poise::FrameworkError::DmOnly { .. }
+                | poise::FrameworkError::NotAnOwner { .. }
+                | poise::FrameworkError::MissingUserPermissions { .. }
+                | poise::FrameworkError::CommandCheckFailed { .. } => "refused",
+                _ => "error",
+            });
             if let Err(e) = poise::builtins::on_error(other).await {
                 tracing::error!(error = %e, "error while handling an error");
             }

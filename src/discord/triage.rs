@@ -43,7 +43,10 @@ pub async fn start(ctx: Context<'_>) -> Result<(), Error> {
     let snapshot = data.live.current();
     let view = match triage::start(&data.store, &snapshot, &user.get().to_string()).await {
         Ok(v) => v,
-        Err(e) => return tell(ctx, &e.reply()).await,
+        Err(e) => {
+            super::instrument::set_outcome("error");
+            return tell(ctx, &e.reply()).await;
+        }
     };
 
     let mode = data.settings.discord.triage_thread;
@@ -120,6 +123,7 @@ pub async fn click(
     let view = match result {
         Ok(v) => v,
         Err(TriageError::StaleStep { .. }) => {
+            super::instrument::set_outcome("stale");
             // A double click or an old copy of the message: redraw where the session really is.
             match triage::view(&data.store, &snapshot, session).await {
                 Ok(mut v) => {
@@ -175,6 +179,11 @@ async fn refuse(
         TriageError::InvalidAction(_) => "invalid_action",
         TriageError::Store(_) => "store",
     };
+    super::instrument::set_outcome(if reason == "store" {
+        "error"
+    } else {
+        "refused"
+    });
     tracing::info!(user_id = %c.user.id, reason, "triage click refused");
     components::private_note(ctx, c, &e.to_string()).await
 }

@@ -8,16 +8,21 @@
 //!
 //! With `FAKE_DISCORD_DUMP=DIR` every REST request is also written to DIR as one JSON file
 //! `{"method","path","body"}`.
+//!
+//! It can also refuse the bot as the real Discord refuses a bad token: [`FakeDiscord::refuse_rest`]
+//! answers every REST request 401, [`FakeDiscord::close_on_identify`] closes the gateway with a
+//! close code (4004, "Authentication failed") on IDENTIFY. [`FakeDiscord::watch`] streams
+//! requests as they arrive (the interactions benchmark times callbacks with it).
 
 #![allow(dead_code)]
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -59,6 +64,8 @@ enum Out {
 struct Gateway {
     /// The live, identified (or resumed) connection.
     current: Option<mpsc::UnboundedSender<Out>>,
+    /// A connection whose IDENTIFY was left unanswered ([`FakeDiscord::stall_identify`]).
+    stalled: Option<mpsc::UnboundedSender<Out>>,
     seq: u64,
 }
 
@@ -75,6 +82,10 @@ struct Inner {
     resumes: AtomicUsize,
     dump: Option<PathBuf>,
     dumped: AtomicUsize,
+    refuse_rest: AtomicBool,
+    close_code: AtomicU16,
+    stall_identify: AtomicBool,
+    watchers: Mutex<Vec<mpsc::UnboundedSender<Recorded>>>,
 }
 
 /// A running fake Discord.
@@ -109,15 +120,51 @@ impl FakeDiscord {
             resumes: AtomicUsize::new(0),
             dump: std::env::var_os("FAKE_DISCORD_DUMP").map(PathBuf::from),
             dumped: AtomicUsize::new(0),
+            refuse_rest: AtomicBool::new(false),
+            close_code: AtomicU16::new(0),
+            stall_identify: AtomicBool::new(false),
+            watchers: Mutex::new(Vec::new()),
         });
         let app = Router::new()
             .route("/gateway-ws", any(ws_upgrade))
             .fallback(rest)
             .with_state(inner.clone());
+        // No Nagle delay on the fake's side (Discord's own servers answer at once): small gateway
+        // frames sent back to back would otherwise wait for the bot's delayed ACKs, adding up to
+        // 40 ms to an interaction that the bot answers in well under one.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         });
         FakeDiscord { inner }
+    }
+
+    /// From now on, answer every REST request `401 Unauthorized`, as Discord does for a bad
+    /// token (requests are still recorded).
+    pub fn refuse_rest(&self, refuse: bool) {
+        self.inner.refuse_rest.store(refuse, Ordering::SeqCst);
+    }
+
+    /// From now on, answer IDENTIFY by closing the gateway with `code` (4004: "Authentication
+    /// failed", what Discord sends for a bad token); `None` answers with READY again.
+    pub fn close_on_identify(&self, code: Option<u16>) {
+        self.inner
+            .close_code
+            .store(code.unwrap_or(0), Ordering::SeqCst);
+    }
+
+    /// From now on, leave IDENTIFY unanswered (no READY), so the bot stays "connecting".
+    pub fn stall_identify(&self, stall: bool) {
+        self.inner.stall_identify.store(stall, Ordering::SeqCst);
+    }
+
+    /// Every REST request from now on, as it arrives.
+    pub fn watch(&self) -> mpsc::UnboundedReceiver<Recorded> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        self.inner.watchers.lock().unwrap().push(tx);
+        rx
     }
 
     /// `http://127.0.0.1:PORT`, for `discord.api_base`.
@@ -204,9 +251,11 @@ impl FakeDiscord {
         }
     }
 
-    /// Drops the gateway connection without a close frame, as a network failure would.
+    /// Drops the gateway connection (live or stalled) without a close frame, as a network
+    /// failure would.
     pub fn drop_gateway(&self) {
-        if let Some(tx) = self.inner.gateway.lock().unwrap().current.take() {
+        let mut g = self.inner.gateway.lock().unwrap();
+        for tx in [g.current.take(), g.stalled.take()].into_iter().flatten() {
             let _ = tx.send(Out::Drop);
         }
     }
@@ -255,6 +304,21 @@ async fn gateway_session(inner: Arc<Inner>, mut socket: WebSocket) {
                     }
                     Some(2) => {
                         inner.identifies.fetch_add(1, Ordering::SeqCst);
+                        let code = inner.close_code.load(Ordering::SeqCst);
+                        if code != 0 {
+                            let frame = CloseFrame { code, reason: "Authentication failed.".into() };
+                            let _ = socket.send(Message::Close(Some(frame))).await;
+                            // Let the bot read the close frame and answer it before the
+                            // connection goes.
+                            while let Ok(Some(Ok(_))) =
+                                tokio::time::timeout(Duration::from_secs(1), socket.recv()).await
+                            {}
+                            break;
+                        }
+                        if inner.stall_identify.load(Ordering::SeqCst) {
+                            inner.gateway.lock().unwrap().stalled = Some(tx.clone());
+                            continue;
+                        }
                         let seq = {
                             let mut g = inner.gateway.lock().unwrap();
                             g.seq += 1;
@@ -343,8 +407,20 @@ async fn rest(State(inner): State<Arc<Inner>>, method: Method, uri: Uri, body: B
             .unwrap(),
         );
     }
+    inner
+        .watchers
+        .lock()
+        .unwrap()
+        .retain(|w| w.send(rec.clone()).is_ok());
     inner.requests.lock().unwrap().push(rec);
     inner.request_added.notify_waiters();
+    if inner.refuse_rest.load(Ordering::SeqCst) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"message": "401: Unauthorized", "code": 0})),
+        )
+            .into_response();
+    }
 
     let Some(route) = path.strip_prefix("/api/v10") else {
         return not_found();

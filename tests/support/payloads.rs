@@ -180,6 +180,29 @@ pub fn command(
     interaction(id, token, 2, data, who, channel_value)
 }
 
+/// A slash command sent in a DM with the bot: no guild, no member, only the user (Discord
+/// sends `user` instead of `member` outside servers).
+pub fn dm_command(id: u64, token: &str, name: &str, user_id: u64) -> Value {
+    let dm_channel = (id + 3).to_string();
+    json!({
+        "id": id.to_string(),
+        "application_id": APP_ID.to_string(),
+        "type": 2,
+        "data": {"id": (id + 7).to_string(), "name": name, "type": 1, "options": []},
+        "channel_id": dm_channel,
+        "channel": {"id": dm_channel, "type": 1, "recipients": [user(user_id, "practitioner", false)]},
+        "user": user(user_id, "practitioner", false),
+        "token": token,
+        "version": 1,
+        "app_permissions": "2147483647",
+        "locale": "en-GB",
+        "entitlements": [],
+        "authorizing_integration_owners": {"1": user_id.to_string()},
+        "context": 1,
+        "attachment_size_limit": 10_485_760
+    })
+}
+
 /// An autocomplete request (`type` 4) for one focused string option.
 pub fn autocomplete(
     id: u64,

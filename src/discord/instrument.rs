@@ -1,0 +1,116 @@
+//! One tracing span per interaction, so an operator can follow any command, autocomplete or
+//! button from arrival to answer, and measure it, without the logs ever holding what anyone
+//! typed.
+//!
+//! [`Instrumented`] wraps the poise framework as serenity sees it: every `INTERACTION_CREATE` is
+//! handled inside a span named `interaction` with
+//!
+//! - `kind`: `command`, `autocomplete`, `component` (a button) or `modal`;
+//! - `command`: the slash command's name, or for a button the route (`post:whocall`, `triage`,
+//!   `unknown`) — never the custom_id itself, which can carry a query;
+//! - `interaction_id`, `guild_id` (absent in DMs), `user_id`;
+//! - `latency_ms`: from the event reaching the framework to the handler finishing (the answer
+//!   sent);
+//! - `outcome`: `ok`, or what a handler reported with [`set_outcome`] (`rate_limited`,
+//!   `refused`, `stale`, `unknown_button`, `error`, a `/reload` result, …).
+//!
+//! and ends with one `interaction handled` event carrying `latency_ms` and `outcome`. Option
+//! values, autocomplete input and message text are never recorded.
+
+use std::cell::Cell;
+use std::time::Instant;
+
+use poise::serenity_prelude as serenity;
+use tracing::Instrument as _;
+
+use super::components::{self, Route};
+
+tokio::task_local! {
+    static OUTCOME: Cell<&'static str>;
+}
+
+/// Records how the interaction being handled ended, for its span's `outcome`. Outside an
+/// instrumented interaction it does nothing.
+pub fn set_outcome(outcome: &'static str) {
+    let _ = OUTCOME.try_with(|c| c.set(outcome));
+}
+
+/// A serenity framework wrapped so that each interaction runs in its own span.
+pub struct Instrumented<F>(pub F);
+
+#[serenity::async_trait]
+impl<F: serenity::Framework> serenity::Framework for Instrumented<F> {
+    async fn init(&mut self, client: &serenity::Client) {
+        self.0.init(client).await;
+    }
+
+    async fn dispatch(&self, ctx: serenity::Context, event: serenity::FullEvent) {
+        let serenity::FullEvent::InteractionCreate { interaction } = &event else {
+            return self.0.dispatch(ctx, event).await;
+        };
+        let span = span_for(interaction);
+        let started = Instant::now();
+        let inner = &self.0;
+        let outcome = OUTCOME
+            .scope(Cell::new("ok"), async move {
+                inner.dispatch(ctx, event).await;
+                OUTCOME.with(Cell::get)
+            })
+            .instrument(span.clone())
+            .await;
+        let latency_ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1e3;
+        span.record("latency_ms", latency_ms);
+        span.record("outcome", outcome);
+        span.in_scope(|| tracing::info!(latency_ms, outcome, "interaction handled"));
+    }
+}
+
+/// The span for one interaction: ids and names only.
+fn span_for(interaction: &serenity::Interaction) -> tracing::Span {
+    let (kind, command, id, guild, user) = match interaction {
+        serenity::Interaction::Command(c) => (
+            "command",
+            c.data.name.clone(),
+            c.id,
+            c.guild_id,
+            Some(c.user.id),
+        ),
+        serenity::Interaction::Autocomplete(a) => (
+            "autocomplete",
+            a.data.name.clone(),
+            a.id,
+            a.guild_id,
+            Some(a.user.id),
+        ),
+        serenity::Interaction::Component(c) => {
+            let route = match components::parse(&c.data.custom_id) {
+                Route::Post { command, .. } => format!("post:{}", command.name()),
+                Route::Triage { .. } => "triage".to_string(),
+                Route::Unknown => "unknown".to_string(),
+            };
+            ("component", route, c.id, c.guild_id, Some(c.user.id))
+        }
+        serenity::Interaction::Modal(m) => {
+            ("modal", String::new(), m.id, m.guild_id, Some(m.user.id))
+        }
+        serenity::Interaction::Ping(p) => ("ping", String::new(), p.id, None, None),
+        _ => ("other", String::new(), interaction.id(), None, None),
+    };
+    let span = tracing::info_span!(
+        "interaction",
+        kind,
+        command = %command,
+        interaction_id = %id,
+        guild_id = tracing::field::Empty,
+        user_id = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+        outcome = tracing::field::Empty,
+    );
+    if let Some(g) = guild {
+        span.record("guild_id", tracing::field::display(g));
+    }
+    if let Some(u) = user {
+        span.record("user_id", tracing::field::display(u));
+    }
+    span
+}
