@@ -23,10 +23,10 @@ use crate::knowledge::RecordKind;
 pub const MAX_TERMS: usize = 24;
 /// How many best BM25 matches are re-ranked by coverage (enough for every kind to be present
 /// in practice; the index holds a few hundred passages).
-const CANDIDATES: usize = 80;
+const CANDIDATES: usize = 40;
 /// Most synonyms searched for one concept (the first listed in synonyms.toml win), to bound
 /// query cost.
-const MAX_ALTERNATIVES: usize = 8;
+const MAX_ALTERNATIVES: usize = 4;
 /// Weight of words the user typed, by field.
 const TITLE_BOOST: f32 = 1.5;
 const KEYWORDS_BOOST: f32 = 1.5;
