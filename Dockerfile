@@ -4,7 +4,7 @@
 #   -e SAFEGUARDING_BOT__DISCORD__GUILD_IDS=123456789012345678 \
 #   -v safeguarding-data:/app/data safeguarding-bot
 # docker inspect --format '{{.State.Health.Status}}' safeguarding-bot   # starting → healthy
-FROM rust:1.88-bookworm AS build
+FROM rust:1.90-bookworm AS build
 WORKDIR /src
 COPY Cargo.toml Cargo.lock build.rs ./
 COPY src ./src
