@@ -321,7 +321,7 @@ fn queries_never_fail_or_mix_versions_while_reloading() {
                     if let Err(e) = check_reply(&snap, c, q, &reply, must, &reference) {
                         failures.lock().expect("lock").push(e);
                     }
-                    if n % 11 == 0 {
+                    if n.is_multiple_of(11) {
                         let choices = commands::autocomplete(&snap, c, q);
                         if choices.len() > 25 || choices.iter().any(|s| s.chars().count() > 100) {
                             failures
