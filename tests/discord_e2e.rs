@@ -171,6 +171,20 @@ async fn whocall_immediate_danger_answers_999_in_time() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_command_gets_a_clear_private_answer() {
+    let bot = Bot::start(Knowledge::Embedded, |_| {}).await;
+    let sent = bot.command(&alice(), "frobnicate", &[]).await;
+    let cb = bot.callback(&sent).await;
+    let body = cb.body.as_ref().unwrap();
+    assert_eq!(body["type"], 4);
+    assert_eq!(flags(body) & EPHEMERAL, EPHEMERAL, "private");
+    let text = text_of(body);
+    assert!(text.contains("does not know that command"), "{text}");
+    assert!(text.contains("999"), "keeps the emergency route: {text}");
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn autocomplete_returns_at_most_25_choices() {
     let bot = Bot::start(Knowledge::Embedded, |_| {}).await;
     for (cmd, option, partial) in [

@@ -431,6 +431,31 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
                 )
                 .await;
         }
+        poise::FrameworkError::UnknownInteraction {
+            framework,
+            interaction,
+            ..
+        } => {
+            // A command Discord still shows but this bot no longer has (e.g. registered by an
+            // older version): say so rather than leave "the application did not respond".
+            instrument::set_outcome("unknown");
+            tracing::warn!(interaction_id = %interaction.id, "unknown command");
+            if interaction.data.kind == serenity::CommandType::ChatInput {
+                let reply = serenity::CreateInteractionResponse::Message(
+                    serenity::CreateInteractionResponseMessage::new()
+                        .content(format!(
+                            "This bot does not know that command (it may be out of date in your Discord). Try /help. {EMERGENCY_LINE}"
+                        ))
+                        .ephemeral(true),
+                );
+                if let Err(e) = interaction
+                    .create_response(&framework.serenity_context.http, reply)
+                    .await
+                {
+                    tracing::error!(error = %e, "could not answer an unknown command");
+                }
+            }
+        }
         poise::FrameworkError::EventHandler { error, .. } => {
             instrument::set_outcome("error");
             tracing::error!(error = %error, "event handler failed");
