@@ -150,10 +150,7 @@ pub fn to_hit(k: &Knowledge, index: &SearchIndex, ord: usize, score: f32, snippe
                     .contacts
                     .iter()
                     .filter_map(|id| k.contact(id))
-                    .map(|c| match &c.phone {
-                        Some(p) => format!("{}: {}", c.name, p),
-                        None => c.name.clone(),
-                    })
+                    .map(|c| c.label())
                     .collect();
                 if !contacts.is_empty() {
                     fields.push(Field::new("Contacts", contacts.join("\n")));

@@ -139,6 +139,16 @@ pub struct Contact {
     pub line: usize,
 }
 
+impl Contact {
+    /// The contact as one line, name and number: how thresholds and triage list it.
+    pub fn label(&self) -> String {
+        match &self.phone {
+            Some(p) => format!("{}: {}", self.name, p),
+            None => self.name.clone(),
+        }
+    }
+}
+
 /// What triggers which response, and how fast.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -264,10 +264,7 @@ fn collect_docs(k: &Knowledge) -> Vec<IndexedDoc> {
             .contacts
             .iter()
             .filter_map(|id| k.contact(id))
-            .map(|c| match &c.phone {
-                Some(p) => format!("{} {}", c.name, p),
-                None => c.name.clone(),
-            })
+            .map(|c| c.label())
             .collect();
         let body = format!(
             "When: {}\nWhat to do: {}\nHow fast: {}\n{}\"{}\"",

@@ -360,41 +360,26 @@ impl SearchIndex {
 
 /// A term, or a phrase of several, over the three text fields with their boosts.
 fn seq_clause(fields: &[Field; 3], seq: &[String], weight: f32) -> Box<dyn Query> {
-    if seq.len() == 1 {
-        return term_clause(fields, &seq[0], weight);
-    }
     let boosts = [TITLE_BOOST, KEYWORDS_BOOST, BODY_BOOST];
     let sub: Vec<(Occur, Box<dyn Query>)> = fields
         .iter()
         .zip(boosts)
         .map(|(&field, b)| {
-            let phrase = PhraseQuery::new(
-                seq.iter()
-                    .map(|t| Term::from_field_text(field, t))
-                    .collect(),
-            );
+            let q: Box<dyn Query> = if seq.len() == 1 {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &seq[0]),
+                    IndexRecordOption::WithFreqs,
+                ))
+            } else {
+                Box::new(PhraseQuery::new(
+                    seq.iter()
+                        .map(|t| Term::from_field_text(field, t))
+                        .collect(),
+                ))
+            };
             (
                 Occur::Should,
-                Box::new(BoostQuery::new(Box::new(phrase), b * weight)) as Box<dyn Query>,
-            )
-        })
-        .collect();
-    Box::new(BooleanQuery::new(sub))
-}
-
-fn term_clause(fields: &[Field; 3], term: &str, weight: f32) -> Box<dyn Query> {
-    let boosts = [TITLE_BOOST, KEYWORDS_BOOST, BODY_BOOST];
-    let sub: Vec<(Occur, Box<dyn Query>)> = fields
-        .iter()
-        .zip(boosts)
-        .map(|(&field, b)| {
-            let q = TermQuery::new(
-                Term::from_field_text(field, term),
-                IndexRecordOption::WithFreqs,
-            );
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(q), b * weight)) as Box<dyn Query>,
+                Box::new(BoostQuery::new(q, b * weight)) as Box<dyn Query>,
             )
         })
         .collect();
