@@ -56,7 +56,7 @@ fn indent(s: &str) -> String {
 }
 
 /// The JSON shape of `ask --json`:
-/// `{"command","query","results":[{"id","kind","title","body","source":{"document","section"}}],"notes":[…]}`.
+/// `{"command","query","rules":[…],"results":[{"id","kind","title","body","source":{"document","section"}}],"notes":[…]}`.
 pub fn render_json(r: &Reply) -> Value {
     let results: Vec<Value> = r
         .results
@@ -86,6 +86,7 @@ pub fn render_json(r: &Reply) -> Value {
         "kind": r.kind,
         "title": r.title,
         "body": r.body,
+        "rules": r.rules,
         "results": results,
         "notes": r.notes,
         "emergency": r.emergency,

@@ -74,7 +74,7 @@ enum Cmd {
         config: PathBuf,
     },
     /// Walk the /triage decision tree without a chat, e.g.
-    /// `triage --json --answers "immediate_danger=no,adult_in_position_of_trust=yes"`.
+    /// `triage --json --answers "immediate_danger=no,adult_in_position_of_trust=yes,adult_offence=no"`.
     /// Exits with status 2 if the path needs an answer that was not given, or an id or value is
     /// unknown.
     Triage {

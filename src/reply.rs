@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::knowledge::{Citation, RecordKind};
+use crate::knowledge::{Citation, RecordKind, Rule};
 
 /// The emergency route, shown wherever risk is involved. Numbers from strategy §13/§14.
 pub const EMERGENCY_LINE: &str = "Child in immediate danger: call 999. Risk of significant harm: Single Point of Access (SPA) 020 8547 5008; out of hours 020 8770 5000.";
@@ -105,6 +105,8 @@ pub struct Reply {
     pub title: String,
     /// Text above the results.
     pub body: String,
+    /// Whole rules the results touch, shown before them (also rendered at the top of `body`).
+    pub rules: Vec<Rule>,
     /// Results, best first.
     pub results: Vec<Hit>,
     /// Extra labelled facts about the whole reply (e.g. a triage summary's timeframe).
@@ -133,6 +135,7 @@ impl Reply {
             kind,
             title: title.into(),
             body: String::new(),
+            rules: Vec::new(),
             results: Vec::new(),
             fields: Vec::new(),
             notes: Vec::new(),

@@ -70,7 +70,7 @@ fn one_shot_commands_exit_quietly_with_their_usual_status() {
                 "triage",
                 "--json",
                 "--answers",
-                "immediate_danger=no,adult_in_position_of_trust=yes",
+                "immediate_danger=no,adult_in_position_of_trust=yes,adult_offence=no",
             ],
             0,
         ),

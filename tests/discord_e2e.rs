@@ -689,11 +689,18 @@ async fn triage_continues_after_the_bot_restarts() {
 
     // A new client on the same SQLite file: the old message's buttons still work.
     bot.restart().await;
-    let summary = answer(&bot, &alice(), thread, &q2, "yes").await;
+    let q3 = answer(&bot, &alice(), thread, &q2, "yes").await;
+    assert_eq!(q3["type"], 7);
+    says(
+        &q3,
+        "indecent images of children, or another possible offence",
+    );
+    let summary = answer(&bot, &alice(), thread, &q3, "yes").await;
     assert_eq!(summary["type"], 7);
     let text = text_of(&summary);
     assert!(text.contains("LADO"), "{text}");
     assert!(text.contains("020 8547 5008"), "{text}");
+    assert!(text.contains("Same day"), "{text}");
     bot.finish().await;
 }
 

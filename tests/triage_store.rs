@@ -226,7 +226,17 @@ async fn every_step_carries_the_emergency_line_and_real_buttons() {
     let store = Store::open("sqlite::memory:").await.unwrap();
     let snap = snapshot();
     let mut v = start(&store, snap, OWNER).await.unwrap();
-    for a in ["no", "no", "sexual_images", "no", "no", "no", "no", "no"] {
+    for a in [
+        "no",
+        "no",
+        "sexual_images",
+        "no",
+        "no",
+        "no",
+        "no",
+        "no",
+        "yes",
+    ] {
         assert_eq!(v.reply.kind, ReplyKind::TriageStep);
         assert_eq!(v.reply.emergency.as_deref(), Some(EMERGENCY_LINE));
         assert!(
@@ -346,6 +356,8 @@ async fn bad_requests_get_clear_errors_and_change_nothing() {
     assert_eq!(now.step, v.step);
     assert_eq!(now.reply.title, v.reply.title);
     let v = answer(&store, &now, "yes").await;
+    assert_eq!(v.outcome, None, "adult_offence is asked next");
+    let v = answer(&store, &v, "no").await;
     assert_eq!(v.outcome.as_deref(), Some("lado_referral"));
 
     // A bad owner id cannot start a session.
@@ -642,7 +654,7 @@ fn the_console_command_hands_triage_to_the_dialogue() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"/triage\n2\n1\nquit\n/help\n/quit\n")
+        .write_all(b"/triage\n2\n1\n2\nquit\n/help\n/quit\n")
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());

@@ -286,12 +286,14 @@ fn the_real_tree_loads_against_the_best_knowledge_available() {
         [
             "immediate_danger",
             "adult_in_position_of_trust",
+            "adult_offence",
             "incident_type",
             "adult_involved",
             "coercion_or_capacity",
             "unusual_or_violent",
             "sexual_acts_under_18",
             "immediate_risk_from_sharing",
+            "similar_age",
             "bullying_severe",
             "significant_harm",
         ]
@@ -307,6 +309,7 @@ fn the_real_tree_loads_against_the_best_knowledge_available() {
             "images_immediate_referral",
             "images_referral_24h",
             "lado_referral",
+            "lado_same_day_referral",
             "low_level_concern",
             "prevent_referral",
             "significant_harm_referral",

@@ -47,12 +47,27 @@ const VIGNETTES: &[Vignette] = &[
     ),
     v(
         "A football coach has been sending a 12-year-old private messages asking for photos.",
-        "immediate_danger=no,adult_in_position_of_trust=yes",
-        "lado_referral",
+        "immediate_danger=no,adult_in_position_of_trust=yes,adult_offence=yes",
+        "lado_same_day_referral",
     ),
     v(
         "A foster carer is reported to have indecent images of children on a laptop.",
-        "immediate_danger=no,adult_in_position_of_trust=yes",
+        "immediate_danger=no,adult_in_position_of_trust=yes,adult_offence=yes",
+        "lado_same_day_referral",
+    ),
+    v(
+        "A volunteer youth-club leader is said to have sent a 14-year-old sexual messages.",
+        "immediate_danger=no,adult_in_position_of_trust=yes,adult_offence=yes",
+        "lado_same_day_referral",
+    ),
+    v(
+        "A teaching assistant messages a pupil about homework on a personal account late at night; nothing sexual.",
+        "immediate_danger=no,adult_in_position_of_trust=yes,adult_offence=no",
+        "lado_referral",
+    ),
+    v(
+        "A school receptionist has been adding pupils as friends on a personal social-media account.",
+        "immediate_danger=no,adult_in_position_of_trust=yes,adult_offence=no",
         "lado_referral",
     ),
     v(
@@ -87,13 +102,23 @@ const VIGNETTES: &[Vignette] = &[
     ),
     v(
         "A 15-year-old and her 15-year-old boyfriend exchanged topless selfies; nobody else has them.",
-        after_no2!("incident_type=sexual_images,adult_involved=no,coercion_or_capacity=no,unusual_or_violent=no,sexual_acts_under_18=no,immediate_risk_from_sharing=no"),
+        after_no2!("incident_type=sexual_images,adult_involved=no,coercion_or_capacity=no,unusual_or_violent=no,sexual_acts_under_18=no,immediate_risk_from_sharing=no,similar_age=yes"),
         "images_referral_24h",
     ),
     v(
         "Two 17-year-olds in a relationship swapped underwear photos; both are upset it came out.",
-        after_no2!("incident_type=sexual_images,adult_involved=no,coercion_or_capacity=no,unusual_or_violent=no,sexual_acts_under_18=no,immediate_risk_from_sharing=no"),
+        after_no2!("incident_type=sexual_images,adult_involved=no,coercion_or_capacity=no,unusual_or_violent=no,sexual_acts_under_18=no,immediate_risk_from_sharing=no,similar_age=yes"),
         "images_referral_24h",
+    ),
+    v(
+        "A 17-year-old and a 13-year-old swapped nude images; no threats, no sexual acts shown.",
+        after_no2!("incident_type=sexual_images,adult_involved=no,coercion_or_capacity=no,unusual_or_violent=no,sexual_acts_under_18=no,immediate_risk_from_sharing=no,similar_age=no"),
+        "images_immediate_referral",
+    ),
+    v(
+        "A 15-year-old says he sent a nude to a girl in his year after she kept pressuring him for weeks.",
+        after_no2!("incident_type=sexual_images,adult_involved=no,coercion_or_capacity=no,unusual_or_violent=no,sexual_acts_under_18=no,immediate_risk_from_sharing=no,similar_age=no"),
+        "images_immediate_referral",
     ),
     v(
         "A 'modelling scout' online is flattering a 13-year-old and asking her to move to a private app.",
@@ -425,16 +450,36 @@ fn outcomes_say_what_the_spec_requires() {
     assert!(phones(&j).contains("020 8770 5000"));
     assert!(text(&j, "timeframe").starts_with("Immediately"));
 
-    // lado_referral: LADO via SPA, DSL, do not alert the adult, police, 5 working days.
-    let j = outcome_json("immediate_danger=no,adult_in_position_of_trust=yes");
+    // lado_same_day_referral: same day to the police and Children's Social Care (SPA), the
+    // LADO through SPA, DSL, do not alert the adult, strategy discussion on arrest and the same
+    // day for known children, LADO meeting within 5 working days.
+    let j = outcome_json("immediate_danger=no,adult_in_position_of_trust=yes,adult_offence=yes");
+    let acts = text(&j, "actions");
+    let times = text(&j, "timeframes");
+    assert!(text(&j, "timeframe").starts_with("Same day"));
+    assert!(acts.contains("police") && acts.contains("Children's Social Care"));
+    assert!(acts.contains("020 8547 5008") && acts.contains("LADO"));
+    assert!(acts.contains("Designated Safeguarding Lead"));
+    assert!(acts.contains("Do not discuss the concern with the adult"));
+    assert!(acts.contains("destroy evidence"));
+    assert!(times.contains("On arrest") && times.contains("Section 47"));
+    assert!(times.contains("Within 5 working days"));
+    for c in ["lado", "spa", "dsl", "police-999"] {
+        assert!(contact_ids(&j).contains(&c.to_string()), "lacks {c}");
+    }
+    assert!(cites(&j)[0] == "strategy.s17.adults");
+
+    // lado_referral: LADO via SPA, DSL, do not alert the adult; police and CSC at once if an
+    // offence or a risk of significant harm comes to light. No 5-day meeting promised here.
+    let j = outcome_json("immediate_danger=no,adult_in_position_of_trust=yes,adult_offence=no");
     let acts = text(&j, "actions");
     assert!(contact_ids(&j).contains(&"lado".to_string()));
     assert!(acts.contains("020 8547 5008") && acts.contains("LADO"));
     assert!(acts.contains("Designated Safeguarding Lead"));
     assert!(acts.contains("Do not discuss the concern with the adult"));
     assert!(acts.contains("destroy evidence"));
-    assert!(acts.contains("police"));
-    assert!(text(&j, "timeframes").contains("within 5 working days"));
+    assert!(acts.contains("police") && acts.contains("Social Care through SPA at once"));
+    assert!(!text(&j, "timeframes").contains("5 working days"));
     assert!(cites(&j).contains(&"strategy.s13.managing-allegations".to_string()));
 
     // images_immediate_referral: same day, police and CSC (SPA), DSL, police/CSC before family.
@@ -448,8 +493,10 @@ fn outcomes_say_what_the_spec_requires() {
     assert!(cites(&j)[0] == "strategy.s17.referral");
 
     // images_referral_24h: within 24 hours, still an offence, support incl. removal.
-    let j = outcome_json(after_no2!("incident_type=sexual_images,adult_involved=no,coercion_or_capacity=no,unusual_or_violent=no,sexual_acts_under_18=no,immediate_risk_from_sharing=no"));
+    let j = outcome_json(after_no2!("incident_type=sexual_images,adult_involved=no,coercion_or_capacity=no,unusual_or_violent=no,sexual_acts_under_18=no,immediate_risk_from_sharing=no,similar_age=yes"));
     assert!(text(&j, "timeframe").contains("24 hours"));
+    assert!(text(&j, "summary").contains("similar age"));
+    assert!(text(&j, "actions").contains("before raising the matter with the family"));
     assert!(text(&j, "summary").contains("still an offence"));
     assert!(text(&j, "actions").contains("Report Remove"));
     let ids = contact_ids(&j);
@@ -661,7 +708,7 @@ fn text_output_shows_the_summary() {
         &[
             "triage",
             "--answers",
-            "immediate_danger=no,adult_in_position_of_trust=yes,incident_type=other",
+            "immediate_danger=no,adult_in_position_of_trust=yes,adult_offence=no,incident_type=other",
         ],
     );
     assert!(out.status.success());

@@ -90,6 +90,7 @@ pub fn answer(
     }
     r.body = lead(&r.results[0]);
     r.suggestions = follow_ups(command, &r.results);
+    super::whole_rule::put_first(k, &mut r);
     r.analysis = analysis;
     r
 }

@@ -7,6 +7,7 @@ pub mod offence;
 pub mod search;
 pub mod threshold;
 pub mod whocall;
+pub mod whole_rule;
 
 use crate::reply::Reply;
 use crate::snapshot::Snapshot;

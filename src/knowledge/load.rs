@@ -31,6 +31,8 @@ struct ContactsFile {
 struct ThresholdsFile {
     #[serde(default)]
     threshold: Vec<Spanned<Threshold>>,
+    #[serde(default)]
+    rule: Vec<Spanned<super::Rule>>,
 }
 
 #[derive(Deserialize)]
@@ -123,8 +125,13 @@ pub fn load(files: &KnowledgeFiles) -> Result<Knowledge, KnowledgeErrors> {
     let contacts = parse_toml::<ContactsFile>(files, "contacts.toml", &mut errors)
         .map(|(f, t)| with_lines(&t, f.contact, |c, l| c.line = l))
         .unwrap_or_default();
-    let thresholds = parse_toml::<ThresholdsFile>(files, "thresholds.toml", &mut errors)
-        .map(|(f, t)| with_lines(&t, f.threshold, |c, l| c.line = l))
+    let (thresholds, rules) = parse_toml::<ThresholdsFile>(files, "thresholds.toml", &mut errors)
+        .map(|(f, t)| {
+            (
+                with_lines(&t, f.threshold, |c, l| c.line = l),
+                with_lines(&t, f.rule, |r, l| r.line = l),
+            )
+        })
         .unwrap_or_default();
     let offences = parse_toml::<OffencesFile>(files, "offences.toml", &mut errors)
         .map(|(f, t)| with_lines(&t, f.offence, |c, l| c.line = l))
@@ -150,6 +157,7 @@ pub fn load(files: &KnowledgeFiles) -> Result<Knowledge, KnowledgeErrors> {
         sections,
         contacts,
         thresholds,
+        rules,
         offences,
         notes,
         synonyms,

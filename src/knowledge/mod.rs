@@ -7,6 +7,7 @@ pub mod files;
 pub mod load;
 pub mod model;
 pub mod remote;
+pub mod rules;
 pub mod sections;
 pub mod validate;
 
@@ -15,6 +16,7 @@ use std::collections::HashMap;
 pub use error::{KnowledgeError, KnowledgeErrors};
 pub use files::KnowledgeFiles;
 pub use model::*;
+pub use rules::Rule;
 
 /// A whole, validated copy of the knowledge. Built only by [`Knowledge::load`]; never partially
 /// valid, so whatever holds one can serve it.
@@ -28,6 +30,8 @@ pub struct Knowledge {
     pub contacts: Vec<Contact>,
     /// What triggers which response.
     pub thresholds: Vec<Threshold>,
+    /// Thresholds that are alternatives of one decision, grouped (see [`rules`]).
+    pub rules: Vec<Rule>,
     /// The laws the guidance names.
     pub offences: Vec<Offence>,
     /// Dated currency notes.
@@ -75,6 +79,7 @@ impl Knowledge {
         sections: Vec<Section>,
         contacts: Vec<Contact>,
         thresholds: Vec<Threshold>,
+        rules: Vec<Rule>,
         offences: Vec<Offence>,
         notes: Vec<CurrencyNote>,
         synonyms: Synonyms,
@@ -96,6 +101,7 @@ impl Knowledge {
             sections,
             contacts,
             thresholds,
+            rules,
             offences,
             notes,
             synonyms,
@@ -119,6 +125,14 @@ impl Knowledge {
     /// A threshold by id.
     pub fn threshold(&self, id: &str) -> Option<&Threshold> {
         self.thresholds.iter().find(|t| t.id == id)
+    }
+
+    /// The rules that a record belongs to, in file order.
+    pub fn rules_for(&self, record_id: &str) -> impl Iterator<Item = &Rule> {
+        let id = record_id.to_string();
+        self.rules
+            .iter()
+            .filter(move |r| r.members().contains(&id.as_str()))
     }
 
     /// An offence by id.
