@@ -118,8 +118,8 @@ impl Rule {
         out
     }
 
-    /// The whole rule as compact Markdown: one line per branch, timeframe first, conditions in
-    /// the guidance's words. Transports show it above the records.
+    /// The whole rule as compact Markdown: one line per branch, the conditions in the guidance's
+    /// words, then how fast and what to do. Transports show it above the records.
     pub fn render(&self) -> String {
         let mut out = format!("**The whole rule: {}**", self.title);
         for b in &self.branches {
@@ -130,10 +130,15 @@ impl Rule {
                 .collect::<Vec<_>>()
                 .join("; ");
             let when = match b.when {
-                When::Any | When::All => format!("{}: {}", b.when.lead(), conditions),
-                When::Always | When::Otherwise => capitalise(b.when.lead()),
+                When::Any | When::All if b.conditions.len() == 1 => {
+                    format!("**If** {conditions}")
+                }
+                When::Any | When::All => {
+                    format!("**{}**: {}", capitalise(b.when.lead()), conditions)
+                }
+                When::Always | When::Otherwise => format!("**{}**", capitalise(b.when.lead())),
             };
-            out.push_str(&format!("\n• **{}**: {} — {}", b.timeframe, b.then, when));
+            out.push_str(&format!("\n• {} → **{}**: {}", when, b.timeframe, b.then));
         }
         out
     }
