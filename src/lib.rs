@@ -5,6 +5,7 @@
 //! The core ([`knowledge`], [`search`], [`commands`], [`reply`]) knows nothing of any transport;
 //! the console and the Discord adapter render the same [`reply::Reply`].
 
+pub mod clock;
 pub mod commands;
 pub mod console;
 pub mod discord;

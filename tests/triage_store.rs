@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use sqlx::Row;
 
+use safeguarding_bot::clock::ManualClock;
 use safeguarding_bot::reply::{ButtonStyle, ReplyKind, EMERGENCY_LINE};
 use safeguarding_bot::snapshot::Snapshot;
 use safeguarding_bot::triage::{self, act, start, view, SessionView, Store, TriageError};
@@ -409,20 +410,29 @@ async fn error_messages_are_for_people_not_programmers() {
 
 #[tokio::test]
 async fn idle_sessions_expire_and_are_purged() {
+    // Time is a clock the test moves, not the wall clock: nothing here waits.
+    let clock = ManualClock::starting_now();
     let dir = tempfile::tempdir().unwrap();
-    let ttl = Duration::from_millis(800);
-    let idle = Duration::from_millis(1000);
+    let ttl = Duration::from_secs(3600);
+    let idle = ttl + Duration::from_secs(1);
     let store = Store::open(&db_url(dir.path()))
         .await
         .unwrap()
-        .with_session_ttl(ttl);
+        .with_session_ttl(ttl)
+        .with_clock(clock.clone());
     assert_eq!(store.session_ttl(), ttl);
     // The same database seen with the default TTL, to look without expiring anything.
-    let patient = Store::open(&db_url(dir.path())).await.unwrap();
+    let patient = Store::open(&db_url(dir.path()))
+        .await
+        .unwrap()
+        .with_clock(clock.clone());
     let old = start(&store, snapshot(), OWNER).await.unwrap();
     let old_done = answer(&store, &old, "yes").await; // reaches call_999: one audit row
     assert!(old_done.finished);
-    tokio::time::sleep(idle).await;
+    // One millisecond short of the TTL the session still works; past it, it has expired.
+    clock.advance(ttl - Duration::from_millis(1));
+    assert!(view(&store, snapshot(), &old.session_id).await.is_ok());
+    clock.advance(Duration::from_millis(2));
 
     // Used after its TTL: expired (and deleted), then unknown.
     let err = act(
@@ -445,12 +455,10 @@ async fn idle_sessions_expire_and_are_purged() {
 
     // Purge: sessions idle longer than the TTL go; fresh ones and recent audit rows stay.
     let stale = start(&store, snapshot(), OWNER).await.unwrap();
-    tokio::time::sleep(idle).await;
+    clock.advance(idle);
     let fresh = start(&store, snapshot(), OWNER).await.unwrap();
-    let purged = store
-        .purge_expired(ttl, Duration::from_secs(3600))
-        .await
-        .unwrap();
+    let year = Duration::from_secs(365 * 24 * 3600);
+    let purged = store.purge_expired(ttl, year).await.unwrap();
     assert_eq!(purged, 1);
     assert!(matches!(
         view(&patient, snapshot(), &stale.session_id)

@@ -117,7 +117,7 @@ pub async fn start(
         ));
     }
     let id = uuid::Uuid::new_v4().simple().to_string();
-    store.insert(&id, owner, store::now_ms()).await?;
+    store.insert(&id, owner, store.now_ms()).await?;
     Ok(view_of(snapshot, &id, 0, &engine::start(&snapshot.triage)))
 }
 
@@ -175,7 +175,7 @@ pub async fn act(
             &path.encode(),
             audit_id.as_deref(),
             audit.as_ref(),
-            store::now_ms(),
+            store.now_ms(),
         )
         .await?;
     Ok(view_of(snapshot, session_id, step, &next))

@@ -11,7 +11,9 @@
 //! added by giving `Store` a second pool type without touching the dialogue.
 
 use std::str::FromStr;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
+
+use crate::clock::{self, SharedClock};
 
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
@@ -81,14 +83,7 @@ pub(crate) struct AuditWrite {
 pub struct Store {
     pool: SqlitePool,
     session_ttl: Duration,
-}
-
-/// Milliseconds since the Unix epoch.
-pub(crate) fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    clock: SharedClock,
 }
 
 fn ms(d: Duration) -> i64 {
@@ -143,7 +138,20 @@ impl Store {
         Ok(Store {
             pool,
             session_ttl: DEFAULT_SESSION_TTL,
+            clock: clock::system(),
         })
+    }
+
+    /// Uses `clock` for every timestamp and expiry decision (the system clock by default);
+    /// tests hand in a [`crate::clock::ManualClock`].
+    pub fn with_clock(mut self, clock: SharedClock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    /// Now, by the store's clock, in Unix milliseconds.
+    pub(crate) fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
     }
 
     /// Sets how long an untouched session stays usable (default 7 days). A session idle for
@@ -172,7 +180,7 @@ impl Store {
         session_ttl: Duration,
         audit_retention: Duration,
     ) -> Result<u64, TriageError> {
-        let now = now_ms();
+        let now = self.now_ms();
         let mut tx = self
             .pool
             .begin_with("BEGIN IMMEDIATE")
@@ -263,7 +271,7 @@ impl Store {
             created_at: row.try_get("created_at").map_err(get)?,
             updated_at: row.try_get("updated_at").map_err(get)?,
         };
-        if now_ms().saturating_sub(rec.updated_at) > ms(self.session_ttl) {
+        if self.now_ms().saturating_sub(rec.updated_at) > ms(self.session_ttl) {
             sqlx::query("DELETE FROM triage_sessions WHERE id = ? AND updated_at = ?")
                 .bind(id)
                 .bind(rec.updated_at)
@@ -357,15 +365,15 @@ mod tests {
     async fn the_step_guard_lets_only_one_writer_through() {
         let store = Store::open("sqlite::memory:").await.unwrap();
         let id = "0123456789abcdef0123456789abcdef";
-        store.insert(id, "u", now_ms()).await.unwrap();
+        store.insert(id, "u", store.now_ms()).await.unwrap();
         let step = store
-            .advance(id, 0, "immediate_danger=no", None, None, now_ms())
+            .advance(id, 0, "immediate_danger=no", None, None, store.now_ms())
             .await
             .unwrap();
         assert_eq!(step, 1);
         // A second writer that read step 0 before the first committed is refused by the UPDATE.
         let err = store
-            .advance(id, 0, "immediate_danger=yes", None, None, now_ms())
+            .advance(id, 0, "immediate_danger=yes", None, None, store.now_ms())
             .await
             .unwrap_err();
         assert!(
@@ -381,7 +389,7 @@ mod tests {
                 "",
                 None,
                 None,
-                now_ms(),
+                store.now_ms(),
             )
             .await
             .unwrap_err();
@@ -392,7 +400,7 @@ mod tests {
     async fn audit_rows_are_written_with_the_step_and_updated_in_place() {
         let store = Store::open("sqlite::memory:").await.unwrap();
         let id = "0123456789abcdef0123456789abcdef";
-        let t = now_ms();
+        let t = store.now_ms();
         store.insert(id, "u", t).await.unwrap();
         let audit = AuditWrite {
             id: "a1".into(),
