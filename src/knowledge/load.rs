@@ -167,6 +167,7 @@ pub fn load(files: &KnowledgeFiles) -> Result<Knowledge, KnowledgeErrors> {
     // syntax error would otherwise show up as a flood of dangling references.
     if errors.is_empty() {
         super::validate::validate(&knowledge, &mut errors);
+        super::rules::validate(&knowledge, &mut errors);
     }
     if errors.is_empty() {
         Ok(knowledge)

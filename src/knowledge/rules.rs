@@ -154,7 +154,15 @@ fn capitalise(s: &str) -> String {
 
 /// Checks every rule: ids, sources, verbatim conditions, branch shapes, and that each branch's
 /// timeframe is the one its threshold states (so a rule and its records can never disagree).
-pub fn validate(k: &Knowledge, record_ids: &HashSet<&str>, errors: &mut KnowledgeErrors) {
+pub fn validate(k: &Knowledge, errors: &mut KnowledgeErrors) {
+    let record_ids: HashSet<&str> = k
+        .contacts
+        .iter()
+        .map(|c| c.id.as_str())
+        .chain(k.thresholds.iter().map(|t| t.id.as_str()))
+        .chain(k.offences.iter().map(|o| o.id.as_str()))
+        .chain(k.notes.iter().map(|n| n.id.as_str()))
+        .collect();
     let mut seen = HashSet::new();
     for r in &k.rules {
         let err = |errors: &mut KnowledgeErrors, msg: String| {

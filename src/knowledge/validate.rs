@@ -270,8 +270,6 @@ pub fn validate<'a>(k: &'a Knowledge, errors: &mut KnowledgeErrors) {
             }
         }
     }
-    let ids: HashSet<&str> = record_ids.keys().copied().collect();
-    super::rules::validate(k, &ids, errors);
 }
 
 fn truncate(s: &str, n: usize) -> String {
