@@ -67,12 +67,13 @@ fn peer_nude_question_shows_both_routes_with_conditions() {
             &r.body,
             &[
                 "The whole rule",
-                "Same day, as a matter of urgency",
                 "The incident involves an adult",
-                "Within 24 hours",
+                "Same day, as a matter of urgency",
                 "it appears the image is between children of a similar age",
                 "coercion has not occurred",
+                "Within 24 hours",
                 "Otherwise",
+                "Same day",
                 "/triage",
             ],
         );
@@ -114,6 +115,7 @@ fn adult_images_question_shows_police_same_day_and_the_lado_meeting() {
         &r.body,
         &[
             "The whole rule",
+            "Always",
             "Same day, as a matter of urgency",
             "referral to the police",
             "Social Care",
