@@ -111,3 +111,13 @@ impl Live {
         report
     }
 }
+
+impl crate::triage::Guidance for Snapshot {
+    fn knowledge(&self) -> &crate::knowledge::Knowledge {
+        &self.knowledge
+    }
+
+    fn tree(&self) -> &crate::triage::Tree {
+        &self.triage
+    }
+}

@@ -4,9 +4,9 @@
 
 use std::io::{self, BufRead, Write};
 
+use super::Guidance;
 use super::{act, start, SessionView, Store, TriageError};
 use crate::reply::ReplyKind;
-use crate::snapshot::Snapshot;
 
 /// The owner id console sessions are stored under.
 const CONSOLE_OWNER: &str = "console";
@@ -20,7 +20,7 @@ const HINT_SUMMARY: &str =
 /// Returns the last outcome reached, if any. Must not be called from inside a Tokio runtime (it
 /// starts its own); async callers use [`dialogue`].
 pub fn run_dialogue<R: BufRead, W: Write>(
-    snapshot: &Snapshot,
+    guidance: &impl Guidance,
     input: &mut R,
     out: &mut W,
 ) -> io::Result<Option<String>> {
@@ -31,7 +31,7 @@ pub fn run_dialogue<R: BufRead, W: Write>(
         let store = Store::open("sqlite::memory:")
             .await
             .map_err(|e| io::Error::other(format!("{e:?}")))?;
-        let result = dialogue(&store, snapshot, input, out).await;
+        let result = dialogue(&store, guidance, input, out).await;
         store.close().await;
         result
     })
@@ -58,11 +58,11 @@ fn show<W: Write>(out: &mut W, view: &SessionView) -> io::Result<()> {
 /// Returns the last outcome reached, if any.
 pub async fn dialogue<R: BufRead, W: Write>(
     store: &Store,
-    snapshot: &Snapshot,
+    guidance: &impl Guidance,
     input: &mut R,
     out: &mut W,
 ) -> io::Result<Option<String>> {
-    let mut view = match start(store, snapshot, CONSOLE_OWNER).await {
+    let mut view = match start(store, guidance, CONSOLE_OWNER).await {
         Ok(v) => v,
         Err(e) => {
             writeln!(out, "{e}")?;
@@ -116,7 +116,7 @@ pub async fn dialogue<R: BufRead, W: Write>(
         };
         match act(
             store,
-            snapshot,
+            guidance,
             &view.session_id,
             view.step,
             &action,

@@ -26,8 +26,8 @@ pub use engine::{Action, Answer, Path, Walk};
 pub use store::{AuditRecord, Store, DEFAULT_AUDIT_RETENTION, DEFAULT_SESSION_TTL};
 pub use tree::{Choice, EvidenceRule, Node, Outcome, Question, Tree};
 
+use crate::knowledge::Knowledge;
 use crate::reply::Reply;
-use crate::snapshot::Snapshot;
 
 /// Why a triage action could not be carried out. Every message is written for the practitioner
 /// (clear, no internals); [`TriageError::Store`] keeps the technical detail for the log only.
@@ -93,9 +93,28 @@ fn is_owner_id(s: &str) -> bool {
     !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_graphic())
 }
 
-fn view_of(snapshot: &Snapshot, session_id: &str, step: u32, walk: &Walk<'_>) -> SessionView {
+/// What the dialogue needs from the knowledge being served: the records it cites and names,
+/// and the tree it walks — never the search index. The served snapshot provides it.
+pub trait Guidance {
+    /// The validated knowledge: sections for citations, contacts for numbers, notes.
+    fn knowledge(&self) -> &Knowledge;
+    /// The validated decision tree.
+    fn tree(&self) -> &Tree;
+}
+
+impl<G: Guidance + ?Sized> Guidance for std::sync::Arc<G> {
+    fn knowledge(&self) -> &Knowledge {
+        (**self).knowledge()
+    }
+
+    fn tree(&self) -> &Tree {
+        (**self).tree()
+    }
+}
+
+fn view_of(guidance: &impl Guidance, session_id: &str, step: u32, walk: &Walk<'_>) -> SessionView {
     let outcome = walk.outcome().map(|o| o.id.clone());
-    let reply = render::reply(snapshot, walk);
+    let reply = render::reply(guidance, walk);
     SessionView {
         session_id: session_id.to_string(),
         step,
@@ -108,7 +127,7 @@ fn view_of(snapshot: &Snapshot, session_id: &str, step: u32, walk: &Walk<'_>) ->
 /// Starts a new dialogue for `owner` (the practitioner's chat user id) at the first question.
 pub async fn start(
     store: &Store,
-    snapshot: &Snapshot,
+    guidance: &impl Guidance,
     owner: &str,
 ) -> Result<SessionView, TriageError> {
     if !is_owner_id(owner) {
@@ -118,7 +137,7 @@ pub async fn start(
     }
     let id = uuid::Uuid::new_v4().simple().to_string();
     store.insert(&id, owner, store.now_ms()).await?;
-    Ok(view_of(snapshot, &id, 0, &engine::start(&snapshot.triage)))
+    Ok(view_of(guidance, &id, 0, &engine::start(guidance.tree())))
 }
 
 /// Applies one button press: `action` is an answer value, `back` or `restart`; `expected_step`
@@ -127,7 +146,7 @@ pub async fn start(
 /// [`TriageError::StaleStep`] and changes nothing.
 pub async fn act(
     store: &Store,
-    snapshot: &Snapshot,
+    guidance: &impl Guidance,
     session_id: &str,
     expected_step: u32,
     action: &str,
@@ -144,7 +163,7 @@ pub async fn act(
     if rec.step != expected_step {
         return Err(TriageError::StaleStep { current: rec.step });
     }
-    let tree = &snapshot.triage;
+    let tree = guidance.tree();
     let stored =
         Path::decode(&rec.path).map_err(|e| store::store_err("stored path is corrupt", e))?;
     let walk = engine::replay(tree, &stored);
@@ -163,7 +182,7 @@ pub async fn act(
         (Some(o), Some(id)) => Some(store::AuditWrite {
             id: id.clone(),
             outcome: o.id.clone(),
-            knowledge_hash: snapshot.knowledge.hash.clone(),
+            knowledge_hash: guidance.knowledge().hash.clone(),
             started_at: rec.created_at,
         }),
         _ => None,
@@ -178,14 +197,14 @@ pub async fn act(
             store.now_ms(),
         )
         .await?;
-    Ok(view_of(snapshot, session_id, step, &next))
+    Ok(view_of(guidance, session_id, step, &next))
 }
 
 /// Shows where a session stands without changing it (e.g. to redraw after a restart of the
 /// bot, or after a [`TriageError::StaleStep`]).
 pub async fn view(
     store: &Store,
-    snapshot: &Snapshot,
+    guidance: &impl Guidance,
     session_id: &str,
 ) -> Result<SessionView, TriageError> {
     if !is_session_id(session_id) {
@@ -194,6 +213,6 @@ pub async fn view(
     let rec = store.get(session_id).await?;
     let stored =
         Path::decode(&rec.path).map_err(|e| store::store_err("stored path is corrupt", e))?;
-    let walk = engine::replay(&snapshot.triage, &stored);
-    Ok(view_of(snapshot, session_id, rec.step, &walk))
+    let walk = engine::replay(guidance.tree(), &stored);
+    Ok(view_of(guidance, session_id, rec.step, &walk))
 }

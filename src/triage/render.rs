@@ -7,18 +7,18 @@ use serde_json::{json, Value};
 
 use super::engine::{ScriptError, ScriptRun, Walk};
 use super::tree::{Node, Outcome, Question, Tree};
+use super::Guidance;
 use crate::knowledge::{Citation, Contact, Knowledge};
 use crate::reply::{Button, ButtonStyle, Field, Reply, ReplyKind, EMERGENCY_LINE};
-use crate::snapshot::Snapshot;
 
 /// The command name every triage reply carries.
 const COMMAND: &str = "triage";
 
 /// The reply for where `walk` stands: the next question, or the summary of the outcome reached.
-pub fn reply(snapshot: &Snapshot, walk: &Walk<'_>) -> Reply {
+pub fn reply(guidance: &impl Guidance, walk: &Walk<'_>) -> Reply {
     let mut r = match walk.position {
-        Node::Question(q) => question_reply(snapshot, walk, q),
-        Node::Outcome(o) => summary_reply(snapshot, walk, o),
+        Node::Question(q) => question_reply(guidance, walk, q),
+        Node::Outcome(o) => summary_reply(guidance, walk, o),
     };
     if walk.dropped > 0 {
         r.notes.insert(
@@ -53,12 +53,12 @@ fn answers_field(tree: &Tree, walk: &Walk<'_>) -> Option<Field> {
     (!lines.is_empty()).then(|| Field::new("Your answers", lines.join("\n")))
 }
 
-fn question_reply(snapshot: &Snapshot, walk: &Walk<'_>, q: &Question) -> Reply {
-    let tree = &snapshot.triage;
+fn question_reply(guidance: &impl Guidance, walk: &Walk<'_>, q: &Question) -> Reply {
+    let tree = guidance.tree();
     let mut r = Reply::new(COMMAND, "", ReplyKind::TriageStep, q.text.clone()).with_emergency();
     r.body = q.help.clone().unwrap_or_default();
     r.fields.extend(answers_field(tree, walk));
-    r.citations = citations(&snapshot.knowledge, &q.sources);
+    r.citations = citations(guidance.knowledge(), &q.sources);
     r.buttons = q
         .choices
         .iter()
@@ -128,9 +128,9 @@ fn currency_notes<'a>(
     out
 }
 
-fn summary_reply(snapshot: &Snapshot, walk: &Walk<'_>, o: &Outcome) -> Reply {
-    let k = &snapshot.knowledge;
-    let tree = &snapshot.triage;
+fn summary_reply(guidance: &impl Guidance, walk: &Walk<'_>, o: &Outcome) -> Reply {
+    let k = guidance.knowledge();
+    let tree = guidance.tree();
     let mut r = Reply::new(COMMAND, "", ReplyKind::TriageSummary, o.title.clone()).with_emergency();
     r.body = o.summary.clone();
     r.fields.push(Field::new(
@@ -190,9 +190,9 @@ fn citation_json(c: &Citation) -> Value {
 }
 
 /// The JSON object `triage --json --answers …` prints for a run that reached an outcome.
-pub fn script_json(snapshot: &Snapshot, run: &ScriptRun<'_>) -> Value {
-    let k = &snapshot.knowledge;
-    let tree = &snapshot.triage;
+pub fn script_json(guidance: &impl Guidance, run: &ScriptRun<'_>) -> Value {
+    let k = guidance.knowledge();
+    let tree = guidance.tree();
     let Some(o) = run.walk.outcome() else {
         return json!({"error": "no_outcome", "message": "the answers did not reach an outcome"});
     };
