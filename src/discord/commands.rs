@@ -128,11 +128,11 @@ async fn reload(ctx: Context<'_>) -> Result<(), Error> {
     for m in render::render(&reply) {
         ctx.send(m.to_poise(true)).await?;
     }
-    set_outcome(outcome.result());
+    set_outcome(outcome.result().as_str());
     tracing::info!(
         command = "reload",
         user_id = %ctx.author().id,
-        result = outcome.result(),
+        result = outcome.result().as_str(),
         elapsed_ms = started.elapsed().as_millis() as u64,
         "command answered"
     );

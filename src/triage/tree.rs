@@ -21,8 +21,8 @@ pub const TRIAGE_FILE: &str = "triage.toml";
 /// Button actions with a fixed meaning; no answer value may use them.
 pub const RESERVED_ACTIONS: [&str; 2] = ["back", "restart"];
 
-/// Longest id or answer value, so that `triage:<session>:<step>:<value>` fits Discord's
-/// 100-character `custom_id`.
+/// Longest id or answer value, so that `tr:<session>:<step>:<value>` (the Discord adapter's
+/// button id) fits Discord's 100-character `custom_id`.
 pub const MAX_ID_LEN: usize = 32;
 
 /// Discord's limit on a button label; also keeps console answers short.
