@@ -25,8 +25,8 @@ pub fn render_text(r: &Reply) -> String {
         for f in &h.fields {
             out.push_str(&format!("   {}: {}\n", f.name, f.value.replace('\n', "; ")));
         }
-        if h.fields.is_empty() || h.kind == crate::knowledge::RecordKind::Offence {
-            out.push_str(&format!("   {}\n", h.snippet));
+        if let Some(snippet) = h.shown_snippet() {
+            out.push_str(&format!("   {snippet}\n"));
         }
         for n in &h.notes {
             out.push_str(&format!("   NOTE: {n}\n"));

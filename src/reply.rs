@@ -50,6 +50,16 @@ pub struct Hit {
     pub score: f32,
 }
 
+impl Hit {
+    /// The extract to show under the title, if any. Records with fields (a contact's number, a
+    /// threshold's timeframe) say what matters in their fields, so the extract would repeat
+    /// them; sections have no fields, and an offence's extract shows what the law covers.
+    pub fn shown_snippet(&self) -> Option<&str> {
+        let show = self.fields.is_empty() || self.kind == RecordKind::Offence;
+        (show && !self.snippet.is_empty()).then_some(self.snippet.as_str())
+    }
+}
+
 /// A labelled fact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Field {

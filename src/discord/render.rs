@@ -276,8 +276,7 @@ pub fn render(reply: &Reply) -> Vec<MessageOut> {
         b.field(&f.name, &f.value, false);
     }
     for (i, h) in reply.results.iter().enumerate() {
-        let show_snippet = h.fields.is_empty() || h.kind == crate::knowledge::RecordKind::Offence;
-        let snippet = if show_snippet { h.snippet.as_str() } else { "" };
+        let snippet = h.shown_snippet().unwrap_or_default();
         b.embed(Some(&format!("{}. {}", i + 1, h.title)), snippet);
         for f in &h.fields {
             let inline = width(&f.value) <= 40 && !f.value.contains('\n');
