@@ -184,116 +184,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     let mut out = Out::new();
+    let knowledge = cli.knowledge;
     match cli.command {
-        Cmd::Check => {
-            let files = load_files(&cli.knowledge)?;
-            match Knowledge::load(&files).and_then(|k| {
-                safeguarding_bot::triage::Tree::load(&k)?;
-                Ok(k)
-            }) {
-                Ok(k) => {
-                    let c = k.counts();
-                    emit(&mut out, format_args!(
-                        "ok: knowledge {} (hash {}) from {}: {} sections, {} contacts, {} thresholds, {} offences, {} notes\n",
-                        k.manifest.version, k.hash, files.origin(), c.sections, c.contacts, c.thresholds, c.offences, c.notes
-                    ))?;
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(errors) => {
-                    let _ = write!(io::stderr(), "{errors}");
-                    Ok(ExitCode::FAILURE)
-                }
-            }
-        }
-        Cmd::Ask { json, line } => {
-            let snapshot = load_snapshot(&cli.knowledge)?;
-            if line.is_empty() {
-                let stdin = std::io::stdin();
-                for l in stdin.lock().lines() {
-                    let l = l.map_err(|e| e.to_string())?;
-                    if l.trim().is_empty() {
-                        continue;
-                    }
-                    let reply = console::run_line(&snapshot, &l);
-                    emit(&mut out, format_args!("{}\n", console::render_json(&reply)))?;
-                    if out.closed() {
-                        break;
-                    }
-                }
-                return Ok(ExitCode::SUCCESS);
-            }
-            let reply = console::run_line(&snapshot, &line.join(" "));
-            if json {
-                emit(&mut out, format_args!("{}\n", console::render_json(&reply)))?;
-            } else {
-                emit(&mut out, console::render_text(&reply))?;
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Cmd::Console => {
-            let snapshot = load_snapshot(&cli.knowledge)?;
-            let stdin = std::io::stdin();
-            let interactive = stdin.is_terminal();
-            if interactive {
-                writeln!(
-                    out,
-                    "safeguarding-bot console — knowledge {} ({}). Type /help, or /quit to leave.",
-                    snapshot.knowledge.manifest.version, snapshot.knowledge.hash
-                )
-                .ok();
-                write!(out, "> ").ok();
-                out.flush().ok();
-            }
-            let mut input = stdin.lock();
-            let mut l = String::new();
-            loop {
-                l.clear();
-                if out.closed() || input.read_line(&mut l).map_err(|e| e.to_string())? == 0 {
-                    break;
-                }
-                let t = l.trim();
-                if t == "/quit" || t == "/exit" {
-                    break;
-                }
-                if console::command_of(t) == Some(safeguarding_bot::commands::Command::Triage) {
-                    safeguarding_bot::triage::console::run_dialogue(
-                        &snapshot, &mut input, &mut out,
-                    )
-                    .map_err(|e| e.to_string())?;
-                } else if !t.is_empty() {
-                    let reply = console::run_line(&snapshot, t);
-                    emit(&mut out, format_args!("{}\n", console::render_text(&reply)))?;
-                }
-                if interactive {
-                    write!(out, "> ").ok();
-                    out.flush().ok();
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Cmd::Serve { config } => {
-            let mut settings =
-                safeguarding_bot::settings::Settings::load(&config).map_err(|e| e.to_string())?;
-            if let Some(dir) = cli.knowledge {
-                settings.knowledge.url = None;
-                settings.knowledge.dir = Some(dir);
-            }
-            settings.require_token().map_err(|e| e.to_string())?;
-            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-            runtime
-                .block_on(safeguarding_bot::discord::serve(settings))
-                .map_err(|e| format!("{e:#}"))?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Cmd::Config { config } => {
-            let mut settings =
-                safeguarding_bot::settings::Settings::load(&config).map_err(|e| e.to_string())?;
-            if let Some(dir) = cli.knowledge {
-                settings.use_knowledge_dir(dir);
-            }
-            emit(&mut out, settings.render_effective())?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Cmd::Check => check(&mut out, &knowledge),
+        Cmd::Ask { json, line } => ask(&mut out, &knowledge, json, &line),
+        Cmd::Console => console_mode(&mut out, &knowledge),
+        Cmd::Serve { config } => serve(&config, knowledge),
+        Cmd::Config { config } => show_config(&mut out, &config, knowledge),
         Cmd::Health { url, config } => {
             let (healthy, line) = safeguarding_bot::discord::health::run(url.as_deref(), &config);
             emit(&mut out, format_args!("{line}\n"))?;
@@ -303,18 +200,147 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 ExitCode::FAILURE
             })
         }
-        Cmd::Triage { json, answers } => triage(&mut out, &cli.knowledge, json, &answers),
-        Cmd::Eval { file } => {
-            let snapshot = load_snapshot(&cli.knowledge)?;
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let cases = safeguarding_bot::eval::parse_cases(&text)
-                .map_err(|e| format!("{}: {e}", file.display()))?;
-            let report = safeguarding_bot::eval::grade(&snapshot, &cases);
-            emit(&mut out, report.render())?;
+        Cmd::Triage { json, answers } => triage(&mut out, &knowledge, json, &answers),
+        Cmd::Eval { file } => eval(&mut out, &knowledge, &file),
+    }
+}
+
+/// `check`: validates a copy of the knowledge (and its triage tree), printing every error.
+fn check(out: &mut Out, dir: &Option<PathBuf>) -> Result<ExitCode, String> {
+    let files = load_files(dir)?;
+    match Knowledge::load(&files).and_then(|k| {
+        safeguarding_bot::triage::Tree::load(&k)?;
+        Ok(k)
+    }) {
+        Ok(k) => {
+            let c = k.counts();
+            emit(out, format_args!(
+                "ok: knowledge {} (hash {}) from {}: {} sections, {} contacts, {} thresholds, {} offences, {} notes\n",
+                k.manifest.version, k.hash, files.origin(), c.sections, c.contacts, c.thresholds, c.offences, c.notes
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
+        Err(errors) => {
+            let _ = write!(io::stderr(), "{errors}");
+            Ok(ExitCode::FAILURE)
+        }
     }
+}
+
+/// `ask`: one command as text or JSON, or one JSON line per command read from standard input.
+fn ask(
+    out: &mut Out,
+    dir: &Option<PathBuf>,
+    json: bool,
+    line: &[String],
+) -> Result<ExitCode, String> {
+    let snapshot = load_snapshot(dir)?;
+    if line.is_empty() {
+        let stdin = std::io::stdin();
+        for l in stdin.lock().lines() {
+            let l = l.map_err(|e| e.to_string())?;
+            if l.trim().is_empty() {
+                continue;
+            }
+            let reply = console::run_line(&snapshot, &l);
+            emit(out, format_args!("{}\n", console::render_json(&reply)))?;
+            if out.closed() {
+                break;
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let reply = console::run_line(&snapshot, &line.join(" "));
+    if json {
+        emit(out, format_args!("{}\n", console::render_json(&reply)))?;
+    } else {
+        emit(out, console::render_text(&reply))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `console`: the interactive prompt; `/triage` hands over to the dialogue.
+fn console_mode(out: &mut Out, dir: &Option<PathBuf>) -> Result<ExitCode, String> {
+    let snapshot = load_snapshot(dir)?;
+    let stdin = std::io::stdin();
+    let interactive = stdin.is_terminal();
+    if interactive {
+        writeln!(
+            out,
+            "safeguarding-bot console — knowledge {} ({}). Type /help, or /quit to leave.",
+            snapshot.knowledge.manifest.version, snapshot.knowledge.hash
+        )
+        .ok();
+        write!(out, "> ").ok();
+        out.flush().ok();
+    }
+    let mut input = stdin.lock();
+    let mut l = String::new();
+    loop {
+        l.clear();
+        if out.closed() || input.read_line(&mut l).map_err(|e| e.to_string())? == 0 {
+            break;
+        }
+        let t = l.trim();
+        if t == "/quit" || t == "/exit" {
+            break;
+        }
+        if console::command_of(t) == Some(safeguarding_bot::commands::Command::Triage) {
+            safeguarding_bot::triage::console::run_dialogue(&snapshot, &mut input, out)
+                .map_err(|e| e.to_string())?;
+        } else if !t.is_empty() {
+            let reply = console::run_line(&snapshot, t);
+            emit(out, format_args!("{}\n", console::render_text(&reply)))?;
+        }
+        if interactive {
+            write!(out, "> ").ok();
+            out.flush().ok();
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `serve`: the Discord bot, until Ctrl-C or SIGTERM.
+fn serve(config: &std::path::Path, knowledge: Option<PathBuf>) -> Result<ExitCode, String> {
+    let mut settings =
+        safeguarding_bot::settings::Settings::load(config).map_err(|e| e.to_string())?;
+    if let Some(dir) = knowledge {
+        settings.knowledge.url = None;
+        settings.knowledge.dir = Some(dir);
+    }
+    settings.require_token().map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime
+        .block_on(safeguarding_bot::discord::serve(settings))
+        .map_err(|e| format!("{e:#}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `config`: the settings `serve` would run with, each with its layer.
+fn show_config(
+    out: &mut Out,
+    config: &std::path::Path,
+    knowledge: Option<PathBuf>,
+) -> Result<ExitCode, String> {
+    let mut settings =
+        safeguarding_bot::settings::Settings::load(config).map_err(|e| e.to_string())?;
+    if let Some(dir) = knowledge {
+        settings.use_knowledge_dir(dir);
+    }
+    emit(out, settings.render_effective())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `eval FILE`: grades retrieval on a query file.
+fn eval(out: &mut Out, dir: &Option<PathBuf>, file: &std::path::Path) -> Result<ExitCode, String> {
+    let snapshot = load_snapshot(dir)?;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let cases = safeguarding_bot::eval::parse_cases(&text)
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    let report = safeguarding_bot::eval::grade(&snapshot, &cases);
+    emit(out, report.render())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `triage --answers`: walks the tree with answers given up front; exit status 2 when the answers
