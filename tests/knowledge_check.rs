@@ -108,7 +108,7 @@ fn dated_law_carries_a_currency_note() {
     let cjca = k
         .offences
         .iter()
-        .find(|o| o.act.contains("Criminal Justice and Courts Act"))
+        .find(|o| o.act.starts_with("Criminal Justice and Courts Act"))
         .expect("CJCA 2015 is in the guidance");
     assert_eq!(cjca.status, OffenceStatus::RepealedAndReplaced);
     assert_eq!(cjca.replaced_by, ["osa-2023-intimate-image-abuse"]);

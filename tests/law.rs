@@ -174,7 +174,11 @@ fn replacement_is_listed_before_the_repealed_offence() {
                 assert!(j < i, "{query}: {s} (#{j}) not before {} (#{i})", o.id);
             }
         }
-        assert!(pointing > 0, "{query}: found no repealed record {:?}", ids(&r));
+        assert!(
+            pointing > 0,
+            "{query}: found no repealed record {:?}",
+            ids(&r)
+        );
         // The reply leads with the law as it is now.
         let first = knowledge().offence(&r.results[0].id);
         assert!(
@@ -239,7 +243,9 @@ fn partly_repealed_offences_name_their_limbs() {
         assert!(!all.contains("not repealed"), "{id}: {all}");
         assert!(!all.contains("not been repealed"), "{id}: {all}");
         assert!(
-            h.notes.iter().any(|n| n.contains("s.189") && n.contains(limbs)),
+            h.notes
+                .iter()
+                .any(|n| n.contains("s.189") && n.contains(limbs)),
             "{id}: {:?}",
             h.notes
         );
@@ -269,7 +275,11 @@ fn source_errors_are_quoted_not_restated() {
     let r = ask("adult sending sexual messages to a child under 16");
     let h = hit(&r, &s15a.id);
     assert!(!shown(h).contains(wrong), "{}", shown(h));
-    assert!(h.notes.iter().any(|n| n.contains("s.15A(1)(c)")), "{:?}", h.notes);
+    assert!(
+        h.notes.iter().any(|n| n.contains("s.15A(1)(c)")),
+        "{:?}",
+        h.notes
+    );
 
     // Communications Act 2003 s.127: "no need to prove any intent or purpose".
     let s127 = record("communications-act-2003-s127");
@@ -304,7 +314,11 @@ fn source_errors_are_quoted_not_restated() {
                 o.id
             );
             assert!(!t.contains("no need to prove"), "{}: {text}", o.id);
-            assert!(!t.contains("as amended by the serious crime act"), "{}", o.id);
+            assert!(
+                !t.contains("as amended by the serious crime act"),
+                "{}",
+                o.id
+            );
         }
     }
     for t in &k.thresholds {
@@ -321,7 +335,10 @@ fn source_errors_are_quoted_not_restated() {
         penalty.contains("simple possession is Criminal Justice Act 1988 s.160, maximum 5 years"),
         "{penalty}"
     );
-    assert!(k.notes_for(&poca.id).iter().any(|n| n.now.contains("s.160")));
+    assert!(k
+        .notes_for(&poca.id)
+        .iter()
+        .any(|n| n.now.contains("s.160")));
 }
 
 /// Writes the embedded knowledge to a temp dir with `offences.toml` edited, and loads it.
@@ -345,7 +362,10 @@ fn load_with_offences(edit: impl Fn(&str) -> String) -> (String, Vec<(String, us
         Err(e) => e
             .iter()
             .map(|e| {
-                assert_eq!(e.to_string(), format!("{}:{}: {}", e.file, e.line, e.message));
+                assert_eq!(
+                    e.to_string(),
+                    format!("{}:{}: {}", e.file, e.line, e.message)
+                );
                 (e.file.clone(), e.line, e.message.clone())
             })
             .collect(),
@@ -416,9 +436,8 @@ fn offence_status_without_replacement_is_rejected_with_file_and_line() {
     assert_one_error_at(&text, &errors, telecom, "is itself `repealed-and-replaced`");
 
     // Partly repealed without naming the limbs.
-    let (text, errors) = load_with_offences(|t| {
-        t.replacen("repealed_parts = \"s.127(2)(a)–(b)\"\n", "", 1)
-    });
+    let (text, errors) =
+        load_with_offences(|t| t.replacen("repealed_parts = \"s.127(2)(a)–(b)\"\n", "", 1));
     assert_one_error_at(
         &text,
         &errors,
@@ -428,7 +447,11 @@ fn offence_status_without_replacement_is_rejected_with_file_and_line() {
 
     // Never existed as stated, with nothing to see instead.
     let (text, errors) = load_with_offences(|t| {
-        t.replacen("see_instead = [\"poca-1978-s1\", \"cja-1988-s160\"]\n", "", 1)
+        t.replacen(
+            "see_instead = [\"poca-1978-s1\", \"cja-1988-s160\"]\n",
+            "",
+            1,
+        )
     });
     assert_one_error_at(
         &text,
@@ -453,7 +476,11 @@ fn offence_status_without_replacement_is_rejected_with_file_and_line() {
 
     // The old free-text statuses are no longer accepted.
     let (text, errors) = load_with_offences(|t| {
-        t.replacen("status = \"repealed-and-replaced\"", "status = \"replaced\"", 1)
+        t.replacen(
+            "status = \"repealed-and-replaced\"",
+            "status = \"replaced\"",
+            1,
+        )
     });
     assert_eq!(errors.len(), 1, "{errors:#?}");
     let (file, line, message) = &errors[0];

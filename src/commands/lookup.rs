@@ -124,11 +124,14 @@ fn put_emergency_first(snapshot: &Snapshot, r: &mut Reply) {
     );
 }
 
-/// A repealed-and-replaced or never-existed-as-stated offence is listed after the offences that
-/// are the law now (`replaced_by`, `see_instead`): each is moved up to just before it, or added
-/// there if the search did not find it. Nothing is listed twice; what was first (e.g. 999 for a
-/// situation happening now) stays first unless it is itself such an offence.
+/// In an `/offence` reply, a repealed-and-replaced or never-existed-as-stated offence is listed
+/// after the offences that are the law now (`replaced_by`, `see_instead`): each is moved up to
+/// just before it, or added there if the search did not find it. Nothing is listed twice. (Other
+/// commands keep the search's order; every offence hit still shows its status first.)
 pub fn put_replacements_first(snapshot: &Snapshot, r: &mut Reply) {
+    if r.command != Command::Offence.name() {
+        return;
+    }
     let k = &snapshot.knowledge;
     let mut i = 0;
     while i < r.results.len() {

@@ -333,7 +333,10 @@ impl Offence {
         match self.status {
             OffenceStatus::Current => "Current".to_string(),
             OffenceStatus::Amended => {
-                format!("Amended — by {}; in force as amended", opt(&self.amended_by))
+                format!(
+                    "Amended — by {}; in force as amended",
+                    opt(&self.amended_by)
+                )
             }
             OffenceStatus::PartlyRepealed => {
                 let mut s = format!(

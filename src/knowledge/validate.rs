@@ -341,12 +341,20 @@ fn check_offence_status(k: &Knowledge, errors: &mut KnowledgeErrors) {
                 &mut err,
             ),
         }
-        unused("amended_by", present(&o.amended_by) && o.status != S::Amended, &mut err);
+        unused(
+            "amended_by",
+            present(&o.amended_by) && o.status != S::Amended,
+            &mut err,
+        );
         for (field, value) in [
             ("repealed_parts", &o.repealed_parts),
             ("remains_in_force", &o.remains_in_force),
         ] {
-            unused(field, present(value) && o.status != S::PartlyRepealed, &mut err);
+            unused(
+                field,
+                present(value) && o.status != S::PartlyRepealed,
+                &mut err,
+            );
         }
         unused(
             "repealed_by",
@@ -365,11 +373,17 @@ fn check_offence_status(k: &Knowledge, errors: &mut KnowledgeErrors) {
             !o.see_instead.is_empty() && o.status != S::NeverExistedAsStated,
             &mut err,
         );
-        for (field, ids) in [("replaced_by", &o.replaced_by), ("see_instead", &o.see_instead)] {
+        for (field, ids) in [
+            ("replaced_by", &o.replaced_by),
+            ("see_instead", &o.see_instead),
+        ] {
             let mut seen = HashSet::new();
             for id in ids {
                 if !seen.insert(id.as_str()) {
-                    err(format!("offence `{}` names `{id}` twice in `{field}`", o.id));
+                    err(format!(
+                        "offence `{}` names `{id}` twice in `{field}`",
+                        o.id
+                    ));
                 } else if *id == o.id {
                     err(format!("offence `{}` names itself in `{field}`", o.id));
                 } else {
