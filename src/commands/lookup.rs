@@ -88,6 +88,7 @@ pub fn answer(
     if command == Command::WhoCall && outcome.urgent {
         put_emergency_first(snapshot, &mut r);
     }
+    put_replacements_first(snapshot, &mut r);
     r.body = lead(&r.results[0]);
     r.suggestions = follow_ups(command, &r.results);
     super::whole_rule::put_first(k, &mut r);
@@ -122,6 +123,51 @@ fn put_emergency_first(snapshot: &Snapshot, r: &mut Reply) {
         "This sounds like it is happening now: if a child is in immediate danger, call 999 first."
             .to_string(),
     );
+}
+
+/// In an `/offence` reply, a repealed-and-replaced or never-existed-as-stated offence is listed
+/// after the offences that are the law now (`replaced_by`, `see_instead`): each is moved up to
+/// just before it, or added there if the search did not find it. Nothing is listed twice. (Other
+/// commands keep the search's order; every offence hit still shows its status first.)
+pub fn put_replacements_first(snapshot: &Snapshot, r: &mut Reply) {
+    if r.command != Command::Offence.name() {
+        return;
+    }
+    let k = &snapshot.knowledge;
+    let mut i = 0;
+    while i < r.results.len() {
+        let hit = &r.results[i];
+        let successors: Vec<String> = match (hit.kind, k.offence(&hit.id)) {
+            (RecordKind::Offence, Some(o)) if o.status.points_elsewhere() => {
+                o.successors().cloned().collect()
+            }
+            _ => Vec::new(),
+        };
+        for id in successors {
+            match r.results.iter().position(|h| h.id == id) {
+                Some(j) if j < i => {}
+                Some(j) => {
+                    let h = r.results.remove(j);
+                    r.results.insert(i, h);
+                    i += 1;
+                }
+                None => {
+                    let docs = snapshot.index.docs();
+                    let Some(ord) = docs
+                        .iter()
+                        .position(|d| d.kind == RecordKind::Offence && d.id == id)
+                    else {
+                        continue;
+                    };
+                    let h = to_hit(k, &snapshot.index, ord, 0.0, &docs[ord].passage);
+                    r.results.insert(i, h);
+                    i += 1;
+                }
+            }
+        }
+        i += 1;
+    }
+    r.results.truncate(RESULT_LIMIT);
 }
 
 /// Builds the hit for one indexed document, with its kind's fields.
@@ -160,6 +206,8 @@ pub fn to_hit(k: &Knowledge, index: &SearchIndex, ord: usize, score: f32, snippe
         }
         RecordKind::Offence => {
             if let Some(o) = k.offence(&d.id) {
+                // The status first, in plain words naming the law now.
+                fields.push(Field::new("Status", o.status_line(|id| k.offence(id))));
                 fields.push(Field::new("Act", &o.act));
                 if let Some(s) = &o.section {
                     fields.push(Field::new("Section", s));
@@ -167,7 +215,6 @@ pub fn to_hit(k: &Knowledge, index: &SearchIndex, ord: usize, score: f32, snippe
                 if let Some(p) = &o.penalty {
                     fields.push(Field::new("Penalty", p));
                 }
-                fields.push(Field::new("Status", o.status.describe()));
             }
         }
         RecordKind::Section | RecordKind::Note => {}
@@ -207,7 +254,10 @@ fn lead(best: &Hit) -> String {
             best.title,
             field("How fast").unwrap_or_default()
         ),
-        RecordKind::Offence => format!("**{}**", best.title),
+        RecordKind::Offence => match field("Status") {
+            Some(status) if status != "Current" => format!("**{status}** — {}", best.title),
+            _ => format!("**{}**", best.title),
+        },
         RecordKind::Section | RecordKind::Note => format!("**{}** — {}", best.title, best.snippet),
     }
 }

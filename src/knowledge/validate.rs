@@ -213,6 +213,7 @@ pub fn validate<'a>(k: &'a Knowledge, errors: &mut KnowledgeErrors) {
     for o in &k.offences {
         check_sources(&o.sources, &o.quote, "offences.toml", o.line, errors);
     }
+    check_offence_status(k, errors);
     for n in &k.notes {
         if n.applies_to.is_empty() {
             errors.push(KnowledgeError::new(
@@ -268,6 +269,144 @@ pub fn validate<'a>(k: &'a Knowledge, errors: &mut KnowledgeErrors) {
                     format!("alias term `{t}` must be lower case"),
                 ));
             }
+        }
+    }
+}
+
+/// The status of each offence is data, not free text: a status that is not `current` carries
+/// the fields that say what happened (what amended it, which limbs were repealed, what replaced
+/// it), a replacement names an offence that exists and is in force, no field is set that the
+/// status does not use, and a currency note in `notes.toml` names the offence.
+fn check_offence_status(k: &Knowledge, errors: &mut KnowledgeErrors) {
+    use super::model::OffenceStatus as S;
+    let noted: HashSet<&str> = k
+        .notes
+        .iter()
+        .flat_map(|n| n.applies_to.iter().map(String::as_str))
+        .collect();
+    for o in &k.offences {
+        let status = o.status.as_str();
+        let mut err = |message: String| {
+            errors.push(KnowledgeError::new("offences.toml", o.line, message));
+        };
+        let present = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
+        let needs = |field: &str, have: bool, what: &str, err: &mut dyn FnMut(String)| {
+            if !have {
+                err(format!(
+                    "offence `{}` has status `{status}` but no `{field}`: {what}",
+                    o.id
+                ));
+            }
+        };
+        let unused = |field: &str, set: bool, err: &mut dyn FnMut(String)| {
+            if set {
+                err(format!(
+                    "offence `{}` has `{field}`, which status `{status}` does not use",
+                    o.id
+                ));
+            }
+        };
+        match o.status {
+            S::Current => {}
+            S::Amended => needs(
+                "amended_by",
+                present(&o.amended_by),
+                "say what amended it, e.g. `amended_by = \"Police, Crime, Sentencing and Courts Act 2022 s.47\"`",
+                &mut err,
+            ),
+            S::PartlyRepealed => {
+                needs(
+                    "repealed_parts",
+                    present(&o.repealed_parts),
+                    "name the repealed limbs, e.g. `repealed_parts = \"s.127(2)(a)–(b)\"`",
+                    &mut err,
+                );
+                needs(
+                    "repealed_by",
+                    present(&o.repealed_by),
+                    "name what repealed them, e.g. `repealed_by = \"Online Safety Act 2023 s.189\"`",
+                    &mut err,
+                );
+            }
+            S::RepealedAndReplaced => needs(
+                "replaced_by",
+                !o.replaced_by.is_empty(),
+                "name the offence id(s) in force now, e.g. `replaced_by = [\"communications-act-2003-s127\"]`",
+                &mut err,
+            ),
+            S::NeverExistedAsStated => needs(
+                "see_instead",
+                !o.see_instead.is_empty(),
+                "name the offence id(s) that are the law, e.g. `see_instead = [\"poca-1978-s1\"]`",
+                &mut err,
+            ),
+        }
+        unused(
+            "amended_by",
+            present(&o.amended_by) && o.status != S::Amended,
+            &mut err,
+        );
+        for (field, value) in [
+            ("repealed_parts", &o.repealed_parts),
+            ("remains_in_force", &o.remains_in_force),
+        ] {
+            unused(
+                field,
+                present(value) && o.status != S::PartlyRepealed,
+                &mut err,
+            );
+        }
+        unused(
+            "repealed_by",
+            present(&o.repealed_by)
+                && !matches!(o.status, S::PartlyRepealed | S::RepealedAndReplaced),
+            &mut err,
+        );
+        unused(
+            "replaced_by",
+            !o.replaced_by.is_empty()
+                && !matches!(o.status, S::PartlyRepealed | S::RepealedAndReplaced),
+            &mut err,
+        );
+        unused(
+            "see_instead",
+            !o.see_instead.is_empty() && o.status != S::NeverExistedAsStated,
+            &mut err,
+        );
+        for (field, ids) in [
+            ("replaced_by", &o.replaced_by),
+            ("see_instead", &o.see_instead),
+        ] {
+            let mut seen = HashSet::new();
+            for id in ids {
+                if !seen.insert(id.as_str()) {
+                    err(format!(
+                        "offence `{}` names `{id}` twice in `{field}`",
+                        o.id
+                    ));
+                } else if *id == o.id {
+                    err(format!("offence `{}` names itself in `{field}`", o.id));
+                } else {
+                    match k.offence(id) {
+                        None => err(format!(
+                            "offence `{}` names `{id}` in `{field}`, which is not an offence in offences.toml",
+                            o.id
+                        )),
+                        Some(r) if !r.status.in_force() => err(format!(
+                            "offence `{}` names `{id}` in `{field}`, but `{id}` is itself `{}`: name the offence in force now",
+                            o.id,
+                            r.status.as_str()
+                        )),
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+        if o.status != S::Current && !noted.contains(o.id.as_str()) {
+            err(format!(
+                "offence `{}` has status `{status}` but no currency note: add `{}` to the `applies_to` of a note in notes.toml",
+                o.id, o.id
+            ));
         }
     }
 }

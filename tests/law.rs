@@ -1,0 +1,495 @@
+//! The law as it is now: an offence the guidance names that has been repealed, partly repealed,
+//! amended or never existed as stated says so first, names the law that replaced it, and lists
+//! that law before it; where the guidance misstates the law its words stay as a quote and our
+//! own text states the law; and a knowledge copy whose status lacks its data is rejected with the
+//! file and line.
+
+mod common;
+
+use safeguarding_bot::commands::offence;
+use safeguarding_bot::knowledge::{Knowledge, KnowledgeFiles, Offence, OffenceStatus};
+use safeguarding_bot::reply::{Hit, Reply};
+
+fn knowledge() -> &'static Knowledge {
+    &common::snapshot().knowledge
+}
+
+fn record(id: &str) -> &'static Offence {
+    knowledge()
+        .offence(id)
+        .unwrap_or_else(|| panic!("offence `{id}` is in offences.toml"))
+}
+
+fn ask(query: &str) -> Reply {
+    offence::run(common::snapshot(), query)
+}
+
+fn ids(r: &Reply) -> Vec<&str> {
+    r.results.iter().map(|h| h.id.as_str()).collect()
+}
+
+fn position(r: &Reply, id: &str) -> usize {
+    r.results
+        .iter()
+        .position(|h| h.id == id)
+        .unwrap_or_else(|| panic!("`{id}` not among {:?} for {:?}", ids(r), r.query))
+}
+
+fn hit<'r>(r: &'r Reply, id: &str) -> &'r Hit {
+    &r.results[position(r, id)]
+}
+
+fn field<'h>(h: &'h Hit, name: &str) -> &'h str {
+    h.fields
+        .iter()
+        .find(|f| f.name == name)
+        .map(|f| f.value.as_str())
+        .unwrap_or_else(|| panic!("`{}` has no {name} field: {:?}", h.id, h.fields))
+}
+
+/// Everything a hit shows as our own words about the offence (fields and the lead line), as
+/// opposed to the guidance's quote and the marked currency notes.
+fn shown(h: &Hit) -> String {
+    h.fields
+        .iter()
+        .map(|f| format!("{}: {}", f.name, f.value))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn assert_no_duplicates(r: &Reply) {
+    let mut seen = std::collections::HashSet::new();
+    for id in ids(r) {
+        assert!(seen.insert(id), "`{id}` listed twice: {:?}", ids(r));
+    }
+}
+
+#[test]
+fn no_repealed_or_misstated_law_is_shown_as_current() {
+    // (query a practitioner might type, offence it finds, the status's opening words)
+    let cases = [
+        (
+            "telecommunications act offensive message",
+            "telecommunications-act-1984-offensive-message",
+            "Repealed and replaced — now: ",
+        ),
+        (
+            "telecommunications act 1984 false message annoyance",
+            "telecommunications-act-1984-false-message",
+            "Repealed and replaced — now: ",
+        ),
+        (
+            "regulation of investigatory powers act intercept communication",
+            "regulation-of-investigatory-powers-act-2000",
+            "Repealed and replaced — now: ",
+        ),
+        (
+            "facilitating child sexual exploitation",
+            "osa-facilitating-child-sexual-exploitation",
+            "Never existed as stated — the law is: ",
+        ),
+        (
+            "revenge porn disclosing private sexual photographs",
+            "cjca-2015-s33",
+            "Repealed and replaced — now: ",
+        ),
+        (
+            "data protection act 1998",
+            "data-protection-act-1998",
+            "Repealed and replaced — now: ",
+        ),
+    ];
+    for (query, id, opening) in cases {
+        let o = record(id);
+        assert_ne!(o.status, OffenceStatus::Current, "{id}");
+        let successors: Vec<&Offence> = o.successors().map(|s| record(s)).collect();
+        assert!(!successors.is_empty(), "{id} names no replacement");
+
+        let r = ask(query);
+        let h = hit(&r, id);
+        // The status is the first thing shown about the offence, in plain words.
+        assert_eq!(h.fields[0].name, "Status", "{id}: {:?}", h.fields);
+        let status = field(h, "Status");
+        assert!(status.starts_with(opening), "{id}: {status}");
+        for s in &successors {
+            assert!(
+                status.contains(&s.name()),
+                "{id}: status does not name {}: {status}",
+                s.name()
+            );
+            assert!(s.status.in_force(), "{id} → {} is not in force", s.id);
+        }
+        assert!(
+            !shown(h).to_lowercase().contains("current"),
+            "{id} is shown as current: {}",
+            shown(h)
+        );
+        assert!(!h.body.to_lowercase().contains("status: current"), "{id}");
+        assert!(!h.notes.is_empty(), "{id} has no currency note shown");
+        // Where it is the best match, the reply's lead line opens with its status.
+        if r.results[0].id == id {
+            assert!(r.body.contains(opening), "{id}: {}", r.body);
+        }
+    }
+}
+
+#[test]
+fn replacement_is_listed_before_the_repealed_offence() {
+    let r = ask("telecommunications act offensive message");
+    assert!(
+        position(&r, "communications-act-2003-s127")
+            < position(&r, "telecommunications-act-1984-offensive-message"),
+        "{:?}",
+        ids(&r)
+    );
+    assert_no_duplicates(&r);
+
+    let r = ask("threatening messages");
+    position(&r, "osa-2023-s181-threatening-communications");
+
+    // Every repealed-and-replaced or never-existed offence the search finds comes after all the
+    // offences that are the law now, whichever words found it.
+    for query in [
+        "telecommunications act 1984 false message annoyance",
+        "regulation of investigatory powers act intercept communication",
+        "facilitating child sexual exploitation",
+        "online safety bill creating sharing possessing explicit images of children",
+        "revenge porn",
+        "data protection act 1998",
+        "telecommunications act",
+    ] {
+        let r = ask(query);
+        assert_no_duplicates(&r);
+        let mut pointing = 0;
+        for (i, h) in r.results.iter().enumerate() {
+            let Some(o) = knowledge().offence(&h.id) else {
+                continue;
+            };
+            if !o.status.points_elsewhere() {
+                continue;
+            }
+            pointing += 1;
+            for s in o.successors() {
+                let j = position(&r, s);
+                assert!(j < i, "{query}: {s} (#{j}) not before {} (#{i})", o.id);
+            }
+        }
+        assert!(
+            pointing > 0,
+            "{query}: found no repealed record {:?}",
+            ids(&r)
+        );
+        // The reply leads with the law as it is now.
+        let first = knowledge().offence(&r.results[0].id);
+        assert!(
+            first.is_none_or(|o| !o.status.points_elsewhere()),
+            "{query}: {:?}",
+            ids(&r)
+        );
+    }
+
+    let r = ask("facilitating child sexual exploitation");
+    let cse = position(&r, "osa-facilitating-child-sexual-exploitation");
+    assert!(position(&r, "poca-1978-s1") < cse, "{:?}", ids(&r));
+    assert!(position(&r, "cja-1988-s160") < cse, "{:?}", ids(&r));
+}
+
+#[test]
+fn partly_repealed_offences_name_their_limbs() {
+    for (query, id, limbs, replacements) in [
+        (
+            "malicious communications act threatening letter",
+            "malicious-communications-act-1988",
+            "s.1(1)(a)(ii)–(iii)",
+            &[
+                "osa-2023-s181-threatening-communications",
+                "osa-2023-s179-false-communications",
+            ][..],
+        ),
+        (
+            "communications act 2003 grossly offensive message",
+            "communications-act-2003-s127",
+            "s.127(2)(a)–(b)",
+            &["osa-2023-s179-false-communications"][..],
+        ),
+    ] {
+        let o = record(id);
+        assert_eq!(o.status, OffenceStatus::PartlyRepealed, "{id}");
+        assert!(
+            o.repealed_parts.as_deref().unwrap_or("").contains(limbs),
+            "{id}: {:?}",
+            o.repealed_parts
+        );
+        assert_eq!(o.replaced_by, replacements, "{id}");
+
+        let r = ask(query);
+        let h = hit(&r, id);
+        assert_eq!(h.fields[0].name, "Status", "{id}");
+        let status = field(h, "Status");
+        assert!(
+            status.starts_with(&format!("Partly repealed ({limbs}")),
+            "{id}: {status}"
+        );
+        assert!(
+            status.contains("by Online Safety Act 2023 s.189"),
+            "{status}"
+        );
+        for rid in replacements {
+            let name = record(rid).name();
+            assert!(status.contains(&name), "{id}: {status} lacks {name}");
+        }
+        assert!(status.contains("the rest remains in force"), "{status}");
+        let all = format!("{}\n{}\n{}", shown(h), h.body, h.notes.join("\n"));
+        assert!(!all.contains("not repealed"), "{id}: {all}");
+        assert!(!all.contains("not been repealed"), "{id}: {all}");
+        assert!(
+            h.notes
+                .iter()
+                .any(|n| n.contains("s.189") && n.contains(limbs)),
+            "{id}: {:?}",
+            h.notes
+        );
+    }
+}
+
+#[test]
+fn source_errors_are_quoted_not_restated() {
+    let k = knowledge();
+    // Sexual communication with a child (SOA 2003 s.15A): the strategy's belief test.
+    let s15a = record("serious-crime-act-2015-sexual-communication");
+    let wrong = "reasonably believes the child to be under 16";
+    assert!(s15a.quote.contains(wrong), "the guidance's words stay");
+    assert!(!s15a.covers.contains(wrong), "{}", s15a.covers);
+    assert!(
+        s15a.covers
+            .contains("does not reasonably believe the child is 16 or over"),
+        "{}",
+        s15a.covers
+    );
+    assert!(
+        k.notes_for(&s15a.id)
+            .iter()
+            .any(|n| n.now.contains("s.15A(1)(c)") && n.guidance_says.contains(wrong)),
+        "no note on the belief test"
+    );
+    let r = ask("adult sending sexual messages to a child under 16");
+    let h = hit(&r, &s15a.id);
+    assert!(!shown(h).contains(wrong), "{}", shown(h));
+    assert!(
+        h.notes.iter().any(|n| n.contains("s.15A(1)(c)")),
+        "{:?}",
+        h.notes
+    );
+
+    // Communications Act 2003 s.127: "no need to prove any intent or purpose".
+    let s127 = record("communications-act-2003-s127");
+    let wrong = "no need to prove any intent";
+    assert!(s127.quote.contains(wrong), "the guidance's words stay");
+    for own in [&s127.covers, &s127.title, s127.penalty.as_ref().unwrap()] {
+        assert!(!own.to_lowercase().contains(wrong), "{own}");
+    }
+    assert!(
+        k.notes_for(&s127.id)
+            .iter()
+            .any(|n| n.now.contains("DPP v Collins") && n.guidance_says.contains(wrong)),
+        "no note on the mental element"
+    );
+
+    // Nowhere in our own text (offences, thresholds, contacts) are either of the errors, the
+    // misattributed s.15 amendment or a 10-year maximum for possession restated.
+    for o in &k.offences {
+        let own = [
+            Some(&o.act),
+            o.section.as_ref(),
+            Some(&o.title),
+            Some(&o.covers),
+            o.penalty.as_ref(),
+            Some(&o.status_line(|id| k.offence(id))),
+        ];
+        for text in own.into_iter().flatten() {
+            let t = text.to_lowercase();
+            assert!(
+                !t.contains("reasonably believes the child to be under 16"),
+                "{}: {text}",
+                o.id
+            );
+            assert!(!t.contains("no need to prove"), "{}: {text}", o.id);
+            assert!(
+                !t.contains("as amended by the serious crime act"),
+                "{}",
+                o.id
+            );
+        }
+    }
+    for t in &k.thresholds {
+        for text in [&t.title, &t.trigger, &t.response] {
+            assert!(!text.contains("reasonably believes the child to be under 16"));
+            assert!(!text.to_lowercase().contains("no need to prove"));
+        }
+    }
+    let s160 = record("cja-1988-s160");
+    assert!(s160.penalty.as_deref().unwrap_or("").contains("5 years"));
+    let poca = record("poca-1978-s1");
+    let penalty = poca.penalty.as_deref().unwrap_or("");
+    assert!(
+        penalty.contains("simple possession is Criminal Justice Act 1988 s.160, maximum 5 years"),
+        "{penalty}"
+    );
+    assert!(k
+        .notes_for(&poca.id)
+        .iter()
+        .any(|n| n.now.contains("s.160")));
+}
+
+/// Writes the embedded knowledge to a temp dir with `offences.toml` edited, and loads it.
+fn load_with_offences(edit: impl Fn(&str) -> String) -> (String, Vec<(String, usize, String)>) {
+    let dir = tempfile::tempdir().unwrap();
+    let files = KnowledgeFiles::embedded();
+    let mut edited = String::new();
+    for p in files.paths() {
+        let path = dir.path().join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let mut text = files.get(p).unwrap().to_string();
+        if p == "offences.toml" {
+            text = edit(&text);
+            edited = text.clone();
+        }
+        std::fs::write(path, text).unwrap();
+    }
+    let copy = KnowledgeFiles::from_dir(dir.path()).unwrap();
+    let errors = match Knowledge::load(&copy) {
+        Ok(_) => Vec::new(),
+        Err(e) => e
+            .iter()
+            .map(|e| {
+                assert_eq!(
+                    e.to_string(),
+                    format!("{}:{}: {}", e.file, e.line, e.message)
+                );
+                (e.file.clone(), e.line, e.message.clone())
+            })
+            .collect(),
+    };
+    (edited, errors)
+}
+
+/// The 1-based line of the `[[offence]]` header of the record with `id` in `text`.
+fn record_line(text: &str, id: &str) -> usize {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.trim() == format!("id = \"{id}\""))
+        .unwrap_or_else(|| panic!("{id} in offences.toml"));
+    lines[..at]
+        .iter()
+        .rposition(|l| l.trim() == "[[offence]]")
+        .expect("a header above")
+        + 1
+}
+
+/// Exactly one error, in offences.toml, at the record `id` (its header or the line after), with
+/// `needle` in its message.
+fn assert_one_error_at(text: &str, errors: &[(String, usize, String)], id: &str, needle: &str) {
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let (file, line, message) = &errors[0];
+    assert_eq!(file, "offences.toml");
+    let header = record_line(text, id);
+    assert!(
+        (header..=header + 1).contains(line),
+        "error at line {line}, record `{id}` starts at {header}: {message}"
+    );
+    assert!(message.contains(id), "{message}");
+    assert!(message.contains(needle), "{message}");
+}
+
+#[test]
+fn offence_status_without_replacement_is_rejected_with_file_and_line() {
+    // The embedded copy itself is valid.
+    let (_, errors) = load_with_offences(str::to_string);
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    // Repealed and replaced, but no replacement named.
+    let telecom = "telecommunications-act-1984-offensive-message";
+    let (text, errors) = load_with_offences(|t| {
+        t.replacen("replaced_by = [\"communications-act-2003-s127\"]\n", "", 1)
+    });
+    assert_one_error_at(&text, &errors, telecom, "no `replaced_by`");
+
+    // A replacement that does not exist.
+    let (text, errors) = load_with_offences(|t| {
+        t.replacen(
+            "replaced_by = [\"communications-act-2003-s127\"]",
+            "replaced_by = [\"communications-act-2003-s999\"]",
+            1,
+        )
+    });
+    assert_one_error_at(&text, &errors, telecom, "not an offence in offences.toml");
+
+    // A replacement that is itself repealed.
+    let (text, errors) = load_with_offences(|t| {
+        t.replacen(
+            "replaced_by = [\"communications-act-2003-s127\"]",
+            "replaced_by = [\"regulation-of-investigatory-powers-act-2000\"]",
+            1,
+        )
+    });
+    assert_one_error_at(&text, &errors, telecom, "is itself `repealed-and-replaced`");
+
+    // Partly repealed without naming the limbs.
+    let (text, errors) =
+        load_with_offences(|t| t.replacen("repealed_parts = \"s.127(2)(a)–(b)\"\n", "", 1));
+    assert_one_error_at(
+        &text,
+        &errors,
+        "communications-act-2003-s127",
+        "no `repealed_parts`",
+    );
+
+    // Never existed as stated, with nothing to see instead.
+    let (text, errors) = load_with_offences(|t| {
+        t.replacen(
+            "see_instead = [\"poca-1978-s1\", \"cja-1988-s160\"]\n",
+            "",
+            1,
+        )
+    });
+    assert_one_error_at(
+        &text,
+        &errors,
+        "osa-facilitating-child-sexual-exploitation",
+        "no `see_instead`",
+    );
+
+    // Not current, but no currency note names it.
+    let inflammatory = "public-order-act-1986-inflammatory-material";
+    assert!(knowledge().notes_for(inflammatory).is_empty());
+    let (text, errors) = load_with_offences(|t| {
+        let at = t.find(&format!("id = \"{inflammatory}\"")).unwrap();
+        let status = at + t[at..].find("status = \"current\"").unwrap();
+        format!(
+            "{}status = \"repealed-and-replaced\"\nreplaced_by = [\"public-order-act-1986-racial-hatred\"]{}",
+            &t[..status],
+            &t[status + "status = \"current\"".len()..]
+        )
+    });
+    assert_one_error_at(&text, &errors, inflammatory, "no currency note");
+
+    // The old free-text statuses are no longer accepted.
+    let (text, errors) = load_with_offences(|t| {
+        t.replacen(
+            "status = \"repealed-and-replaced\"",
+            "status = \"replaced\"",
+            1,
+        )
+    });
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    let (file, line, message) = &errors[0];
+    assert_eq!(file, "offences.toml");
+    let bad = text
+        .lines()
+        .position(|l| l == "status = \"replaced\"")
+        .unwrap()
+        + 1;
+    assert_eq!(*line, bad, "{message}");
+    assert!(message.contains("replaced"), "{message}");
+}
