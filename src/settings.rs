@@ -21,7 +21,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use config::{Config, ConfigError, Environment, File, FileFormat, Map, Source, Value, ValueKind};
-use serde::de::{self, value::MapDeserializer, Deserializer, IntoDeserializer, Visitor};
+use serde::de::{
+    self, value::MapDeserializer, DeserializeSeed, Deserializer, IntoDeserializer, SeqAccess,
+    Visitor,
+};
 use serde::{Deserialize, Serialize, Serializer};
 
 /// The defaults, compiled in so the binary runs from any directory. The committed file documents
@@ -670,41 +673,57 @@ impl<'de> IntoDeserializer<'de, de::value::Error> for FieldNames<'_> {
 /// Reads a list of Discord ids written as a TOML list (of numbers or strings), a single number,
 /// or a comma-separated string (the form an environment variable takes).
 fn id_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(
-        untagged,
-        expecting = "a list of Discord ids, or a comma-separated string of them"
-    )]
-    enum Ids {
-        One(u64),
-        Text(String),
-        List(Vec<Id>),
+    d.deserialize_any(Ids)
+}
+
+/// The visitor of [`id_list`], and the seed of each id in a list.
+struct Ids;
+
+impl<'de> DeserializeSeed<'de> for Ids {
+    type Value = Vec<u64>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<u64>, D::Error> {
+        d.deserialize_any(self)
     }
-    #[derive(Deserialize)]
-    #[serde(untagged, expecting = "a Discord id")]
-    enum Id {
-        Number(u64),
-        Text(String),
+}
+
+impl<'de> Visitor<'de> for Ids {
+    type Value = Vec<u64>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of Discord ids, or a comma-separated string of them")
     }
-    let parse = |p: &str| {
-        let p = p.trim();
-        p.parse::<u64>()
-            .map_err(|_| de::Error::custom(format!("`{p}` is not a Discord id (digits only)")))
-    };
-    match Ids::deserialize(d)? {
-        Ids::One(id) => Ok(vec![id]),
-        Ids::Text(s) => s
-            .split(',')
-            .filter(|p| !p.trim().is_empty())
-            .map(parse)
-            .collect(),
-        Ids::List(ids) => ids
-            .into_iter()
-            .map(|id| match id {
-                Id::Number(id) => Ok(id),
-                Id::Text(s) => parse(&s),
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Vec<u64>, E> {
+        Ok(vec![v])
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Vec<u64>, E> {
+        u64::try_from(v)
+            .map(|v| vec![v])
+            .map_err(|_| E::custom("a Discord id cannot be negative"))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<u64>, E> {
+        v.split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse()
+                    .map_err(|_| E::custom(format!("`{p}` is not a Discord id (digits only)")))
             })
-            .collect(),
+            .collect()
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u64>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(ids) = seq.next_element_seed(Ids)? {
+            match ids[..] {
+                [id] => out.push(id),
+                _ => return Err(de::Error::custom("expected one Discord id")),
+            }
+        }
+        Ok(out)
     }
 }
 
