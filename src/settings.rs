@@ -1,24 +1,30 @@
 //! Layered configuration for `serve`: the built-in `config/default.toml`, then an optional
 //! `config/local.toml`, then `DISCORD_TOKEN`, then `SAFEGUARDING_BOT__SECTION__KEY` environment
-//! variables. Everything is checked once at start, so a typo or an impossible value stops the
-//! bot with a message naming the key instead of surfacing later in a chat.
+//! variables, merged by the `config` crate. Everything is checked once at start, so a typo or an
+//! impossible value stops the bot with a message naming the key instead of surfacing later in a
+//! chat.
 //!
 //! The Discord token is a [`Secret`]: it cannot be printed by accident (its `Debug` and
 //! `Display` say `[redacted]`), and error messages are scrubbed of it.
 //!
-//! Every value remembers the layer it came from (the built-in file, the local file's path, or the
+//! Every key is known by the layer that set it (the built-in file, the local file's path, or the
 //! environment variable's name), so an error says where to fix it and `safeguarding-bot config`
-//! ([`Settings::render_effective`]) can show the merged result key by key.
+//! ([`Settings::render_effective`]) can show the merged result key by key. The keys themselves
+//! are the structs' fields, as serde lists them ([`keys`]).
 
 #![warn(missing_docs)]
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use config::{Config, ConfigError, File, FileFormat, Map, Source, Value, ValueKind};
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use config::{Config, ConfigError, Environment, File, FileFormat, Map, Source, Value, ValueKind};
+use serde::de::{
+    self, value::MapDeserializer, DeserializeSeed, Deserializer, IntoDeserializer, SeqAccess,
+    Visitor,
+};
 use serde::{Deserialize, Serialize, Serializer};
 
 /// The defaults, compiled in so the binary runs from any directory. The committed file documents
@@ -34,29 +40,6 @@ pub const TOKEN_ENV: &str = "DISCORD_TOKEN";
 
 /// How the built-in layer is named in messages and in `config` output.
 pub const DEFAULT_LAYER: &str = "config/default.toml (built in)";
-
-/// Every key the configuration accepts, in the order `safeguarding-bot config` prints them. A
-/// key not listed here is an error naming the layer it came from (a unit test keeps this list
-/// and the structs below in step).
-pub const KEYS: &[&str] = &[
-    "discord.token",
-    "discord.guild_ids",
-    "discord.admin_role_ids",
-    "discord.ephemeral",
-    "discord.triage_thread",
-    "discord.thread_auto_archive_minutes",
-    "discord.rate_limit_per_minute",
-    "discord.api_base",
-    "knowledge.url",
-    "knowledge.dir",
-    "database.url",
-    "triage.session_ttl_days",
-    "triage.audit_retention_days",
-    "audit.reload_log",
-    "log.filter",
-    "log.format",
-    "health.listen",
-];
 
 /// A value that must never appear in logs, `Debug` output or error messages: the bot token.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
@@ -301,51 +284,71 @@ impl Settings {
         local: Option<&Path>,
         env: &HashMap<String, String>,
     ) -> Result<Settings, SettingsError> {
-        let mut layers: Vec<Box<dyn Source + Send + Sync>> = vec![Box::new(Labelled {
-            label: DEFAULT_LAYER.to_string(),
-            inner: File::from_str(DEFAULT_TOML, FileFormat::Toml),
-        })];
+        // The layers, later ones winning, each with its name in messages and `config` output
+        // (`None`: the environment, where each key is named by its own variable).
+        type Layer = (Option<String>, Box<dyn Source + Send + Sync>);
+        let toml = FileFormat::Toml;
+        let mut layers: Vec<Layer> = vec![(
+            Some(DEFAULT_LAYER.into()),
+            Box::new(File::from_str(DEFAULT_TOML, toml)),
+        )];
         if let Some(local) = local {
-            layers.push(Box::new(Labelled {
-                label: local.display().to_string(),
-                inner: File::from(local).format(FileFormat::Toml).required(false),
-            }));
+            let file = File::from(local).format(toml).required(false);
+            layers.push((Some(local.display().to_string()), Box::new(file)));
         }
-        let mut env_vars: Vec<(String, String)> = env
-            .iter()
-            .filter(|(k, v)| k.starts_with(&format!("{ENV_PREFIX}__")) && !v.is_empty())
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        env_vars.sort();
-        layers.push(Box::new(TokenVar(env.get(TOKEN_ENV).cloned())));
-        layers.push(Box::new(EnvVars(env_vars.clone())));
+        // `DISCORD_TOKEN` alone, read as `discord` `_` `token`.
+        let token_var = env
+            .get_key_value(TOKEN_ENV)
+            .map(|(k, v)| (k.clone(), v.clone()));
+        let token_var = Environment::default()
+            .separator("_")
+            .ignore_empty(true)
+            .source(Some(token_var.into_iter().collect()));
+        layers.push((Some(TOKEN_ENV.into()), Box::new(token_var)));
+        let vars = Environment::with_prefix(ENV_PREFIX)
+            .prefix_separator("__")
+            .separator("__")
+            .ignore_empty(true)
+            .source(Some(env.clone()));
+        layers.push((None, Box::new(vars)));
 
-        // Unknown keys first, layer by layer: serde would name the field but not where it was
-        // set, and an empty unknown table has no origin once merged.
-        for layer in &layers {
-            let mut keys = BTreeMap::new();
-            leaves(
-                &layer.collect().map_err(|e| SettingsError(e.to_string()))?,
-                "",
-                &mut keys,
-            );
-            if let Some((key, origin)) = keys.iter().find(|(k, _)| !KEYS.contains(&k.as_str())) {
-                return Err(SettingsError(unknown_key(key, origin)));
-            }
-        }
-        let config = Config::builder()
-            .add_source(layers)
-            .build()
-            .map_err(|e| SettingsError(e.to_string()))?;
-
+        // Each layer's keys, to name the layer of every merged key and to refuse unknown keys
+        // (serde would refuse them too, but not say where they were set).
+        let known = keys();
         let mut origins = Origins {
             local_file: local.map(Path::to_path_buf),
-            env_vars: env_vars.into_iter().map(|(k, _)| k).collect(),
             ..Origins::default()
         };
-        let merged = config.collect().map_err(|e| SettingsError(e.to_string()))?;
-        leaves(&merged, "", &mut origins.keys);
+        for (name, layer) in &layers {
+            let values = layer.collect().map_err(|e| match (e, name) {
+                (ConfigError::FileParse { cause, .. }, Some(name)) => {
+                    SettingsError(format!("{name} is not valid TOML: {cause}"))
+                }
+                (e, _) => SettingsError(e.to_string()),
+            })?;
+            let mut set = Vec::new();
+            leaves(&values, "", &mut set);
+            set.sort();
+            for key in set {
+                let origin = name.clone().unwrap_or_else(|| env_var(&key));
+                let section = known
+                    .iter()
+                    .any(|k| k.split('.').next() == Some(key.as_str()));
+                if !section && !known.contains(&key) {
+                    return Err(SettingsError(unknown_key(&key, &origin, &known)));
+                }
+                if name.is_none() {
+                    origins.env_vars.push(origin.clone());
+                }
+                origins.keys.insert(key, origin);
+            }
+        }
+        origins.env_vars.sort();
 
+        let config = Config::builder()
+            .add_source(layers.into_iter().map(|(_, l)| l).collect::<Vec<_>>())
+            .build()
+            .map_err(|e| SettingsError(e.to_string()))?;
         let token = config.get_string("discord.token").ok();
         let scrub = |msg: String| match &token {
             Some(t) if !t.is_empty() => msg.replace(t.as_str(), "[redacted]"),
@@ -353,7 +356,7 @@ impl Settings {
         };
         let mut settings: Settings = config
             .try_deserialize()
-            .map_err(|e| SettingsError(scrub(with_origin(e, &origins))))?;
+            .map_err(|e| SettingsError(scrub(explain(e, &origins))))?;
         settings.validate().map_err(|(key, msg)| {
             SettingsError(scrub(format!("{msg} (set in {})", origins.of(key))))
         })?;
@@ -363,76 +366,67 @@ impl Settings {
 
     /// Checks values the types alone cannot; an error names the key it is about.
     fn validate(&self) -> Result<(), (&'static str, String)> {
-        let d = &self.discord;
-        if !ARCHIVE_MINUTES.contains(&d.thread_auto_archive_minutes) {
-            return Err((
-                "discord.thread_auto_archive_minutes",
-                format!(
-                    "discord.thread_auto_archive_minutes is {}; Discord accepts only 60, 1440, 4320 or 10080",
-                    d.thread_auto_archive_minutes
-                ),
-            ));
-        }
-        if let Some(t) = &d.token {
-            if t.expose().trim().is_empty() {
-                return Err((
-                    "discord.token",
-                    "discord.token is empty: set DISCORD_TOKEN to the bot token".into(),
-                ));
+        let (d, filter, listen) = (&self.discord, &self.log.filter, self.health.listen.trim());
+        let minutes = d.thread_auto_archive_minutes;
+        ensure(
+            ARCHIVE_MINUTES.contains(&minutes),
+            "discord.thread_auto_archive_minutes",
+            || {
+                format!("discord.thread_auto_archive_minutes is {minutes}; Discord accepts only 60, 1440, 4320 or 10080")
+            },
+        )?;
+        ensure(
+            d.token
+                .as_ref()
+                .is_none_or(|t| !t.expose().trim().is_empty()),
+            "discord.token",
+            || "discord.token is empty: set DISCORD_TOKEN to the bot token".into(),
+        )?;
+        for (key, url) in [
+            ("discord.api_base", &d.api_base),
+            ("knowledge.url", &self.knowledge.url),
+        ] {
+            if let Some(url) = url {
+                ensure(
+                    url.starts_with("http://") || url.starts_with("https://"),
+                    key,
+                    || format!("{key} must start with http:// or https://, not \"{url}\""),
+                )?;
             }
         }
-        if let Some(base) = &d.api_base {
-            check_http_url("discord.api_base", base)?;
-        }
-        if let Some(url) = &self.knowledge.url {
-            check_http_url("knowledge.url", url)?;
-        }
-        if !self.database.url.starts_with("sqlite:") {
-            return Err((
-                "database.url",
-                format!(
-                    "database.url must be an SQLite URL such as \"sqlite://data/safeguarding-bot.db?mode=rwc\", not \"{}\"",
-                    self.database.url
-                ),
-            ));
-        }
-        if self.triage.session_ttl_days == 0 {
-            return Err((
-                "triage.session_ttl_days",
-                "triage.session_ttl_days must be at least 1".into(),
-            ));
-        }
-        if self.triage.audit_retention_days == 0 {
-            return Err((
+        let db = &self.database.url;
+        ensure(db.starts_with("sqlite:"), "database.url", || {
+            format!("database.url must be an SQLite URL such as \"sqlite://data/safeguarding-bot.db?mode=rwc\", not \"{db}\"")
+        })?;
+        for (key, days) in [
+            ("triage.session_ttl_days", self.triage.session_ttl_days),
+            (
                 "triage.audit_retention_days",
-                "triage.audit_retention_days must be at least 1".into(),
-            ));
+                self.triage.audit_retention_days,
+            ),
+        ] {
+            ensure(days > 0, key, || format!("{key} must be at least 1"))?;
         }
-        if self.audit.reload_log.as_os_str().is_empty() {
-            return Err((
-                "audit.reload_log",
-                "audit.reload_log must name a file, e.g. \"data/reload-audit.jsonl\"".into(),
-            ));
-        }
-        if let Err(e) = tracing_subscriber::EnvFilter::builder().parse(&self.log.filter) {
+        ensure(
+            !self.audit.reload_log.as_os_str().is_empty(),
+            "audit.reload_log",
+            || "audit.reload_log must name a file, e.g. \"data/reload-audit.jsonl\"".into(),
+        )?;
+        if let Err(e) = tracing_subscriber::EnvFilter::builder().parse(filter) {
             return Err((
                 "log.filter",
                 format!(
-                    "log.filter \"{}\" is not a filter such as \"info,serenity=warn\": {e}",
-                    self.log.filter
+                    "log.filter \"{filter}\" is not a filter such as \"info,serenity=warn\": {e}"
                 ),
             ));
         }
-        let listen = self.health.listen.trim();
-        if !listen.is_empty() && self.health.addr().is_none() {
-            return Err((
-                "health.listen",
-                format!(
-                    "health.listen must be an address and port such as \"127.0.0.1:8080\" (or empty for no endpoint), not \"{listen}\""
-                ),
-            ));
-        }
-        Ok(())
+        ensure(
+            listen.is_empty() || self.health.addr().is_some(),
+            "health.listen",
+            || {
+                format!("health.listen must be an address and port such as \"127.0.0.1:8080\" (or empty for no endpoint), not \"{listen}\"")
+            },
+        )
     }
 
     /// The token, or an error naming the key and every way to set it (for `serve`).
@@ -472,56 +466,38 @@ impl Settings {
     /// redacted: what `safeguarding-bot config` prints, so an operator can see what `serve`
     /// would run with without starting it. Unset optional keys appear as comments.
     pub fn render_effective(&self) -> String {
-        let mut out = String::from(
-            "# safeguarding-bot: effective configuration. Layers, later ones winning:\n",
+        let o = &self.origins;
+        let local = match &o.local_file {
+            Some(p) if p.exists() => p.display().to_string(),
+            Some(p) => format!("{} (not found)", p.display()),
+            None => "(no local file)".into(),
+        };
+        let token = match o.keys.get("discord.token").map(String::as_str) {
+            Some(TOKEN_ENV) => "set",
+            _ => "not used",
+        };
+        let vars = match o.env_vars.as_slice() {
+            [] => format!("{ENV_PREFIX}__SECTION__KEY variables (none set)"),
+            vars => format!("environment: {}", vars.join(", ")),
+        };
+        let mut out = format!(
+            "# safeguarding-bot: effective configuration. Layers, later ones winning:\n#   1. {DEFAULT_LAYER}\n#   2. {local}\n#   3. {TOKEN_ENV} ({token})\n#   4. {vars}\n"
         );
-        out.push_str(&format!("#   1. {DEFAULT_LAYER}\n"));
-        match &self.origins.local_file {
-            Some(p) if p.exists() => out.push_str(&format!("#   2. {}\n", p.display())),
-            Some(p) => out.push_str(&format!("#   2. {} (not found)\n", p.display())),
-            None => out.push_str("#   2. (no local file)\n"),
-        }
-        out.push_str(&format!(
-            "#   3. {TOKEN_ENV}{}\n",
-            if self.origins.keys.get("discord.token").map(String::as_str) == Some(TOKEN_ENV) {
-                " (set)"
-            } else {
-                " (not used)"
-            }
-        ));
-        if self.origins.env_vars.is_empty() {
-            out.push_str(&format!(
-                "#   4. {ENV_PREFIX}__SECTION__KEY variables (none set)\n"
-            ));
-        } else {
-            out.push_str(&format!(
-                "#   4. environment: {}\n",
-                self.origins.env_vars.join(", ")
-            ));
-        }
         let table = toml::Value::try_from(self).unwrap_or(toml::Value::Table(Default::default()));
-        let mut section = "";
-        for key in KEYS {
+        let (keys, mut section) = (keys(), "");
+        for key in &keys {
             let (sec, name) = key.split_once('.').expect("keys are section.name");
             if sec != section {
                 out.push_str(&format!("\n[{sec}]\n"));
                 section = sec;
             }
-            let value = table.get(sec).and_then(|t| t.get(name));
-            match value {
-                Some(v) => {
-                    let shown = match *key {
-                        "knowledge.url" => toml::Value::String(
-                            crate::knowledge::remote::redact_url(v.as_str().unwrap_or_default()),
-                        ),
-                        _ => v.clone(),
-                    };
-                    out.push_str(&format!(
-                        "{name} = {shown}  # from {}\n",
-                        self.origins.of(key)
-                    ));
+            match table.get(sec).and_then(|t| t.get(name)) {
+                Some(toml::Value::String(url)) if key == "knowledge.url" => {
+                    let shown = toml::Value::String(crate::knowledge::remote::redact_url(url));
+                    out.push_str(&format!("{name} = {shown}  # from {}\n", o.of(key)));
                 }
-                None if *key == "discord.token" => out.push_str(&format!(
+                Some(v) => out.push_str(&format!("{name} = {v}  # from {}\n", o.of(key))),
+                None if key == "discord.token" => out.push_str(&format!(
                     "# {name} = (not set): `serve` needs it; set {TOKEN_ENV}\n"
                 )),
                 None => out.push_str(&format!("# {name} = (not set)\n")),
@@ -562,59 +538,26 @@ impl fmt::Display for Settings {
     }
 }
 
-fn check_http_url(key: &'static str, value: &str) -> Result<(), (&'static str, String)> {
-    if value.starts_with("http://") || value.starts_with("https://") {
+/// `Err((key, message))` unless `ok`.
+fn ensure(
+    ok: bool,
+    key: &'static str,
+    message: impl FnOnce() -> String,
+) -> Result<(), (&'static str, String)> {
+    if ok {
         Ok(())
     } else {
-        Err((
-            key,
-            format!("{key} must start with http:// or https://, not \"{value}\""),
-        ))
+        Err((key, message()))
     }
 }
 
-/// The message for a key nobody reads, naming where it was set and the likely intended key.
-fn unknown_key(key: &str, origin: &str) -> String {
-    let section = key.split_once('.').map_or(key, |(s, _)| s);
-    let mut sections: Vec<&str> = KEYS
-        .iter()
-        .filter_map(|k| k.split_once('.'))
-        .map(|(s, _)| s)
-        .collect();
-    sections.dedup();
-    let hint = if sections.contains(&section) {
-        let known: Vec<&str> = KEYS
-            .iter()
-            .filter_map(|k| k.strip_prefix(&format!("{section}.")))
-            .collect();
-        format!("; [{section}] takes {}", known.join(", "))
-    } else {
-        format!("; the sections are {}", sections.join(", "))
-    };
-    format!("unknown key `{key}` (set in {origin}){hint}")
+/// The variable that sets `key`: `log.format` ← `SAFEGUARDING_BOT__LOG__FORMAT`.
+fn env_var(key: &str) -> String {
+    format!("{ENV_PREFIX}__{}", key.replace('.', "__").to_uppercase())
 }
 
-/// A deserialisation error with the layer of the key it names, when the config crate did not
-/// already say (its custom errors carry the key but not always the origin).
-fn with_origin(e: ConfigError, origins: &Origins) -> String {
-    let msg = e.to_string();
-    if msg.contains(" in ") && origins.keys.values().any(|o| msg.ends_with(o.as_str())) {
-        return msg;
-    }
-    // `discord.guild_ids[0]` was set with the whole list.
-    let key = msg
-        .split("for key `")
-        .nth(1)
-        .and_then(|rest| rest.split('`').next())
-        .map(|k| k.split('[').next().unwrap_or(k).to_string());
-    match key.as_deref().and_then(|k| origins.keys.get(k)) {
-        Some(origin) => format!("{msg} (set in {origin})"),
-        None => msg,
-    }
-}
-
-/// Collects dotted leaf keys (arrays count as leaves) with the layer that set each.
-fn leaves(map: &Map<String, Value>, prefix: &str, out: &mut BTreeMap<String, String>) {
+/// Collects the dotted keys a layer sets (arrays and empty tables count as leaves).
+fn leaves(map: &Map<String, Value>, prefix: &str, out: &mut Vec<String>) {
     for (k, v) in map {
         let key = if prefix.is_empty() {
             k.clone()
@@ -623,169 +566,164 @@ fn leaves(map: &Map<String, Value>, prefix: &str, out: &mut BTreeMap<String, Str
         };
         match &v.kind {
             ValueKind::Table(t) if !t.is_empty() => leaves(t, &key, out),
-            ValueKind::Table(_) => {
-                // An empty section (`[knowledge]` in the defaults) sets nothing, but an empty
-                // table under an unknown name is still an unknown key.
-                let section = format!("{key}.");
-                if !(prefix.is_empty() && KEYS.iter().any(|known| known.starts_with(&section))) {
-                    out.insert(key, v.origin().unwrap_or("unknown").to_string());
-                }
-            }
-            _ => {
-                out.insert(key, v.origin().unwrap_or("unknown").to_string());
-            }
+            _ => out.push(key),
         }
     }
 }
 
-/// A configuration file whose values are all marked as coming from `label`, so an error or the
-/// `config` output can name the file.
-#[derive(Debug, Clone)]
-struct Labelled<S> {
-    label: String,
-    inner: S,
-}
-
-impl<S: Source + Clone + Send + Sync + 'static> Source for Labelled<S> {
-    fn clone_into_box(&self) -> Box<dyn Source + Send + Sync> {
-        Box::new(self.clone())
-    }
-
-    fn collect(&self) -> Result<Map<String, Value>, ConfigError> {
-        let map = self.inner.collect().map_err(|e| match e {
-            // The crate names the file by a path relative to the working directory; say it as
-            // configured, and say that it is a syntax error.
-            ConfigError::FileParse { cause, .. } => {
-                ConfigError::Message(format!("{} is not valid TOML: {cause}", self.label))
-            }
-            other => other,
-        })?;
-        Ok(map
-            .into_iter()
-            .map(|(k, v)| (k, relabel(v, &self.label)))
-            .collect())
-    }
-}
-
-fn relabel(v: Value, label: &String) -> Value {
-    let kind = match v.kind {
-        ValueKind::Table(t) => {
-            ValueKind::Table(t.into_iter().map(|(k, v)| (k, relabel(v, label))).collect())
-        }
-        ValueKind::Array(a) => ValueKind::Array(a.into_iter().map(|v| relabel(v, label)).collect()),
-        other => other,
+/// The message for a key nobody reads, naming where it was set and the keys its section takes.
+fn unknown_key(key: &str, origin: &str, known: &[String]) -> String {
+    let section = key.split_once('.').map_or(key, |(s, _)| s);
+    let names: Vec<&str> = known
+        .iter()
+        .filter_map(|k| k.strip_prefix(section)?.strip_prefix('.'))
+        .collect();
+    let hint = if names.is_empty() {
+        let mut sections: Vec<&str> = known.iter().filter_map(|k| k.split('.').next()).collect();
+        sections.dedup();
+        format!("the sections are {}", sections.join(", "))
+    } else {
+        format!("[{section}] takes {}", names.join(", "))
     };
-    Value::new(Some(label), kind)
+    format!("unknown key `{key}` (set in {origin}); {hint}")
 }
 
-/// `SAFEGUARDING_BOT__SECTION__KEY` variables as a layer, each value marked with its variable's
-/// name (`config::Environment` marks them all "the environment").
-#[derive(Debug, Clone)]
-struct EnvVars(Vec<(String, String)>);
+/// A deserialisation error, told in the layer that set the key it carries.
+fn explain(mut e: ConfigError, origins: &Origins) -> String {
+    if let ConfigError::Type {
+        origin,
+        key: Some(key),
+        ..
+    }
+    | ConfigError::At {
+        origin,
+        key: Some(key),
+        ..
+    } = &mut e
+    {
+        // `discord.guild_ids[1]` was set with the whole list.
+        *origin = Some(origins.of(key.split('[').next().unwrap_or(key)).to_string());
+    }
+    e.to_string()
+}
 
-impl Source for EnvVars {
-    fn clone_into_box(&self) -> Box<dyn Source + Send + Sync> {
-        Box::new(self.clone())
+/// Every key [`Settings`] accepts, `section.name` in declaration order: serde's own field lists,
+/// read by starting to deserialise `Settings` from [`FieldNames`].
+pub fn keys() -> Vec<String> {
+    let fields = |section| {
+        let found = Cell::new(&[][..]);
+        let _ = Settings::deserialize(FieldNames {
+            section,
+            found: &found,
+        });
+        found.get()
+    };
+    let sections = fields(None);
+    sections
+        .iter()
+        .flat_map(|s| fields(Some(s)).iter().map(move |k| format!("{s}.{k}")))
+        .collect()
+}
+
+/// A deserializer that records the field names of the struct asked of it and then stops; with a
+/// `section`, it first offers that one field, to record the fields of the struct it holds.
+struct FieldNames<'a> {
+    section: Option<&'static str>,
+    found: &'a Cell<&'static [&'static str]>,
+}
+
+impl<'de> Deserializer<'de> for FieldNames<'_> {
+    type Error = de::value::Error;
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        let Some(section) = self.section else {
+            self.found.set(fields);
+            return Err(de::Error::custom("field names recorded"));
+        };
+        let inner = FieldNames {
+            section: None,
+            found: self.found,
+        };
+        visitor.visit_map(MapDeserializer::new(std::iter::once((section, inner))))
     }
 
-    fn collect(&self) -> Result<Map<String, Value>, ConfigError> {
-        let mut m = Map::new();
-        for (name, value) in &self.0 {
-            let rest = &name[ENV_PREFIX.len() + 2..];
-            let key = rest
-                .split("__")
-                .map(str::to_lowercase)
-                .collect::<Vec<_>>()
-                .join(".");
-            m.insert(
-                key,
-                Value::new(Some(name), ValueKind::String(value.clone())),
-            );
-        }
-        Ok(m)
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(de::Error::custom("not a struct"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
+        unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
     }
 }
 
-/// The conventional `DISCORD_TOKEN` variable as a configuration layer.
-#[derive(Debug, Clone)]
-struct TokenVar(Option<String>);
+impl<'de> IntoDeserializer<'de, de::value::Error> for FieldNames<'_> {
+    type Deserializer = Self;
 
-impl Source for TokenVar {
-    fn clone_into_box(&self) -> Box<dyn Source + Send + Sync> {
-        Box::new(self.clone())
-    }
-
-    fn collect(&self) -> Result<Map<String, Value>, ConfigError> {
-        let mut m = Map::new();
-        if let Some(t) = self.0.as_ref().filter(|t| !t.is_empty()) {
-            m.insert(
-                "discord.token".to_string(),
-                Value::new(Some(&TOKEN_ENV.to_string()), ValueKind::String(t.clone())),
-            );
-        }
-        Ok(m)
+    fn into_deserializer(self) -> Self {
+        self
     }
 }
 
 /// Reads a list of Discord ids written as a TOML list (of numbers or strings), a single number,
 /// or a comma-separated string (the form an environment variable takes).
 fn id_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
-    struct Ids;
+    d.deserialize_any(Ids)
+}
 
-    fn parse<E: de::Error>(s: &str) -> Result<Vec<u64>, E> {
-        s.split(',')
+/// The visitor of [`id_list`], and the seed of each id in a list.
+struct Ids;
+
+impl<'de> DeserializeSeed<'de> for Ids {
+    type Value = Vec<u64>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<u64>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Ids {
+    type Value = Vec<u64>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of Discord ids, or a comma-separated string of them")
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Vec<u64>, E> {
+        Ok(vec![v])
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Vec<u64>, E> {
+        u64::try_from(v)
+            .map(|v| vec![v])
+            .map_err(|_| E::custom("a Discord id cannot be negative"))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<u64>, E> {
+        v.split(',')
             .map(str::trim)
             .filter(|p| !p.is_empty())
             .map(|p| {
-                p.parse::<u64>()
+                p.parse()
                     .map_err(|_| E::custom(format!("`{p}` is not a Discord id (digits only)")))
             })
             .collect()
     }
 
-    impl<'de> Visitor<'de> for Ids {
-        type Value = Vec<u64>;
-
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a list of Discord ids, or a comma-separated string of them")
-        }
-
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Vec<u64>, E> {
-            Ok(vec![v])
-        }
-
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Vec<u64>, E> {
-            u64::try_from(v)
-                .map(|v| vec![v])
-                .map_err(|_| E::custom("a Discord id cannot be negative"))
-        }
-
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<u64>, E> {
-            parse(v)
-        }
-
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u64>, A::Error> {
-            let mut out = Vec::new();
-            while let Some(one) = seq.next_element::<OneId>()? {
-                out.push(one.0);
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u64>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(ids) = seq.next_element_seed(Ids)? {
+            match ids[..] {
+                [id] => out.push(id),
+                _ => return Err(de::Error::custom("expected one Discord id")),
             }
-            Ok(out)
         }
-    }
-
-    d.deserialize_any(Ids)
-}
-
-/// One id inside a list: a number or a string of digits.
-struct OneId(u64);
-
-impl<'de> Deserialize<'de> for OneId {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let ids = id_list(d)?;
-        match ids.as_slice() {
-            [one] => Ok(OneId(*one)),
-            _ => Err(de::Error::custom("expected one Discord id")),
-        }
+        Ok(out)
     }
 }
 
@@ -958,11 +896,11 @@ mod tests {
             }
         }
         found.sort();
-        let mut keys: Vec<String> = KEYS.iter().map(|k| k.to_string()).collect();
+        let mut keys = keys();
         keys.sort();
         assert_eq!(found, keys);
         // Every documented key is in the built-in file, set or commented out.
-        for key in KEYS {
+        for key in &keys {
             let name = key.split_once('.').unwrap().1;
             assert!(
                 DEFAULT_TOML.contains(&format!("{name} = ")),
