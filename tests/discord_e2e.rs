@@ -119,7 +119,7 @@ async fn registers_commands_with_options_and_permissions() {
         assert_eq!(o["type"], 3, "{name}: string option");
         assert_eq!(o["autocomplete"], true, "{name}: autocomplete");
         assert_eq!(o["required"], required, "{name}");
-        assert_eq!(o["max_length"], 80, "{name}");
+        assert_eq!(o["max_length"], 300, "{name}: room to describe a situation");
         assert!(
             c["default_member_permissions"].is_null(),
             "{name} is for everyone"
@@ -161,9 +161,7 @@ async fn whocall_immediate_danger_answers_999_in_time() {
     assert!(text.contains("999"), "{text}");
     assert!(text.contains("Source: "), "cites its source: {text}");
     assert!(
-        custom_ids(body)
-            .iter()
-            .any(|id| id == "post:whocall:immediate danger"),
+        custom_ids(body).iter().any(|id| id == "post:whocall"),
         "{:?}",
         custom_ids(body)
     );
@@ -203,8 +201,9 @@ async fn autocomplete_returns_at_most_25_choices() {
         let choices = body["data"]["choices"].as_array().unwrap();
         assert!(choices.len() <= 25, "{cmd} {partial:?}: {}", choices.len());
         for c in choices {
-            let v = c["value"].as_str().unwrap();
-            assert!(v.chars().count() <= 80, "{v}");
+            let (n, v) = (c["name"].as_str().unwrap(), c["value"].as_str().unwrap());
+            assert!(n.chars().count() <= 100, "{n}");
+            assert!(v.chars().count() <= 300, "{v}");
         }
         if cmd == "search" && partial.is_empty() {
             continue;
@@ -349,11 +348,13 @@ async fn post_to_channel_survives_restart_and_unknown_buttons_are_explained() {
         .into_iter()
         .find(|id| id.starts_with("post:"))
         .expect("a Post to channel button");
+    assert_eq!(post, "post:search", "the id names the command, not the query");
     let message = payloads::message(
         bot.fake.next_id(),
         support::CHANNEL_ID,
         &body["data"].clone(),
     );
+    let private_text = text_of(&body);
 
     // The bot restarts between the answer and the click: the button still works.
     bot.restart().await;
@@ -366,6 +367,11 @@ async fn post_to_channel_survives_restart_and_unknown_buttons_are_explained() {
     assert!(text.contains("Shared by <@910000000000000001>"), "{text}");
     assert!(text.contains("Source: "), "{text}");
     assert!(text.contains("999"), "{text}");
+    assert_eq!(
+        text.split_once('\n').unwrap().1,
+        private_text,
+        "the public copy is the answer as it was seen"
+    );
     assert!(
         custom_ids(&body).is_empty(),
         "no Post button on the public copy"
@@ -382,6 +388,101 @@ async fn post_to_channel_survives_restart_and_unknown_buttons_are_explained() {
     let body = bot.callback(&sent).await.body.unwrap();
     assert_eq!(flags(&body) & EPHEMERAL, EPHEMERAL);
     says(&body, "not recognised");
+    bot.finish().await;
+}
+
+/// A practitioner describes the situation at length (300 characters, the option's maximum); the
+/// answer's Post button carries no part of it and still posts the answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_300_character_question_gets_a_working_post_button() {
+    let bot = Bot::start(Knowledge::Embedded, |_| {}).await;
+    let mut query = String::from(
+        "I'm a youth worker, one of my lads (15) says a man he met on an online game is threatening \
+         to send the nudes he sent him to all his mates and family unless he sends more or pays him, \
+         he is terrified and has not told his parents, what do I do and how fast, ",
+    );
+    while query.chars().count() < 300 {
+        query.push_str("please ");
+    }
+    let query: String = query.chars().take(300).collect();
+    assert_eq!(query.chars().count(), 300);
+    let sent = bot
+        .command(&alice(), "threshold", &[("topic", query.as_str())])
+        .await;
+    let body = bot.callback(&sent).await.body.unwrap();
+    assert_eq!(flags(&body) & EPHEMERAL, EPHEMERAL);
+    let private_text = text_of(&body);
+    assert!(
+        private_text.starts_with("Thresholds for \"I'm a youth worker"),
+        "{private_text}"
+    );
+    let ids = custom_ids(&body);
+    assert!(!ids.is_empty(), "a Post button");
+    for id in &ids {
+        assert!(id.chars().count() <= 100, "{id}");
+        assert!(!id.contains("youth") && !id.contains("nudes"), "{id}");
+    }
+    let message = payloads::message(bot.fake.next_id(), support::CHANNEL_ID, &body["data"]);
+    let sent = bot.click(&bob(), &ids[0], message).await;
+    let body = bot.callback(&sent).await.body.unwrap();
+    assert_eq!(body["type"], 4);
+    assert_eq!(flags(&body) & EPHEMERAL, 0, "public");
+    let text = text_of(&body);
+    let (attribution, rest) = text.split_once('\n').unwrap();
+    assert_eq!(attribution, "Shared by <@910000000000000002> from /threshold");
+    assert_eq!(rest, private_text, "the answer as it was seen");
+    assert!(custom_ids(&body).is_empty(), "no Post button on the public copy");
+    bot.finish().await;
+}
+
+/// An answer too long for one message has a Post button on each part; a later part posted on
+/// its own says which part it is and repeats the emergency line the first part carries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_part_of_a_long_answer_can_be_posted() {
+    let bot = Bot::start(Knowledge::Embedded, |_| {}).await;
+    let sent = bot
+        .command(&alice(), "threshold", &[("topic", "nudes shared between pupils")])
+        .await;
+    let first = bot.callback(&sent).await.body.unwrap();
+    let second = bot.followup(&sent, 0).await.body.unwrap();
+    assert_eq!(custom_ids(&first), ["post:threshold:part:1:2"]);
+    assert_eq!(custom_ids(&second), ["post:threshold:part:2:2"]);
+    let part_two = text_of(&second);
+    let message = payloads::message(bot.fake.next_id(), support::CHANNEL_ID, &second);
+    let click = bot
+        .click(&bob(), "post:threshold:part:2:2", message)
+        .await;
+    let body = bot.callback(&click).await.body.unwrap();
+    assert_eq!(flags(&body) & EPHEMERAL, 0, "public");
+    let content = body["data"]["content"].as_str().unwrap();
+    assert!(
+        content.starts_with("Shared by <@910000000000000002> from /threshold (part 2 of 2)"),
+        "{content}"
+    );
+    assert!(content.contains("999"), "emergency line: {content}");
+    let text = text_of(&body);
+    assert!(text.ends_with(&part_two), "{text}");
+    bot.finish().await;
+}
+
+/// A "Post to channel" button from before queries left the id (`post:{command}:{query}`), still
+/// open in someone's client, re-runs its query publicly instead of failing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_old_post_button_still_posts() {
+    let bot = Bot::start(Knowledge::Embedded, |_| {}).await;
+    let old = serde_json::json!({"embeds": [{"title": "Contacts", "description": "old"}],
+        "components": [{"type": 1, "components": [{"type": 2, "style": 2, "label": "Post to channel",
+            "custom_id": "post:whocall:immediate danger"}]}], "flags": 64});
+    let message = payloads::message(bot.fake.next_id(), support::CHANNEL_ID, &old);
+    let sent = bot
+        .click(&alice(), "post:whocall:immediate danger", message)
+        .await;
+    let body = bot.callback(&sent).await.body.unwrap();
+    assert_eq!(body["type"], 4);
+    assert_eq!(flags(&body) & EPHEMERAL, 0, "public");
+    let text = text_of(&body);
+    assert!(text.contains("Shared by <@910000000000000001>"), "{text}");
+    assert!(text.contains("Police (emergency)"), "re-ran the query: {text}");
     bot.finish().await;
 }
 

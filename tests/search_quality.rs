@@ -59,3 +59,67 @@ fn extra_query_set_does_not_regress() {
     assert!(report.hit_rate(1) >= 0.75, "{}", report.render());
     assert!(report.hit_rate(3) >= 0.90, "{}", report.render());
 }
+
+/// No reply lists a record twice, nor two contacts with the same name and phone, whatever the
+/// command and query: every query of every query file, every record title, every contact
+/// situation and synonym, each also as something happening "right now" (which puts 999 first
+/// for /whocall), and no query at all (which lists the emergency routes).
+#[test]
+fn no_reply_lists_a_record_twice() {
+    use safeguarding_bot::commands::{self, Command};
+    let snap = common::snapshot();
+    let k = &snap.knowledge;
+    let mut queries: Vec<String> = vec![String::new(), "out of hours".into(), "999".into()];
+    for file in [
+        include_str!("queries.toml"),
+        include_str!("queries-extra.toml"),
+        include_str!("queries-guard.toml"),
+    ] {
+        queries.extend(parse_cases(file).unwrap().into_iter().map(|c| c.query));
+    }
+    queries.extend(snap.index.docs().iter().map(|d| d.title.clone()));
+    for c in &k.contacts {
+        queries.extend(c.situations.iter().cloned());
+    }
+    for g in &k.synonyms.groups {
+        queries.extend(g.terms.iter().cloned());
+    }
+    queries.sort();
+    queries.dedup();
+    let urgent: Vec<String> = queries.iter().map(|q| format!("{q} right now")).collect();
+    queries.extend(urgent);
+    assert!(queries.len() > 500, "{}", queries.len());
+    let mut checked = 0;
+    for command in [
+        Command::WhoCall,
+        Command::Threshold,
+        Command::Offence,
+        Command::Search,
+    ] {
+        for q in &queries {
+            let reply = commands::run(snap, command, q);
+            let mut ids = std::collections::HashSet::new();
+            let mut contacts = std::collections::HashSet::new();
+            for h in &reply.results {
+                assert!(
+                    ids.insert(h.id.as_str()),
+                    "/{} {q:?} lists {} twice: {:?}",
+                    command.name(),
+                    h.id,
+                    reply.results.iter().map(|h| &h.id).collect::<Vec<_>>()
+                );
+                if let Some(phone) = h.fields.iter().find(|f| f.name == "Phone") {
+                    assert!(
+                        contacts.insert((h.title.as_str(), phone.value.as_str())),
+                        "/{} {q:?} lists {} ({}) twice",
+                        command.name(),
+                        h.title,
+                        phone.value
+                    );
+                }
+            }
+            checked += 1;
+        }
+    }
+    println!("{checked} replies checked");
+}

@@ -33,11 +33,10 @@ fn emergency_routes(snapshot: &Snapshot) -> Reply {
     .with_emergency();
     r.body = "Describe the situation after /whocall for the right contact, e.g. `/whocall allegation against a member of staff`.".into();
     let k = &snapshot.knowledge;
+    // One entry per record: a long contact is indexed as several passages.
     r.results = snapshot
         .index
-        .docs()
-        .iter()
-        .enumerate()
+        .records()
         .filter(|(_, d)| d.kind == RecordKind::Contact)
         .filter(|(_, d)| k.contact(&d.id).is_some_and(|c| c.emergency))
         .map(|(ord, d)| to_hit(k, &snapshot.index, ord, 0.0, &d.body))

@@ -14,9 +14,13 @@ use super::{checks, Context, Data, Error};
 use crate::commands::{self, Command};
 use crate::reply::{ButtonStyle, Reply, ReplyKind, EMERGENCY_LINE};
 
-/// Longest query a text option accepts, so a "Post to channel" button can carry the query in its
-/// custom_id (≤ 100 characters) and buttons keep working after a restart.
-pub const QUERY_MAX: u16 = 80;
+/// Longest query a text option accepts: room to describe a situation ("I'm a youth worker, one of
+/// my lads says a man online is threatening to…"). Discord allows up to 6000; the search reads
+/// the first [`crate::search::analyzer::MAX_QUERY_CHARS`]. The query is not carried in any
+/// button's custom_id (see [`components`]), so its length is not bound by the id's 100.
+pub const QUERY_MAX: u16 = 300;
+/// Longest name of an autocomplete choice Discord accepts.
+const CHOICE_NAME_MAX: usize = 100;
 
 /// Every command, with descriptions taken from [`Command::description`] (one wording for the
 /// console, `/help` and Discord).
@@ -44,7 +48,7 @@ async fn whocall(
     ctx: Context<'_>,
     #[description = "The situation, e.g. child in immediate danger (empty: emergency routes)"]
     #[autocomplete = "ac_whocall"]
-    #[max_length = 80]
+    #[max_length = 300]
     situation: Option<String>,
 ) -> Result<(), Error> {
     answer(ctx, Command::WhoCall, situation.as_deref().unwrap_or("")).await
@@ -56,7 +60,7 @@ async fn threshold(
     ctx: Context<'_>,
     #[description = "The concern, e.g. nudes shared between pupils"]
     #[autocomplete = "ac_threshold"]
-    #[max_length = 80]
+    #[max_length = 300]
     topic: String,
 ) -> Result<(), Error> {
     answer(ctx, Command::Threshold, &topic).await
@@ -68,7 +72,7 @@ async fn offence(
     ctx: Context<'_>,
     #[description = "What happened, e.g. adult sending sexual messages to a child"]
     #[autocomplete = "ac_offence"]
-    #[max_length = 80]
+    #[max_length = 300]
     query: String,
 ) -> Result<(), Error> {
     answer(ctx, Command::Offence, &query).await
@@ -80,7 +84,7 @@ async fn search(
     ctx: Context<'_>,
     #[description = "What to look for, e.g. signs of online grooming"]
     #[autocomplete = "ac_search"]
-    #[max_length = 80]
+    #[max_length = 300]
     query: String,
 ) -> Result<(), Error> {
     answer(ctx, Command::Search, &query).await
@@ -91,7 +95,7 @@ async fn search(
 async fn help(ctx: Context<'_>) -> Result<(), Error> {
     let started = Instant::now();
     let reply = commands::run(&ctx.data().live.current(), Command::Help, "");
-    send(ctx, &reply, Some(components::post_id(Command::Help, ""))).await?;
+    send(ctx, &reply, Some(Command::Help)).await?;
     log_done(ctx, Command::Help, started);
     Ok(())
 }
@@ -165,7 +169,7 @@ fn autocomplete(
     let mut response = serenity::CreateAutocompleteResponse::new();
     for choice in commands::autocomplete(&snapshot, command, partial)
         .into_iter()
-        .map(|c| render::truncate(&c, QUERY_MAX as usize))
+        .map(|c| render::truncate(&c, CHOICE_NAME_MAX.min(QUERY_MAX as usize)))
         .take(25)
     {
         response = response.add_string_choice(choice.clone(), choice);
@@ -181,23 +185,20 @@ async fn answer(ctx: Context<'_>, command: Command, query: &str) -> Result<(), E
     }
     let snapshot = ctx.data().live.current();
     let reply = commands::run(&snapshot, command, query);
-    send(
-        ctx,
-        &reply,
-        Some(components::post_id(command, &reply.query)),
-    )
-    .await?;
+    send(ctx, &reply, Some(command)).await?;
     log_done(ctx, command, started);
     Ok(())
 }
 
-/// Sends a reply (several messages if long). When answers are private, the last message gets a
-/// "Post to channel" button that re-runs the query publicly.
-pub async fn send(ctx: Context<'_>, reply: &Reply, post_id: Option<String>) -> Result<(), Error> {
+/// Sends a reply (several messages if long). When answers are private, each message gets a
+/// "Post to channel" button that posts that message publicly.
+pub async fn send(ctx: Context<'_>, reply: &Reply, post: Option<Command>) -> Result<(), Error> {
     let ephemeral = ctx.data().settings.discord.ephemeral;
     let mut messages = render::render(reply);
     if ephemeral && reply.kind != ReplyKind::Error {
-        add_post_button(&mut messages, post_id);
+        if let Some(command) = post {
+            add_post_buttons(&mut messages, command);
+        }
     }
     for m in &messages {
         ctx.send(m.to_poise(ephemeral)).await?;
@@ -205,11 +206,20 @@ pub async fn send(ctx: Context<'_>, reply: &Reply, post_id: Option<String>) -> R
     Ok(())
 }
 
-/// Adds the "Post to channel" button to the last message.
-pub fn add_post_button(messages: &mut [MessageOut], post_id: Option<String>) {
-    if let (Some(last), Some(id)) = (messages.last_mut(), post_id) {
-        if let Some(b) = ButtonOut::new(id, "Post to channel", ButtonStyle::Secondary) {
-            last.buttons.push(b);
+/// Adds a "Post to channel" button to every message of an answer: a click posts the message it
+/// is on (Discord sends that message with the click), so nothing typed is carried in the id.
+pub fn add_post_buttons(messages: &mut [MessageOut], command: Command) {
+    let parts = messages.len() as u32;
+    for (i, m) in messages.iter_mut().enumerate() {
+        let part = i as u32 + 1;
+        let label = if parts > 1 {
+            format!("Post part {part} of {parts} to channel")
+        } else {
+            "Post to channel".to_string()
+        };
+        let id = components::post_id(command, part, parts);
+        if let Some(b) = ButtonOut::new(id, &label, ButtonStyle::Secondary) {
+            m.buttons.push(b);
         }
     }
 }
@@ -245,3 +255,35 @@ fn log_done(ctx: Context<'_>, command: Command, started: Instant) {
         "command answered"
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discord::components::{parse, Route};
+
+    #[test]
+    fn every_part_of_a_long_answer_gets_its_own_post_button() {
+        let mut one = vec![MessageOut::default()];
+        add_post_buttons(&mut one, Command::WhoCall);
+        assert_eq!(one[0].buttons.len(), 1);
+        assert_eq!(one[0].buttons[0].custom_id, "post:whocall");
+        assert_eq!(one[0].buttons[0].label, "Post to channel");
+
+        let mut three = vec![MessageOut::default(); 3];
+        add_post_buttons(&mut three, Command::Search);
+        for (i, m) in three.iter().enumerate() {
+            let part = i as u32 + 1;
+            assert_eq!(m.buttons.len(), 1);
+            assert_eq!(m.buttons[0].label, format!("Post part {part} of 3 to channel"));
+            assert_eq!(
+                parse(&m.buttons[0].custom_id),
+                Route::Post {
+                    command: Command::Search,
+                    part,
+                    parts: 3
+                }
+            );
+        }
+    }
+}
+

@@ -84,7 +84,9 @@ fn span_for(interaction: &serenity::Interaction) -> tracing::Span {
         ),
         serenity::Interaction::Component(c) => {
             let route = match components::parse(&c.data.custom_id) {
-                Route::Post { command, .. } => format!("post:{}", command.name()),
+                Route::Post { command, .. } | Route::LegacyPost { command, .. } => {
+                    format!("post:{}", command.name())
+                }
                 Route::Triage { .. } => "triage".to_string(),
                 Route::Unknown => "unknown".to_string(),
             };

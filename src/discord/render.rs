@@ -305,6 +305,25 @@ pub fn render(reply: &Reply) -> Vec<MessageOut> {
     pack(b.finish())
 }
 
+/// Messages carrying embeds received from Discord again (a private answer shared publicly),
+/// re-checked against every limit on the way. Empty when there are no embeds.
+pub fn rebuild(embeds: &[serenity::Embed]) -> Vec<MessageOut> {
+    let Some(first) = embeds.first() else {
+        return Vec::new();
+    };
+    let mut b = Builder::new(first.colour.map_or(colour(ReplyKind::Answer), |c| c.0));
+    for e in embeds {
+        b.embed(e.title.as_deref(), e.description.as_deref().unwrap_or(""));
+        for f in &e.fields {
+            b.field(&f.name, &f.value, f.inline);
+        }
+        if let Some(f) = &e.footer {
+            b.footer(&f.text);
+        }
+    }
+    pack(b.finish())
+}
+
 /// Packs embeds into messages of at most 10 embeds and 6000 characters.
 pub fn pack(embeds: Vec<EmbedOut>) -> Vec<MessageOut> {
     let mut out: Vec<MessageOut> = Vec::new();

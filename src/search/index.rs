@@ -219,6 +219,18 @@ impl SearchIndex {
         &self.docs
     }
 
+    /// One document per record or section — its first passage — in index order, with its
+    /// position in [`SearchIndex::docs`]. A long record or section is indexed as several
+    /// passages that share its id, so anything that lists records (rather than ranking hits,
+    /// which are merged per id) must iterate this, or it lists a record once per passage.
+    pub fn records(&self) -> impl Iterator<Item = (usize, &IndexedDoc)> + '_ {
+        let mut seen: HashSet<&str> = HashSet::new();
+        self.docs
+            .iter()
+            .enumerate()
+            .filter(move |(_, d)| seen.insert(d.id.as_str()))
+    }
+
     /// The knowledge's vocabulary (for spelling correction and autocomplete).
     pub fn vocabulary(&self) -> &Vocabulary {
         &self.vocabulary
