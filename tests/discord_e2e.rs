@@ -348,7 +348,10 @@ async fn post_to_channel_survives_restart_and_unknown_buttons_are_explained() {
         .into_iter()
         .find(|id| id.starts_with("post:"))
         .expect("a Post to channel button");
-    assert_eq!(post, "post:search", "the id names the command, not the query");
+    assert_eq!(
+        post, "post:search",
+        "the id names the command, not the query"
+    );
     let message = payloads::message(
         bot.fake.next_id(),
         support::CHANNEL_ID,
@@ -436,7 +439,10 @@ async fn a_300_character_question_gets_a_working_post_button() {
         "{attribution}"
     );
     assert_eq!(rest, private_text, "the answer as it was seen");
-    assert!(custom_ids(&body).is_empty(), "no Post button on the public copy");
+    assert!(
+        custom_ids(&body).is_empty(),
+        "no Post button on the public copy"
+    );
     bot.finish().await;
 }
 
@@ -446,7 +452,11 @@ async fn a_300_character_question_gets_a_working_post_button() {
 async fn each_part_of_a_long_answer_can_be_posted() {
     let bot = Bot::start(Knowledge::Embedded, |_| {}).await;
     let sent = bot
-        .command(&alice(), "threshold", &[("topic", "nudes shared between pupils")])
+        .command(
+            &alice(),
+            "threshold",
+            &[("topic", "nudes shared between pupils")],
+        )
         .await;
     let first = bot.callback(&sent).await.body.unwrap();
     let second = bot.followup(&sent, 0).await.body.unwrap();
@@ -454,9 +464,7 @@ async fn each_part_of_a_long_answer_can_be_posted() {
     assert_eq!(custom_ids(&second), ["post:threshold:part:2:2"]);
     let part_two = text_of(&second);
     let message = payloads::message(bot.fake.next_id(), support::CHANNEL_ID, &second);
-    let click = bot
-        .click(&bob(), "post:threshold:part:2:2", message)
-        .await;
+    let click = bot.click(&bob(), "post:threshold:part:2:2", message).await;
     let body = bot.callback(&click).await.body.unwrap();
     assert_eq!(flags(&body) & EPHEMERAL, 0, "public");
     let content = body["data"]["content"].as_str().unwrap();
@@ -487,7 +495,10 @@ async fn an_old_post_button_still_posts() {
     assert_eq!(flags(&body) & EPHEMERAL, 0, "public");
     let text = text_of(&body);
     assert!(text.contains("Shared by <@910000000000000001>"), "{text}");
-    assert!(text.contains("Police (emergency)"), "re-ran the query: {text}");
+    assert!(
+        text.contains("Police (emergency)"),
+        "re-ran the query: {text}"
+    );
     bot.finish().await;
 }
 

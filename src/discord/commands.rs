@@ -274,7 +274,10 @@ mod tests {
         for (i, m) in three.iter().enumerate() {
             let part = i as u32 + 1;
             assert_eq!(m.buttons.len(), 1);
-            assert_eq!(m.buttons[0].label, format!("Post part {part} of 3 to channel"));
+            assert_eq!(
+                m.buttons[0].label,
+                format!("Post part {part} of 3 to channel")
+            );
             assert_eq!(
                 parse(&m.buttons[0].custom_id),
                 Route::Post {
@@ -286,4 +289,3 @@ mod tests {
         }
     }
 }
-

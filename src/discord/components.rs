@@ -379,7 +379,10 @@ mod tests {
 
     #[test]
     fn the_shared_copy_is_the_message_as_seen_with_attribution() {
-        let seen = [embed("Contacts for \"x\"", "🚨 call 999"), embed("1. Police", "")];
+        let seen = [
+            embed("Contacts for \"x\"", "🚨 call 999"),
+            embed("1. Police", ""),
+        ];
         let out = shared_messages(&seen, 42, Command::WhoCall, 1, 1);
         assert_eq!(out.len(), 1);
         let m = &out[0];
@@ -398,7 +401,11 @@ mod tests {
         assert!(content.starts_with("Shared by <@42> from /search (part 2 of 3)"));
         assert!(content.contains(EMERGENCY_LINE), "{content}");
         let first = shared_messages(&seen, 42, Command::Search, 1, 3);
-        assert!(!first[0].content.as_deref().unwrap().contains(EMERGENCY_LINE));
+        assert!(!first[0]
+            .content
+            .as_deref()
+            .unwrap()
+            .contains(EMERGENCY_LINE));
 
         assert!(shared_messages(&[], 42, Command::Search, 1, 1).is_empty());
     }
@@ -413,13 +420,19 @@ mod tests {
             assert!(m.embeds.len() <= render::EMBEDS_MAX);
             for e in &m.embeds {
                 assert!(e.title.as_deref().map_or(0, render::width) <= render::TITLE_MAX);
-                assert!(e.description.as_deref().map_or(0, render::width) <= render::DESCRIPTION_MAX);
+                assert!(
+                    e.description.as_deref().map_or(0, render::width) <= render::DESCRIPTION_MAX
+                );
             }
         }
         let text: usize = out
             .iter()
             .flat_map(|m| &m.embeds)
-            .map(|e| e.description.as_deref().map_or(0, |d| d.matches('d').count()))
+            .map(|e| {
+                e.description
+                    .as_deref()
+                    .map_or(0, |d| d.matches('d').count())
+            })
             .sum();
         assert_eq!(text, 18_000, "nothing is lost");
     }

@@ -2,9 +2,12 @@
 //! `stemmed` (for BM25 matching, so "referrals" finds "referral") and `plain` (lower-cased,
 //! unstemmed, for spelling correction and phrases of synonyms).
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, TokenStream,
+    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 /// Name under which the stemmed analyzer is registered in the index.
@@ -22,8 +25,68 @@ pub fn stemmed() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
+        .filter(IrregularPlurals)
         .filter(Stemmer::new(Language::English))
         .build()
+}
+
+/// Irregular plurals the English stemmer leaves alone, mapped to their singular before
+/// stemming, so "kids" (→ child) finds "children" and "young person" finds "young people" —
+/// the guidance's commonest nouns.
+const IRREGULAR_PLURALS: &[(&str, &str)] = &[
+    ("children", "child"),
+    ("childrens", "child"),
+    ("people", "person"),
+    ("peoples", "person"),
+    ("men", "man"),
+    ("women", "woman"),
+];
+
+/// Token filter applying [`IRREGULAR_PLURALS`] (to lower-cased tokens).
+#[derive(Clone, Copy)]
+struct IrregularPlurals;
+
+impl TokenFilter for IrregularPlurals {
+    type Tokenizer<T: Tokenizer> = IrregularPluralsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
+        IrregularPluralsFilter(tokenizer)
+    }
+}
+
+#[derive(Clone)]
+struct IrregularPluralsFilter<T>(T);
+
+impl<T: Tokenizer> Tokenizer for IrregularPluralsFilter<T> {
+    type TokenStream<'a> = IrregularPluralsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        IrregularPluralsStream(self.0.token_stream(text))
+    }
+}
+
+struct IrregularPluralsStream<T>(T);
+
+impl<T: TokenStream> TokenStream for IrregularPluralsStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.0.advance() {
+            return false;
+        }
+        let token = self.0.token_mut();
+        if let Some((_, singular)) = IRREGULAR_PLURALS.iter().find(|(p, _)| *p == token.text) {
+            token.text.clear();
+            token.text.push_str(singular);
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.0.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.0.token_mut()
+    }
 }
 
 /// Builds the plain analyzer.
@@ -66,9 +129,36 @@ pub const STOPWORDS: &[&str] = &[
     "which", "who", "whom", "why", "will", "with", "wot", "would", "you", "your", "yourself",
 ];
 
+/// Fillers that are not in [`STOPWORDS`] as typed but whose other forms are ("thinks",
+/// "telling", "actually"): compared by stem, so every inflection of a filler is a filler.
+#[rustfmt::skip]
+const MORE_FILLERS: &[&str] = &[
+    "actually", "basically", "literally", "probably", "maybe", "perhaps", "anyway", "honestly",
+    "wondering", "wonder", "unsure", "sure", "here", "all", "more", "most", "unless", "every",
+    "each", "even", "still", "already", "again", "because", "while", "though", "although",
+    "etc", "yeah", "yes", "hey",
+];
+
 /// True for a stopword.
 pub fn is_stopword(word: &str) -> bool {
     STOPWORDS.contains(&word)
+}
+
+/// True for a stopword or any word with a stopword's stem ("thinks", "telling", "needs").
+pub fn is_filler(word: &str, stem: &str) -> bool {
+    static STEMS: OnceLock<HashSet<String>> = OnceLock::new();
+    is_stopword(word)
+        || STEMS
+            .get_or_init(|| {
+                let mut a = stemmed();
+                STOPWORDS
+                    .iter()
+                    .chain(MORE_FILLERS)
+                    .flat_map(|w| terms(&mut a, w))
+                    .filter(|s| s.len() > 1)
+                    .collect()
+            })
+            .contains(stem)
 }
 
 /// Cleans a raw query: drops control characters, collapses whitespace, and cuts it to
@@ -104,6 +194,10 @@ mod tests {
         assert_eq!(
             terms(&mut a, "Referrals CAFÉ bullying"),
             vec!["referr", "cafe", "bulli"]
+        );
+        assert_eq!(
+            terms(&mut a, "children young people kids"),
+            vec!["child", "young", "person", "kid"]
         );
     }
 

@@ -65,13 +65,34 @@ pub struct SearchIndex {
     pub(crate) vocabulary: Vocabulary,
     pub(crate) thesaurus: Thesaurus,
     /// Stemmed terms of each doc's whole record or section (all its passages, title and
-    /// keywords), for coverage re-ranking: coverage is judged on the whole record, relevance
-    /// on its best passage.
+    /// keywords), and its adjacent pairs ([`pair_key`]), for coverage re-ranking: coverage is
+    /// judged on the whole record, relevance on its best passage.
     pub(crate) doc_terms: Vec<Arc<HashSet<String>>>,
     /// Every stemmed term in the index: a word whose stem is here is never "corrected".
     pub(crate) stems: HashSet<String>,
     /// In how many records/sections each stemmed term occurs (for weighting coverage).
     pub(crate) record_freq: HashMap<String, u32>,
+    /// How many records and sections there are (distinct ids).
+    pub(crate) n_records: u32,
+    /// Whom each doc's title says it is for (see `query::audiences`; 0 = not said).
+    pub(crate) audiences: Vec<u8>,
+}
+
+/// The key under which the adjacent stems `a b` are kept in [`SearchIndex::doc_terms`] (a space
+/// never occurs inside a stem, so it cannot be taken for one).
+pub(crate) fn pair_key(a: &str, b: &str) -> String {
+    format!("{a} {b}")
+}
+
+/// True when the record's terms (see [`SearchIndex::doc_terms`]) hold the stemmed sequence:
+/// a word as such, a phrase as adjacent pairs.
+pub(crate) fn holds(terms: &HashSet<String>, seq: &[String]) -> bool {
+    match seq {
+        [t] => terms.contains(t),
+        _ => seq
+            .windows(2)
+            .all(|w| terms.contains(&pair_key(&w[0], &w[1]))),
+    }
 }
 
 /// An index could not be built (tantivy failure; never caused by the knowledge's content).
@@ -114,16 +135,21 @@ impl SearchIndex {
         let mut stem_of: HashMap<String, Option<String>> = HashMap::new();
         let mut word_freq: HashMap<String, u32> = HashMap::new();
         let mut by_id: HashMap<&str, HashSet<String>> = HashMap::new();
+        // Adjacent stem pairs ("not report"), so that a phrase counts as covered only where
+        // its words stand together, not merely somewhere in the record.
+        let mut pairs_by_id: HashMap<&str, HashSet<String>> = HashMap::new();
         let mut stem_ids: HashMap<String, u32> = HashMap::new();
         let mut doc_tokens: Vec<Vec<Token>> = Vec::with_capacity(docs.len());
         for (i, d) in docs.iter().enumerate() {
             let set = by_id.entry(d.id.as_str()).or_default();
+            let pairs = pairs_by_id.entry(d.id.as_str()).or_default();
             let mut passage_tokens = Vec::new();
             for (which, text) in [d.title.as_str(), d.passage.as_str(), d.keywords.as_str()]
                 .into_iter()
                 .enumerate()
             {
                 let mut stream = plain_an.token_stream(text);
+                let mut prev: Option<String> = None;
                 while let Some(token) = stream.next() {
                     let word = &token.text;
                     match word_freq.get_mut(word) {
@@ -148,6 +174,10 @@ impl SearchIndex {
                         if !set.contains(stem) {
                             set.insert(stem.clone());
                         }
+                        if let Some(p) = prev.take() {
+                            pairs.insert(pair_key(&p, stem));
+                        }
+                        prev = Some(stem.clone());
                     }
                 }
             }
@@ -175,9 +205,19 @@ impl SearchIndex {
             }
         }
         let stems: HashSet<String> = record_freq.keys().cloned().collect();
-        let by_id: HashMap<&str, Arc<HashSet<String>>> =
-            by_id.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
+        let n_records = by_id.len() as u32;
+        let by_id: HashMap<&str, Arc<HashSet<String>>> = by_id
+            .into_iter()
+            .map(|(k, mut v)| {
+                v.extend(pairs_by_id.remove(k).unwrap_or_default());
+                (k, Arc::new(v))
+            })
+            .collect();
         let doc_terms = docs.iter().map(|d| by_id[d.id.as_str()].clone()).collect();
+        let audiences = docs
+            .iter()
+            .map(|d| super::query::audiences(&terms(&mut plain_an, &d.title)))
+            .collect();
         let vocabulary = Vocabulary::from_counts(word_freq);
         let thesaurus =
             Thesaurus::build(&k.synonyms, &mut plain_an, &mut analyzer::stemmed(), &stems);
@@ -211,6 +251,8 @@ impl SearchIndex {
             doc_terms,
             stems,
             record_freq,
+            n_records,
+            audiences,
         })
     }
 

@@ -15,8 +15,8 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
-use super::analyzer::{self, clean_query, is_stopword, terms};
-use super::index::SearchIndex;
+use super::analyzer::{self, clean_query, is_filler, is_stopword, terms};
+use super::index::{holds, SearchIndex};
 use crate::knowledge::RecordKind;
 
 /// Most distinct terms used from one query (bounds the cost of very long questions).
@@ -33,6 +33,15 @@ const KEYWORDS_BOOST: f32 = 1.5;
 const BODY_BOOST: f32 = 1.0;
 /// Weight of synonym expansions relative to typed words.
 const EXPANSION_BOOST: f32 = 0.5;
+/// Weight of an expansion that is another form of the typed word ("porn" → "pornography").
+const VARIANT_BOOST: f32 = 0.9;
+/// Share of its score kept by a record whose title addresses another audience than the question.
+const AUDIENCE_MISMATCH: f32 = 0.5;
+/// Weight of the word a question turns on ("should I **look** at …"), relative to other words.
+const FOCUS_BOOST: f32 = 1.5;
+/// Weight of asides: the words in which the asker describes themselves ("I'm a youth worker,
+/// …") and the child's age ("15 year old").
+const ASIDE_BOOST: f32 = 0.3;
 /// Weight of the proximity bonus for two typed words standing close together.
 const PROXIMITY_BOOST: f32 = 0.5;
 /// How far apart (in positions) two words may stand to earn the proximity bonus.
@@ -112,22 +121,10 @@ impl SearchIndex {
         let mut plain = analyzer::plain();
         let mut stemmer = analyzer::stemmed();
 
-        let typed = terms(&mut plain, &cleaned);
+        let expanded = expand_capital_acronyms(&cleaned);
+        let typed = terms(&mut plain, &expanded);
         out.urgent = self.thesaurus.is_urgent(&typed);
-        let rewritten = self.thesaurus.rewrite(&typed, &mut stemmer, &self.stems);
-        let mut words: Vec<String> = Vec::with_capacity(rewritten.len());
-        for w in rewritten {
-            let known_stem = terms(&mut stemmer, &w)
-                .first()
-                .is_some_and(|s| self.stems.contains(s));
-            match self.vocabulary.correct(&w) {
-                Some(c) if !is_stopword(&w) && !known_stem => {
-                    out.corrections.push((w.clone(), c.to_string()));
-                    words.push(c.to_string());
-                }
-                _ => words.push(w),
-            }
-        }
+        let words = self.words(&expanded, &mut plain, &mut stemmer, &mut out.corrections);
         let stem = |w: &str, stemmer: &mut tantivy::tokenizer::TextAnalyzer| {
             terms(stemmer, w).into_iter().next()
         };
@@ -135,16 +132,35 @@ impl SearchIndex {
         // are still found, but remembering which positions carry meaning.
         let mut stemmed: Vec<String> = Vec::with_capacity(words.len());
         let mut content: Vec<bool> = Vec::with_capacity(words.len());
-        for w in &words {
+        let mut aside: Vec<bool> = Vec::with_capacity(words.len());
+        let mut plain_words: Vec<&str> = Vec::with_capacity(words.len());
+        let intent = scope.primary.map_or(&[][..], intent_words);
+        for (w, is_aside) in &words {
             if let Some(s) = stem(w, &mut stemmer) {
+                content.push(!is_filler(w, &s) && !intent.contains(&w.as_str()));
                 stemmed.push(s);
-                content.push(!is_stopword(w));
+                aside.push(*is_aside);
+                plain_words.push(w);
+            }
+        }
+        let focus = question_focus(&plain_words, &content);
+        // An age ("15 year old", "yr 8") describes the child: an aside, so that it cannot pull
+        // in every statistic that mentions a number of years.
+        for i in 0..stemmed.len().saturating_sub(1) {
+            if stemmed[i] == "year" && stemmed[i + 1] == "old" {
+                let lo = i.saturating_sub(1);
+                let hi = (i + 3).min(stemmed.len());
+                for j in lo..hi {
+                    if j == i || j == i + 1 || stemmed[j].chars().all(|c| c.is_ascii_digit()) {
+                        aside[j] = true;
+                    }
+                }
             }
         }
         if !content.iter().any(|&c| c) {
             content.iter_mut().for_each(|c| *c = true);
         }
-        let concepts = self.concepts(&stemmed, &content);
+        let concepts = self.concepts(&stemmed, &content, &aside, focus);
         if concepts.is_empty() {
             return out;
         }
@@ -186,8 +202,9 @@ impl SearchIndex {
         let content_seq: Vec<&String> = stemmed
             .iter()
             .zip(&content)
-            .filter(|(_, &c)| c)
-            .map(|(t, _)| t)
+            .zip(&aside)
+            .filter(|((_, &c), &a)| c && !a)
+            .map(|((t, _), _)| t)
             .collect();
         for pair in content_seq.windows(2).take(MAX_TERMS) {
             if pair[0] == pair[1] {
@@ -240,22 +257,37 @@ impl SearchIndex {
         let weights: Vec<f32> = concepts.iter().map(|c| self.concept_weight(c)).collect();
         let total: f32 = weights.iter().sum();
         if concepts.len() > 1 && total > 0.0 {
-            for (ord, score) in found.iter_mut() {
-                let terms = &self.doc_terms[*ord];
-                // Covered as typed counts fully; only through a synonym, at the synonym's weight.
-                let have: f32 = concepts
+            // Covered as typed counts fully; only through a synonym, at the synonym's weight.
+            let covered = |terms: &HashSet<String>| -> f32 {
+                concepts
                     .iter()
                     .zip(&weights)
                     .map(|(c, w)| {
                         c.alternatives
                             .iter()
-                            .filter(|(seq, _)| seq.iter().all(|t| terms.contains(t)))
-                            .map(|(_, aw)| *aw)
+                            .filter(|(seq, _)| holds(terms, seq))
+                            .map(|(_, aw)| aw.min(1.0))
                             .fold(0.0f32, f32::max)
                             * w
                     })
-                    .sum();
+                    .sum()
+            };
+            for (ord, score) in found.iter_mut() {
+                let have = covered(&self.doc_terms[*ord]);
                 *score *= COVERAGE_FLOOR + (1.0 - COVERAGE_FLOOR) * have / total;
+            }
+            found.sort_by(|a, b| b.1.total_cmp(&a.1));
+        }
+        // A record whose title says it is for one audience ("Professionals Online Safety
+        // Helpline") is not the answer to a question that names only another ("a helpline
+        // parents can call").
+        let asked_for = audiences(&typed);
+        if asked_for != 0 {
+            for (ord, score) in found.iter_mut() {
+                let for_whom = self.audiences[*ord];
+                if for_whom != 0 && for_whom & asked_for == 0 {
+                    *score *= AUDIENCE_MISMATCH;
+                }
             }
             found.sort_by(|a, b| b.1.total_cmp(&a.1));
         }
@@ -292,6 +324,50 @@ impl SearchIndex {
     }
 }
 
+/// Words that only restate what a command looks for ("which law" to /offence, "what number" to
+/// /whocall): every record of the command's kind answers them, so they cannot tell those records
+/// apart, yet a record that happens to use the word ("lawful", "Phone number:") would win on it.
+fn intent_words(kind: RecordKind) -> &'static [&'static str] {
+    match kind {
+        RecordKind::Offence => &[
+            "law",
+            "laws",
+            "legal",
+            "legally",
+            "illegal",
+            "offence",
+            "offences",
+            "offense",
+            "offenses",
+            "crime",
+            "crimes",
+            "criminal",
+            "legislation",
+            "legislative",
+        ],
+        RecordKind::Contact => &[
+            "number",
+            "numbers",
+            "contact",
+            "contacts",
+            "telephone",
+            "tel",
+            "ring",
+            "call",
+        ],
+        RecordKind::Threshold => &[
+            "fast",
+            "quickly",
+            "quick",
+            "soon",
+            "act",
+            "threshold",
+            "thresholds",
+        ],
+        _ => &[],
+    }
+}
+
 /// One thing the user asked about: the words as typed and, when they belong to a synonym group,
 /// the group's other terms at a lower weight. A document scores for its best alternative only
 /// (plus a small tie-breaker), so a record that lists many synonyms does not pile up score.
@@ -299,45 +375,153 @@ impl SearchIndex {
 struct Concept {
     /// (stemmed token sequence, weight); the first is what the user typed.
     alternatives: Vec<(Vec<String>, f32)>,
+    /// An aside — the asker's description of themselves, or the child's age: searched at a
+    /// low weight, unwidened, not counted for coverage.
+    aside: bool,
+    /// What the question turns on ([`question_focus`]): searched and counted at a higher weight.
+    focus: bool,
 }
 
 impl SearchIndex {
-    /// 1 when the knowledge uses the concept at all (some alternative occurs in a record), else
-    /// 0: a word no record contains ("fortnite") cannot tell records apart.
+    /// The query's words after shorthand is rewritten, plurals of abbreviations are undone and
+    /// spelling is corrected, each with whether it is an aside: part of the asker's
+    /// description of themselves ("I'm a youth worker, …"). Those words say who the
+    /// practitioner is, not what happened, so they are neither rewritten nor widened, and they
+    /// must not pull in the records about that role (the LADO for "youth worker") the way a
+    /// role in the situation should.
+    fn words(
+        &self,
+        text: &str,
+        plain: &mut tantivy::tokenizer::TextAnalyzer,
+        stemmer: &mut tantivy::tokenizer::TextAnalyzer,
+        corrections: &mut Vec<(String, String)>,
+    ) -> Vec<(String, bool)> {
+        let tokens = tokens_with_offsets(plain, text);
+        let typed: Vec<String> = tokens.iter().map(|t| t.0.clone()).collect();
+        let asker = asker_role(text);
+        let in_asker =
+            |t: &&(String, usize, usize)| asker.is_some_and(|(a, b)| t.1 >= a && t.2 <= b);
+        let first_asker = tokens.iter().position(|t| in_asker(&t)).unwrap_or(0);
+        let asker_len = tokens.iter().filter(in_asker).count();
+        let (before, rest) = typed.split_at(first_asker);
+        let (asker_words, after) = rest.split_at(asker_len);
+        let mut rewritten: Vec<(String, bool)> = Vec::with_capacity(typed.len());
+        for (part, aside) in [(before, false), (asker_words, true), (after, false)] {
+            let part = if aside {
+                part.to_vec()
+            } else {
+                self.thesaurus.rewrite(part, stemmer, &self.stems)
+            };
+            rewritten.extend(part.into_iter().map(|w| (w, aside)));
+        }
+        let mut stem_of = |w: &str| terms(stemmer, w).into_iter().next();
+        let mut words: Vec<(String, bool)> = Vec::with_capacity(rewritten.len());
+        for (w, aside) in rewritten {
+            let known_stem = stem_of(&w).is_some_and(|s| self.stems.contains(&s));
+            // "TAs", "DSLs": the plural of an abbreviation the vocabulary knows.
+            if !known_stem && !self.vocabulary.contains(&w) && w.len() >= 3 && w.ends_with('s') {
+                let base = &w[..w.len() - 1];
+                if stem_of(base).is_some_and(|s| self.thesaurus.is_single_term(&s)) {
+                    words.push((base.to_string(), aside));
+                    continue;
+                }
+            }
+            match self.vocabulary.correct(&w) {
+                Some(c) if !is_stopword(&w) && !known_stem => {
+                    corrections.push((w.clone(), c.to_string()));
+                    words.push((c.to_string(), aside));
+                }
+                _ => words.push((w, aside)),
+            }
+        }
+        words
+    }
+
+    /// How much covering the concept counts when re-ranking: the square root of its inverse
+    /// record frequency (ln(1 + records / records using it), through its best-known form; the
+    /// root keeps common words from counting for nothing), so that a document
+    /// holding the one rare thing asked about ("unreported", "hoax") beats one holding the
+    /// common words around it ("online", "young people"). 0 for a concept the knowledge never
+    /// uses ("fortnite": it cannot tell records apart) and for the asker's own role.
     fn concept_weight(&self, c: &Concept) -> f32 {
-        let known = c.alternatives.iter().any(|(seq, _)| {
+        if c.aside {
+            return 0.0;
+        }
+        let df = |seq: &[String]| -> Option<u32> {
             seq.iter()
-                .all(|t| self.record_freq.get(t).is_some_and(|&df| df > 0))
+                .map(|t| self.record_freq.get(t).copied().filter(|&d| d > 0))
+                .collect::<Option<Vec<u32>>>()
+                .and_then(|v| v.into_iter().min())
+        };
+        let best = df(&c.alternatives[0].0).or_else(|| {
+            c.alternatives[1..]
+                .iter()
+                .filter_map(|(seq, _)| df(seq))
+                .min()
         });
-        if known {
-            1.0
-        } else {
-            0.0
+        match best {
+            Some(d) => {
+                let idf = (1.0 + self.n_records as f32 / d as f32).ln().sqrt();
+                if c.focus {
+                    idf * FOCUS_BOOST
+                } else {
+                    idf
+                }
+            }
+            None => 0.0,
         }
     }
 
-    fn concepts(&self, stemmed: &[String], content: &[bool]) -> Vec<Concept> {
+    fn concepts(
+        &self,
+        stemmed: &[String],
+        content: &[bool],
+        aside: &[bool],
+        focus: Option<usize>,
+    ) -> Vec<Concept> {
+        let focus_boost = |span: std::ops::Range<usize>| {
+            if focus.is_some_and(|f| span.contains(&f)) {
+                FOCUS_BOOST
+            } else {
+                1.0
+            }
+        };
         let mut concepts: Vec<Concept> = Vec::new();
         let mut covered = vec![false; stemmed.len()];
         for m in self.thesaurus.matches(stemmed) {
-            // A group matched only through filler words ("in", "on") is ignored.
-            if !content[m.start..m.start + m.len].iter().any(|&c| c) {
+            let span = m.start..m.start + m.len;
+            // A group matched only through filler words ("in", "on") is ignored, and so is one
+            // in the asker's description of themselves (added below, unwidened).
+            if !content[span.clone()].iter().any(|&c| c) || aside[span.clone()].iter().any(|&a| a) {
                 continue;
             }
-            covered[m.start..m.start + m.len]
-                .iter_mut()
-                .for_each(|c| *c = true);
+            let boost = focus_boost(span.clone());
+            covered[span].iter_mut().for_each(|c| *c = true);
+            let mut others: Vec<(Vec<String>, f32)> = m
+                .others
+                .into_iter()
+                // A synonym with a word the knowledge never uses cannot match: skip it.
+                .filter(|seq| seq.iter().all(|t| self.stems.contains(t)))
+                .map(|seq| {
+                    let w = if is_variant(&m.typed, &seq) {
+                        VARIANT_BOOST
+                    } else {
+                        EXPANSION_BOOST
+                    };
+                    (seq, w)
+                })
+                .collect();
+            // Other forms of the typed word first, then the group's order.
+            others.sort_by(|a, b| b.1.total_cmp(&a.1));
             let mut alternatives = vec![(m.typed.clone(), 1.0)];
-            alternatives.extend(
-                m.others
-                    .into_iter()
-                    // A synonym with a word the knowledge never uses cannot match: skip it.
-                    .filter(|seq| seq.iter().all(|t| self.stems.contains(t)))
-                    .take(MAX_ALTERNATIVES)
-                    .map(|s| (s, EXPANSION_BOOST)),
-            );
+            alternatives.extend(others.into_iter().take(MAX_ALTERNATIVES));
+            alternatives.iter_mut().for_each(|(_, w)| *w *= boost);
             if !concepts.iter().any(|c| c.alternatives[0].0 == m.typed) {
-                concepts.push(Concept { alternatives });
+                concepts.push(Concept {
+                    alternatives,
+                    aside: false,
+                    focus: boost > 1.0,
+                });
             }
         }
         for (i, t) in stemmed.iter().enumerate() {
@@ -348,14 +532,221 @@ impl SearchIndex {
                 .iter()
                 .any(|c| c.alternatives[0].0.len() == 1 && &c.alternatives[0].0[0] == t)
             {
+                let is_aside = aside[i];
+                let w = if is_aside {
+                    ASIDE_BOOST
+                } else {
+                    focus_boost(i..i + 1)
+                };
                 concepts.push(Concept {
-                    alternatives: vec![(vec![t.clone()], 1.0)],
+                    alternatives: vec![(vec![t.clone()], w)],
+                    aside: is_aside,
+                    focus: w > 1.0,
                 });
             }
         }
         concepts.truncate(MAX_TERMS);
         concepts
     }
+}
+
+/// Words naming who a record is for or who is asking, by audience (one bit each).
+const AUDIENCE_WORDS: &[(u8, &[&str])] = &[
+    (
+        1,
+        &[
+            "professional",
+            "professionals",
+            "practitioner",
+            "practitioners",
+            "staff",
+            "teacher",
+            "teachers",
+            "school",
+            "schools",
+            "colleague",
+            "colleagues",
+            "worker",
+            "workers",
+        ],
+    ),
+    (
+        2,
+        &[
+            "parent",
+            "parents",
+            "parenting",
+            "mum",
+            "mums",
+            "dad",
+            "dads",
+            "mother",
+            "father",
+            "family",
+            "families",
+        ],
+    ),
+];
+
+/// The audiences (bits of [`AUDIENCE_WORDS`]) that plain tokens name.
+pub(crate) fn audiences(tokens: &[String]) -> u8 {
+    AUDIENCE_WORDS
+        .iter()
+        .filter(|(_, words)| tokens.iter().any(|t| words.contains(&t.as_str())))
+        .fold(0, |acc, (bit, _)| acc | bit)
+}
+
+/// The position of the word a question turns on — the first content word after "should I",
+/// "can we", "do I", … ("should I **look** at the photo", "can I **screenshot** the messages"):
+/// what the practitioner wants to know whether to do.
+fn question_focus(words: &[&str], content: &[bool]) -> Option<usize> {
+    const ASK: &[&str] = &[
+        "should", "can", "could", "do", "must", "may", "shall", "ought",
+    ];
+    const WHO: &[&str] = &["i", "we"];
+    let start = words
+        .windows(2)
+        .position(|w| ASK.contains(&w[0]) && WHO.contains(&w[1]))?
+        + 2;
+    (start..(start + 2).min(words.len())).find(|&i| content[i])
+}
+
+/// True when `alt` is another form of what was typed: of a single word, a longer or shorter
+/// form of it ("porn" / "pornography", "image" / "imagery": one stem starts with the other, the
+/// shorter has at least 4 letters); of a phrase, the same words in another order or with other
+/// small words ("staff member" / "member of staff").
+fn is_variant(typed: &[String], alt: &[String]) -> bool {
+    match (typed, alt) {
+        ([a], [b]) => {
+            let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+            short.chars().count() >= 4 && long.starts_with(short.as_str())
+        }
+        ([_, ..], [_, ..]) if typed.len() > 1 || alt.len() > 1 => {
+            fn words(seq: &[String]) -> Vec<&str> {
+                let mut w: Vec<&str> = seq
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|t| !is_filler(t, t))
+                    .collect();
+                w.sort_unstable();
+                w
+            }
+            let (a, b) = (words(typed), words(alt));
+            !a.is_empty() && a == b
+        }
+        _ => false,
+    }
+}
+
+/// Expands the few abbreviations that are also everyday words, which only their capitals tell
+/// apart ("a SEND pupil" is not "send a pupil"). Not applied to a query typed in capitals.
+/// These live here rather than in synonyms.toml because that file is lower case by rule.
+fn expand_capital_acronyms(text: &str) -> std::borrow::Cow<'_, str> {
+    const ACRONYMS: &[(&str, &str)] = &[
+        ("SEND", "special educational needs or disability"),
+        ("SEN", "special educational needs"),
+    ];
+    let lower = text.chars().filter(|c| c.is_lowercase()).count();
+    let upper = text.chars().filter(|c| c.is_uppercase()).count();
+    if lower <= upper || !ACRONYMS.iter().any(|(a, _)| text.contains(a)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        match ACRONYMS.iter().find(|(a, _)| *a == word.as_str()) {
+            Some((_, expansion)) => out.push_str(expansion),
+            None => out.push_str(word),
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Plain tokens with their byte offsets.
+fn tokens_with_offsets(
+    plain: &mut tantivy::tokenizer::TextAnalyzer,
+    text: &str,
+) -> Vec<(String, usize, usize)> {
+    use tantivy::tokenizer::TokenStream;
+    let mut out = Vec::new();
+    let mut stream = plain.token_stream(text);
+    while let Some(t) = stream.next() {
+        out.push((t.text.clone(), t.offset_from, t.offset_to));
+    }
+    out
+}
+
+/// The byte range of the words in which a query opens by saying who is asking — "I'm a youth
+/// worker, …", "As a DSL what …", "social worker here - …" — up to the first break
+/// (punctuation, or a word such as "and", "what", "my"), at most six words; `None` when it does
+/// not, or when the words describe a feeling rather than a role ("I'm a bit worried …").
+fn asker_role(text: &str) -> Option<(usize, usize)> {
+    const OPENINGS: &[&str] = &[
+        "i'm a ",
+        "i'm an ",
+        "i’m a ",
+        "i’m an ",
+        "im a ",
+        "im an ",
+        "i am a ",
+        "i am an ",
+        "i work as a ",
+        "i work as an ",
+        "as a ",
+        "as an ",
+        "i'm the ",
+        "i am the ",
+    ];
+    const BREAKS: &[&str] = &[
+        "and", "but", "with", "so", "what", "who", "how", "when", "where", "why", "should", "can",
+        "could", "do", "does", "is", "i", "we", "my", "one", "our", "&", "-", "–",
+    ];
+    const NOT_ROLES: &[&str] = &[
+        "bit",
+        "little",
+        "worried",
+        "concerned",
+        "unsure",
+        "about",
+        "lot",
+    ];
+    let lower = text.to_ascii_lowercase();
+    let is_break_char = |c: char| ",.;:!?()–".contains(c);
+    if let Some(open) = OPENINGS.iter().find(|o| lower.starts_with(*o)) {
+        let start = open.len();
+        let tail = &lower[start..];
+        let mut end = tail.find(is_break_char).unwrap_or(tail.len());
+        let mut pos = 0;
+        for word in tail[..end].split(' ') {
+            if BREAKS.contains(&word) {
+                end = pos;
+                break;
+            }
+            pos += word.len() + 1;
+        }
+        let role = tail[..end].trim_end();
+        let words: Vec<&str> = role.split_whitespace().collect();
+        let is_role =
+            (1..=6).contains(&words.len()) && !words.iter().any(|w| NOT_ROLES.contains(w));
+        return is_role.then_some((start, start + role.len()));
+    }
+    // "<role> here - …"
+    let here = lower.find(" here")?;
+    let after = lower[here + 5..].chars().next();
+    let n = lower[..here].split_whitespace().count();
+    let ends_clause = after.is_none_or(|c| is_break_char(c) || c == ' ' || c == '-');
+    ((1..=4).contains(&n) && ends_clause && !lower[..here].contains(is_break_char))
+        .then_some((0, here))
 }
 
 /// A term, or a phrase of several, over the three text fields with their boosts.
@@ -384,4 +775,105 @@ fn seq_clause(fields: &[Field; 3], seq: &[String], weight: f32) -> Box<dyn Query
         })
         .collect();
     Box::new(BooleanQuery::new(sub))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split(' ').map(String::from).collect()
+    }
+
+    #[test]
+    fn the_askers_description_of_themselves_is_found() {
+        let role = |q: &str| asker_role(q).map(|(a, b)| q[a..b].to_string());
+        assert_eq!(
+            role("I'm a youth worker, one of my lads says").as_deref(),
+            Some("youth worker")
+        );
+        assert_eq!(
+            role("im a dinner supervisor and I've seen a TA").as_deref(),
+            Some("dinner supervisor")
+        );
+        assert_eq!(role("As a DSL what do I do").as_deref(), Some("DSL"));
+        assert_eq!(
+            role("social worker here - a 13 yr old").as_deref(),
+            Some("social worker")
+        );
+        assert_eq!(role("teacher sent msgs to pupil"), None);
+        assert_eq!(
+            role("where do I go from here"),
+            None,
+            "too long to be a role"
+        );
+        assert_eq!(
+            role("I'm a bit worried about a pupil"),
+            None,
+            "a feeling, not a role"
+        );
+        assert_eq!(
+            role("I'm a teaching assistant at a primary school and a boy told me").as_deref(),
+            Some("teaching assistant at a primary school")
+        );
+    }
+
+    #[test]
+    fn capitals_tell_an_abbreviation_from_a_word() {
+        assert_eq!(
+            expand_capital_acronyms("SEND pupil shared a video"),
+            "special educational needs or disability pupil shared a video"
+        );
+        assert_eq!(
+            expand_capital_acronyms("send a pupil home"),
+            "send a pupil home"
+        );
+        assert_eq!(
+            expand_capital_acronyms("HE WILL SEND THE PICS"),
+            "HE WILL SEND THE PICS",
+            "a query in capitals is not read as abbreviations"
+        );
+        assert_eq!(expand_capital_acronyms("SENDING"), "SENDING");
+    }
+
+    #[test]
+    fn variants_are_other_forms_of_the_typed_words() {
+        assert!(is_variant(&words("porn"), &words("pornographi")));
+        assert!(is_variant(&words("imageri"), &words("imag")));
+        assert!(!is_variant(&words("groom"), &words("exploit")));
+        assert!(
+            !is_variant(&words("ta"), &words("tas")),
+            "too short to tell"
+        );
+        assert!(is_variant(
+            &words("staff member"),
+            &words("member of staff")
+        ));
+        assert!(!is_variant(&words("staff member"), &words("staff")));
+        assert!(!is_variant(&words("teacher"), &words("posit of trust")));
+    }
+
+    #[test]
+    fn the_question_turns_on_the_word_after_should_i() {
+        let w = ["should", "i", "look", "at", "the", "photo"];
+        let content = [false, false, true, false, false, true];
+        assert_eq!(question_focus(&w, &content), Some(2));
+        let w = ["do", "i", "go", "to", "the", "police"];
+        let content = [false, false, false, false, false, true];
+        assert_eq!(
+            question_focus(&w, &content),
+            None,
+            "only the words right after"
+        );
+        let w = ["the", "photo", "should", "be", "deleted"];
+        assert_eq!(question_focus(&w, &[false, true, false, false, true]), None);
+    }
+
+    #[test]
+    fn audiences_are_named_by_their_words() {
+        assert_eq!(audiences(&words("helpline parents can call")), 2);
+        assert_eq!(audiences(&words("professionals online safety helpline")), 1);
+        assert_eq!(audiences(&words("staff bullied by parents")), 3);
+        assert_eq!(audiences(&words("nspcc")), 0);
+    }
 }

@@ -96,6 +96,11 @@ impl Vocabulary {
                     // A substitution in a short word is too often another real word.
                     continue;
                 }
+                if len <= 5 && (cand.starts_with(word) || word.starts_with(cand)) {
+                    // Nor is a short word with a letter more or less at its end: that is
+                    // another form ("late" is not "later", "snaps" not "snap").
+                    continue;
+                }
                 let f = self.freq[cand];
                 let better = match best {
                     None => true,
@@ -184,6 +189,10 @@ mod tests {
         let v = Vocabulary::build("staff staff lado".split(' '));
         assert_eq!(v.correct("stuff"), None, "substitution in a short word");
         assert_eq!(v.correct("stafff"), Some("staff"));
+        let v = Vocabulary::build("later later snap lado".split(' '));
+        assert_eq!(v.correct("late"), None, "another word, not a typo");
+        assert_eq!(v.correct("snaps"), None, "another form, not a typo");
+        assert_eq!(v.correct("ldao"), Some("lado"));
     }
 
     #[test]

@@ -86,6 +86,13 @@ impl Thesaurus {
         th
     }
 
+    /// True when the stemmed word is, on its own, a term of some group ("ta", "dsl").
+    pub fn is_single_term(&self, stem: &str) -> bool {
+        self.starts
+            .get(stem)
+            .is_some_and(|v| v.iter().any(|&(g, t)| self.groups[g][t].len() == 1))
+    }
+
     /// True when the plain query tokens contain an urgency marker.
     pub fn is_urgent(&self, tokens: &[String]) -> bool {
         self.urgent
