@@ -259,7 +259,7 @@ impl SearchIndex {
         if concepts.len() > 1 && total > 0.0 {
             // Covered as typed counts fully; only through a synonym, at the synonym's weight. What
             // to look up is worked out once: a word as such, a phrase as its adjacent pairs.
-            let lookups: Vec<(f32, Vec<(Vec<String>, f32)>)> = concepts
+            let lookups: Vec<(f32, Vec<Lookup>)> = concepts
                 .iter()
                 .zip(&weights)
                 .map(|(c, w)| {
@@ -606,6 +606,9 @@ pub(crate) fn audiences(tokens: &[String]) -> u8 {
         .filter(|(_, words)| tokens.iter().any(|t| words.contains(&t.as_str())))
         .fold(0, |acc, (bit, _)| acc | bit)
 }
+
+/// The keys to look up for one alternative, and its weight.
+type Lookup = (Vec<String>, f32);
 
 /// What to look up in a record's terms ([`SearchIndex::doc_terms`]) for a stemmed sequence: a
 /// word as such, a phrase as its adjacent pairs.
