@@ -84,17 +84,6 @@ pub(crate) fn pair_key(a: &str, b: &str) -> String {
     format!("{a} {b}")
 }
 
-/// True when the record's terms (see [`SearchIndex::doc_terms`]) hold the stemmed sequence:
-/// a word as such, a phrase as adjacent pairs.
-pub(crate) fn holds(terms: &HashSet<String>, seq: &[String]) -> bool {
-    match seq {
-        [t] => terms.contains(t),
-        _ => seq
-            .windows(2)
-            .all(|w| terms.contains(&pair_key(&w[0], &w[1]))),
-    }
-}
-
 /// An index could not be built (tantivy failure; never caused by the knowledge's content).
 #[derive(Debug, thiserror::Error)]
 #[error("could not build the search index: {0}")]

@@ -16,7 +16,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::analyzer::{self, clean_query, is_filler, is_stopword, terms};
-use super::index::{holds, SearchIndex};
+use super::index::{pair_key, SearchIndex};
 use crate::knowledge::RecordKind;
 
 /// Most distinct terms used from one query (bounds the cost of very long questions).
@@ -257,16 +257,27 @@ impl SearchIndex {
         let weights: Vec<f32> = concepts.iter().map(|c| self.concept_weight(c)).collect();
         let total: f32 = weights.iter().sum();
         if concepts.len() > 1 && total > 0.0 {
-            // Covered as typed counts fully; only through a synonym, at the synonym's weight.
+            // Covered as typed counts fully; only through a synonym, at the synonym's weight. What
+            // to look up is worked out once: a word as such, a phrase as its adjacent pairs.
+            let lookups: Vec<(f32, Vec<Lookup>)> = concepts
+                .iter()
+                .zip(&weights)
+                .map(|(c, w)| {
+                    let alts = c
+                        .alternatives
+                        .iter()
+                        .map(|(seq, aw)| (lookup_keys(seq), aw.min(1.0)))
+                        .collect();
+                    (*w, alts)
+                })
+                .collect();
             let covered = |terms: &HashSet<String>| -> f32 {
-                concepts
+                lookups
                     .iter()
-                    .zip(&weights)
-                    .map(|(c, w)| {
-                        c.alternatives
-                            .iter()
-                            .filter(|(seq, _)| holds(terms, seq))
-                            .map(|(_, aw)| aw.min(1.0))
+                    .map(|(w, alts)| {
+                        alts.iter()
+                            .filter(|(keys, _)| keys.iter().all(|k| terms.contains(k)))
+                            .map(|(_, aw)| *aw)
                             .fold(0.0f32, f32::max)
                             * w
                     })
@@ -594,6 +605,18 @@ pub(crate) fn audiences(tokens: &[String]) -> u8 {
         .iter()
         .filter(|(_, words)| tokens.iter().any(|t| words.contains(&t.as_str())))
         .fold(0, |acc, (bit, _)| acc | bit)
+}
+
+/// The keys to look up for one alternative, and its weight.
+type Lookup = (Vec<String>, f32);
+
+/// What to look up in a record's terms ([`SearchIndex::doc_terms`]) for a stemmed sequence: a
+/// word as such, a phrase as its adjacent pairs.
+fn lookup_keys(seq: &[String]) -> Vec<String> {
+    match seq {
+        [t] => vec![t.clone()],
+        _ => seq.windows(2).map(|w| pair_key(&w[0], &w[1])).collect(),
+    }
 }
 
 /// The position of the word a question turns on — the first content word after "should I",
