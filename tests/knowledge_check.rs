@@ -121,33 +121,12 @@ fn dated_law_carries_a_currency_note() {
     }
 }
 
-/// Writes the embedded knowledge to a temp dir, with `edit` applied to one file.
 fn broken_copy(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let f = files();
-    for p in f.paths() {
-        let path = dir.path().join(p);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let text = f.get(p).unwrap();
-        let text = if p == file {
-            edit(text)
-        } else {
-            text.to_string()
-        };
-        std::fs::write(path, text).unwrap();
-    }
-    dir
+    common::knowledge_copy_with(file, edit)
 }
 
 fn errors_for(dir: &tempfile::TempDir) -> Vec<(String, usize, String)> {
-    let f = KnowledgeFiles::from_dir(dir.path()).unwrap();
-    match Knowledge::load(&f) {
-        Ok(_) => Vec::new(),
-        Err(e) => e
-            .iter()
-            .map(|e| (e.file.clone(), e.line, e.message.clone()))
-            .collect(),
-    }
+    common::load_errors(dir.path())
 }
 
 fn line_containing(text: &str, needle: &str) -> usize {

@@ -341,36 +341,11 @@ fn source_errors_are_quoted_not_restated() {
         .any(|n| n.now.contains("s.160")));
 }
 
-/// Writes the embedded knowledge to a temp dir with `offences.toml` edited, and loads it.
+/// The embedded knowledge with `offences.toml` edited, loaded: the edited text and its errors.
 fn load_with_offences(edit: impl Fn(&str) -> String) -> (String, Vec<(String, usize, String)>) {
-    let dir = tempfile::tempdir().unwrap();
-    let files = KnowledgeFiles::embedded();
-    let mut edited = String::new();
-    for p in files.paths() {
-        let path = dir.path().join(p);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let mut text = files.get(p).unwrap().to_string();
-        if p == "offences.toml" {
-            text = edit(&text);
-            edited = text.clone();
-        }
-        std::fs::write(path, text).unwrap();
-    }
-    let copy = KnowledgeFiles::from_dir(dir.path()).unwrap();
-    let errors = match Knowledge::load(&copy) {
-        Ok(_) => Vec::new(),
-        Err(e) => e
-            .iter()
-            .map(|e| {
-                assert_eq!(
-                    e.to_string(),
-                    format!("{}:{}: {}", e.file, e.line, e.message)
-                );
-                (e.file.clone(), e.line, e.message.clone())
-            })
-            .collect(),
-    };
-    (edited, errors)
+    let edited = edit(KnowledgeFiles::embedded().get("offences.toml").unwrap());
+    let dir = common::knowledge_copy_with("offences.toml", |_| edited.clone());
+    (edited, common::load_errors(dir.path()))
 }
 
 /// The 1-based line of the `[[offence]]` header of the record with `id` in `text`.

@@ -8,7 +8,7 @@ mod common;
 use safeguarding_bot::commands::{self, Command};
 use safeguarding_bot::console::{render_json, render_text};
 use safeguarding_bot::discord::render::render;
-use safeguarding_bot::knowledge::{Knowledge, KnowledgeFiles};
+use safeguarding_bot::knowledge::KnowledgeFiles;
 use safeguarding_bot::reply::Reply;
 
 fn ask(command: Command, query: &str) -> Reply {
@@ -140,30 +140,16 @@ fn a_question_touching_no_rule_gets_no_rule() {
     }
 }
 
-/// Writes the embedded knowledge to a temp dir with `thresholds.toml` edited.
 fn with_thresholds(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let f = KnowledgeFiles::embedded();
-    for p in f.paths() {
-        let path = dir.path().join(p);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let text = f.get(p).unwrap();
-        let text = if p == "thresholds.toml" {
-            edit(text)
-        } else {
-            text.to_string()
-        };
-        std::fs::write(path, text).unwrap();
-    }
-    dir
+    common::knowledge_copy_with("thresholds.toml", edit)
 }
 
+/// Each error as `file:line: message`.
 fn errors(dir: &tempfile::TempDir) -> Vec<String> {
-    let f = KnowledgeFiles::from_dir(dir.path()).unwrap();
-    match Knowledge::load(&f) {
-        Ok(_) => Vec::new(),
-        Err(e) => e.iter().map(|e| e.to_string()).collect(),
-    }
+    common::load_errors(dir.path())
+        .into_iter()
+        .map(|(f, l, m)| format!("{f}:{l}: {m}"))
+        .collect()
 }
 
 #[test]

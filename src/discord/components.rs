@@ -179,14 +179,7 @@ async fn post_message(
         )
         .await;
     };
-    c.create_response(
-        &ctx.http,
-        serenity::CreateInteractionResponse::Message(first.to_interaction(false)),
-    )
-    .await?;
-    for m in it {
-        c.create_followup(&ctx.http, m.to_followup(false)).await?;
-    }
+    send_public(ctx, c, first, it).await?;
     tracing::info!(
         command = command.name(),
         user_id = %c.user.id,
@@ -194,6 +187,24 @@ async fn post_message(
         parts,
         "answer posted to channel"
     );
+    Ok(())
+}
+
+/// Answers the click publicly with `first`, then posts `rest` as follow-ups.
+async fn send_public<'m>(
+    ctx: &serenity::Context,
+    c: &serenity::ComponentInteraction,
+    first: &MessageOut,
+    rest: impl Iterator<Item = &'m MessageOut>,
+) -> Result<(), Error> {
+    c.create_response(
+        &ctx.http,
+        serenity::CreateInteractionResponse::Message(first.to_interaction(false)),
+    )
+    .await?;
+    for m in rest {
+        c.create_followup(&ctx.http, m.to_followup(false)).await?;
+    }
     Ok(())
 }
 
@@ -240,14 +251,7 @@ async fn rerun(
     }
     let mut it = messages.iter();
     if let Some(first) = it.next() {
-        c.create_response(
-            &ctx.http,
-            serenity::CreateInteractionResponse::Message(first.to_interaction(false)),
-        )
-        .await?;
-    }
-    for m in it {
-        c.create_followup(&ctx.http, m.to_followup(false)).await?;
+        send_public(ctx, c, first, it).await?;
     }
     tracing::info!(command = command.name(), user_id = %c.user.id, "answer posted to channel");
     Ok(())

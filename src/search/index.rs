@@ -74,7 +74,7 @@ pub struct SearchIndex {
     pub(crate) record_freq: HashMap<String, u32>,
     /// How many records and sections there are (distinct ids).
     pub(crate) n_records: u32,
-    /// Whom each doc's title says it is for (see `query::audiences`; 0 = not said).
+    /// Whom each doc's title says it is for (see `audience::audiences`; 0 = not said).
     pub(crate) audiences: Vec<u8>,
 }
 
@@ -205,7 +205,7 @@ impl SearchIndex {
         let doc_terms = docs.iter().map(|d| by_id[d.id.as_str()].clone()).collect();
         let audiences = docs
             .iter()
-            .map(|d| super::query::audiences(&terms(&mut plain_an, &d.title)))
+            .map(|d| super::audience::audiences(&terms(&mut plain_an, &d.title)))
             .collect();
         let vocabulary = Vocabulary::from_counts(word_freq);
         let thesaurus =

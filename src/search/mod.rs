@@ -2,6 +2,7 @@
 //! short, misspelt, abbreviated questions practitioners type.
 
 pub mod analyzer;
+pub mod audience;
 pub mod index;
 pub mod query;
 pub mod snippet;

@@ -16,6 +16,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::analyzer::{self, clean_query, is_filler, is_stopword, terms};
+use super::audience::audiences;
 use super::index::{pair_key, SearchIndex};
 use crate::knowledge::RecordKind;
 
@@ -561,52 +562,6 @@ impl SearchIndex {
     }
 }
 
-/// Words naming who a record is for or who is asking, by audience (one bit each).
-const AUDIENCE_WORDS: &[(u8, &[&str])] = &[
-    (
-        1,
-        &[
-            "professional",
-            "professionals",
-            "practitioner",
-            "practitioners",
-            "staff",
-            "teacher",
-            "teachers",
-            "school",
-            "schools",
-            "colleague",
-            "colleagues",
-            "worker",
-            "workers",
-        ],
-    ),
-    (
-        2,
-        &[
-            "parent",
-            "parents",
-            "parenting",
-            "mum",
-            "mums",
-            "dad",
-            "dads",
-            "mother",
-            "father",
-            "family",
-            "families",
-        ],
-    ),
-];
-
-/// The audiences (bits of [`AUDIENCE_WORDS`]) that plain tokens name.
-pub(crate) fn audiences(tokens: &[String]) -> u8 {
-    AUDIENCE_WORDS
-        .iter()
-        .filter(|(_, words)| tokens.iter().any(|t| words.contains(&t.as_str())))
-        .fold(0, |acc, (bit, _)| acc | bit)
-}
-
 /// The keys to look up for one alternative, and its weight.
 type Lookup = (Vec<String>, f32);
 
@@ -890,13 +845,5 @@ mod tests {
         );
         let w = ["the", "photo", "should", "be", "deleted"];
         assert_eq!(question_focus(&w, &[false, true, false, false, true]), None);
-    }
-
-    #[test]
-    fn audiences_are_named_by_their_words() {
-        assert_eq!(audiences(&words("helpline parents can call")), 2);
-        assert_eq!(audiences(&words("professionals online safety helpline")), 1);
-        assert_eq!(audiences(&words("staff bullied by parents")), 3);
-        assert_eq!(audiences(&words("nspcc")), 0);
     }
 }
