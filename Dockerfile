@@ -8,6 +8,7 @@ FROM rust:1.90-bookworm AS build
 WORKDIR /src
 COPY Cargo.toml Cargo.lock build.rs ./
 COPY src ./src
+COPY assets ./assets
 COPY knowledge ./knowledge
 COPY migrations ./migrations
 COPY benches ./benches

@@ -83,9 +83,22 @@ enum Cmd {
         json: bool,
         /// Answers as `question_id=value` pairs separated by commas. Taken as given even when
         /// it starts with `-`, so every answers string reaches the checks (and, with `--json`,
-        /// gets a JSON error) instead of being read as a flag.
-        #[arg(long, value_name = "ANSWERS", allow_hyphen_values = true)]
-        answers: String,
+        /// gets a JSON error) instead of being read as a flag. With `--map`, the path to
+        /// highlight (optional).
+        #[arg(
+            long,
+            value_name = "ANSWERS",
+            allow_hyphen_values = true,
+            required_unless_present = "map"
+        )]
+        answers: Option<String>,
+        /// Draw the decision tree as a flowchart (with `--answers`, the path they take) into
+        /// the file given by `-o`: `.svg` or `.png`.
+        #[arg(long, requires = "output")]
+        map: bool,
+        /// Where `--map` writes the map; the format comes from the extension (.svg or .png).
+        #[arg(short = 'o', long, value_name = "FILE", requires = "map")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -200,7 +213,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 ExitCode::FAILURE
             })
         }
-        Cmd::Triage { json, answers } => triage(&mut out, &knowledge, json, &answers),
+        Cmd::Triage {
+            answers,
+            map: true,
+            output: Some(file),
+            ..
+        } => triage_map(&mut out, &knowledge, answers.as_deref(), &file),
+        Cmd::Triage { json, answers, .. } => {
+            triage(&mut out, &knowledge, json, answers.as_deref().unwrap_or(""))
+        }
         Cmd::Eval { file } => eval(&mut out, &knowledge, &file),
     }
 }
@@ -400,4 +421,37 @@ fn triage(
             Ok(ExitCode::from(2))
         }
     }
+}
+
+/// `triage --map [--answers …] -o FILE`: draws the tree (and the path the answers take) as SVG or
+/// PNG, the format from the file's extension. Answers are checked as for a scripted run: one
+/// that cannot reach an outcome exits with status 2.
+fn triage_map(
+    out: &mut Out,
+    dir: &Option<PathBuf>,
+    answers: Option<&str>,
+    file: &std::path::Path,
+) -> Result<ExitCode, String> {
+    use safeguarding_bot::triage::{engine, map};
+    let format = map::Format::from_file_name(file).map_err(|e| e.to_string())?;
+    let snapshot = load_snapshot(dir)?;
+    let path = match answers {
+        None => None,
+        Some(a) => match engine::script(&snapshot.triage, a) {
+            Ok(run) => Some(run.walk.path),
+            Err(e) => {
+                report(format_args!("error: {e}"));
+                return Ok(ExitCode::from(2));
+            }
+        },
+    };
+    let version = &snapshot.knowledge.manifest.version;
+    let bytes = map::render(&snapshot.triage, version, path.as_ref(), format)
+        .map_err(|e| e.to_string())?;
+    std::fs::write(file, &bytes).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    emit(
+        out,
+        format_args!("wrote {} ({} bytes)\n", file.display(), bytes.len()),
+    )?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -9,6 +9,7 @@
 //!   count twice.
 //! - [`render`]: a session's state as a [`Reply`] or as scripted-run JSON.
 //! - [`console`]: the dialogue in a terminal.
+//! - [`map`]: the tree drawn as a flowchart (SVG, PNG), with the path a practitioner took.
 //!
 //! The functions here ([`start`], [`act`], [`view`]) are what a chat adapter calls: it puts
 //! `reply.buttons[i].action` into its button ids together with the session id and step, and
@@ -18,6 +19,7 @@
 
 pub mod console;
 pub mod engine;
+pub mod map;
 pub mod render;
 pub mod store;
 pub mod tree;
