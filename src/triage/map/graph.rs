@@ -53,7 +53,10 @@ pub struct Graph {
 impl Graph {
     /// Builds the layered graph of `tree` and orders its ranks.
     pub fn build(tree: &Tree) -> Graph {
-        let levels: HashMap<String, usize> = levels(tree).into_iter().collect();
+        // Items are numbered in file order (questions, then outcomes), never in a hash map's
+        // order, so the same tree always gives the same drawing.
+        let in_order = levels(tree);
+        let levels: HashMap<String, usize> = in_order.iter().cloned().collect();
         let mut g = Graph {
             kinds: Vec::new(),
             rank: Vec::new(),
@@ -61,7 +64,7 @@ impl Graph {
             edges: Vec::new(),
         };
         let mut item_of: HashMap<String, usize> = HashMap::new();
-        for (id, level) in &levels {
+        for (id, level) in &in_order {
             let i = g.push(ItemKind::Node(id.clone()), 2 * level);
             item_of.insert(id.clone(), i);
         }

@@ -126,8 +126,47 @@ fn node_content(tree: &Tree, id: &str) -> (BoxKind, Content, String) {
     }
 }
 
+/// The diagram alone, at the origin: the costly part of a layout, the same whatever path is
+/// highlighted, so it is worked out once per tree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagram {
+    nodes: Vec<NodeBox>,
+    edges: Vec<EdgePath>,
+    size: Rect,
+    crossings: usize,
+}
+
 /// Lays out `tree` as a page with `captions`.
 pub fn layout(tree: &Tree, captions: &Captions) -> Layout {
+    page(&diagram(tree), captions)
+}
+
+/// Puts `diagram` on a page with `captions`.
+pub fn page(diagram: &Diagram, captions: &Captions) -> Layout {
+    let mut page = Layout {
+        width: 0.0,
+        height: 0.0,
+        heading: Vec::new(),
+        banner: Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 0.0,
+            h: 0.0,
+        },
+        banner_lines: Vec::new(),
+        legend: Vec::new(),
+        diagram: diagram.size,
+        nodes: diagram.nodes.clone(),
+        edges: diagram.edges.clone(),
+        footer: Vec::new(),
+        crossings: diagram.crossings,
+    };
+    frame(&mut page, captions);
+    page
+}
+
+/// Lays out the diagram of `tree`: boxes, labels and arrows, with the top-left at the origin.
+pub fn diagram(tree: &Tree) -> Diagram {
     let g = Graph::build(tree);
     let contents: Vec<Option<(BoxKind, Content, String)>> = g
         .kinds
@@ -202,26 +241,12 @@ pub fn layout(tree: &Tree, captions: &Captions) -> Layout {
             .ceil(),
         h: tops.last().copied().unwrap_or(0.0).ceil(),
     };
-    let mut page = Layout {
-        width: 0.0,
-        height: 0.0,
-        heading: Vec::new(),
-        banner: Rect {
-            x: 0.0,
-            y: 0.0,
-            w: 0.0,
-            h: 0.0,
-        },
-        banner_lines: Vec::new(),
-        legend: Vec::new(),
-        diagram,
+    Diagram {
         nodes,
         edges,
-        footer: Vec::new(),
+        size: diagram,
         crossings: g.crossings(),
-    };
-    frame(&mut page, captions);
-    page
+    }
 }
 
 /// `lines` laid in the box `r` (they were stacked relative to a box at the origin).

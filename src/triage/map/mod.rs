@@ -110,39 +110,75 @@ pub struct Drawing {
     pub svg: String,
 }
 
+/// A tree laid out once, to be drawn with or without a path.
+#[derive(Debug, Clone)]
+pub struct Map<'t> {
+    tree: &'t Tree,
+    version: String,
+    diagram: layout::Diagram,
+}
+
+impl<'t> Map<'t> {
+    /// Lays out `tree`, served as knowledge `version`.
+    pub fn new(tree: &'t Tree, version: &str) -> Map<'t> {
+        Map {
+            tree,
+            version: version.to_string(),
+            diagram: layout::diagram(tree),
+        }
+    }
+
+    /// The map, highlighting `path` when given.
+    pub fn draw(&self, path: Option<&Path>) -> Drawing {
+        let (tree, version) = (self.tree, &self.version);
+        let walk = path.map(|p| engine::replay(tree, p));
+        let mut lines = vec![format!(
+            "The /triage decision tree, knowledge version {version}: each box is a question or an outcome, each arrow an answer."
+        )];
+        if let Some(w) = &walk {
+            let end = match w.position {
+                super::Node::Outcome(o) => format!("the outcome \"{}\"", o.title),
+                super::Node::Question(q) => {
+                    format!("the question \"{}\", not yet answered", q.short)
+                }
+            };
+            lines.push(format!(
+                "Highlighted in purple: the path taken ({} answer{}), ending at {end}. Everything off the path is faded.",
+                w.path.len(),
+                if w.path.len() == 1 { "" } else { "s" }
+            ));
+        }
+        let captions = Captions {
+            title: "Online safeguarding incident flowchart".into(),
+            lines,
+            footer: vec![
+                "Drawn by safeguarding-bot from knowledge/triage.toml, after the Kingston and Richmond Safeguarding Children Partnership's Online Safeguarding Strategy (§13 flowchart, §14, §17) and Online Safety Guidance.".into(),
+                "It does not replace your Designated Safeguarding Lead or your organisation's procedures. Run /triage for the actions, contacts and timeframes of each outcome.".into(),
+            ],
+        };
+        let layout = layout::page(&self.diagram, &captions);
+        let marks = path.map(|p| Marks::of(tree, p));
+        let title = match &walk {
+            Some(_) => format!("Triage map with the path taken (knowledge {version})"),
+            None => format!("Triage map: the /triage decision tree (knowledge {version})"),
+        };
+        let svg = svg::write(&layout, marks.as_ref(), &title, &describe(tree, walk.as_ref()));
+        Drawing { layout, svg }
+    }
+
+    /// The map in `format` (SVG text or PNG bytes), highlighting `path` when given.
+    pub fn render(&self, path: Option<&Path>, format: Format) -> Result<Vec<u8>, MapError> {
+        let drawing = self.draw(path);
+        match format {
+            Format::Svg => Ok(drawing.svg.into_bytes()),
+            Format::Png => png::render(&drawing.svg),
+        }
+    }
+}
+
 /// Draws `tree` (served as knowledge `version`), highlighting `path` when given.
 pub fn draw(tree: &Tree, version: &str, path: Option<&Path>) -> Drawing {
-    let walk = path.map(|p| engine::replay(tree, p));
-    let mut lines = vec![format!(
-        "The /triage decision tree, knowledge version {version}: each box is a question or an outcome, each arrow an answer."
-    )];
-    if let Some(w) = &walk {
-        let end = match w.position {
-            super::Node::Outcome(o) => format!("the outcome \"{}\"", o.title),
-            super::Node::Question(q) => format!("the question \"{}\", not yet answered", q.short),
-        };
-        lines.push(format!(
-            "Highlighted in purple: the path taken ({} answer{}), ending at {end}. Everything off the path is faded.",
-            w.path.len(),
-            if w.path.len() == 1 { "" } else { "s" }
-        ));
-    }
-    let captions = Captions {
-        title: "Online safeguarding incident flowchart".into(),
-        lines,
-        footer: vec![
-            "Drawn by safeguarding-bot from knowledge/triage.toml, after the Kingston and Richmond Safeguarding Children Partnership's Online Safeguarding Strategy (§13 flowchart, §14, §17) and Online Safety Guidance.".into(),
-            "It does not replace your Designated Safeguarding Lead or your organisation's procedures. Run /triage for the actions, contacts and timeframes of each outcome.".into(),
-        ],
-    };
-    let layout = layout::layout(tree, &captions);
-    let marks = path.map(|p| Marks::of(tree, p));
-    let title = match &walk {
-        Some(_) => format!("Triage map with the path taken (knowledge {version})"),
-        None => format!("Triage map: the /triage decision tree (knowledge {version})"),
-    };
-    let svg = svg::write(&layout, marks.as_ref(), &title, &describe(tree, walk.as_ref()));
-    Drawing { layout, svg }
+    Map::new(tree, version).draw(path)
 }
 
 /// Draws the map in `format`: SVG text or PNG bytes.
@@ -152,11 +188,7 @@ pub fn render(
     path: Option<&Path>,
     format: Format,
 ) -> Result<Vec<u8>, MapError> {
-    let drawing = draw(tree, version, path);
-    match format {
-        Format::Svg => Ok(drawing.svg.into_bytes()),
-        Format::Png => png::render(&drawing.svg),
-    }
+    Map::new(tree, version).render(path, format)
 }
 
 /// The whole tree in words, for the SVG's `<desc>` (what a screen reader reads).
