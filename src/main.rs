@@ -446,8 +446,8 @@ fn triage_map(
         },
     };
     let version = &snapshot.knowledge.manifest.version;
-    let bytes = map::render(&snapshot.triage, version, path.as_ref(), format)
-        .map_err(|e| e.to_string())?;
+    let bytes =
+        map::render(&snapshot.triage, version, path.as_ref(), format).map_err(|e| e.to_string())?;
     std::fs::write(file, &bytes).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     emit(
         out,

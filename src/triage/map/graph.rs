@@ -4,11 +4,10 @@
 //! is an item of the graph in its own right, so the placement keeps labels apart from boxes and
 //! from each other by construction. An arrow that skips levels passes through one thin "bend"
 //! item per rank it crosses, so it is routed around the boxes in its way. The items of each rank
-//! are then ordered to keep arrows from crossing (barycentre sweeps, keeping the best order).
+//! are then ordered (module `order`) to keep arrows from crossing.
 
 use std::collections::HashMap;
 
-use super::order::{self, Crossings};
 use crate::triage::tree::{Node, Tree};
 
 /// What a layout item stands for.
@@ -48,10 +47,13 @@ pub struct Graph {
     pub order: Vec<Vec<usize>>,
     /// Every answer of every question, in file order.
     pub edges: Vec<GraphEdge>,
+    /// Orders to start the search for fewer crossings from (module `order`); the first is the
+    /// preferred one (answers in the question's own order).
+    pub starts: Vec<Vec<Vec<usize>>>,
 }
 
 impl Graph {
-    /// Builds the layered graph of `tree` and orders its ranks.
+    /// Builds the layered graph of `tree`, its ranks in the preferred first order.
     pub fn build(tree: &Tree) -> Graph {
         // Items are numbered in file order (questions, then outcomes), never in a hash map's
         // order, so the same tree always gives the same drawing.
@@ -62,6 +64,7 @@ impl Graph {
             rank: Vec::new(),
             order: Vec::new(),
             edges: Vec::new(),
+            starts: Vec::new(),
         };
         let mut item_of: HashMap<String, usize> = HashMap::new();
         for (id, level) in &in_order {
@@ -88,11 +91,11 @@ impl Graph {
                 });
             }
         }
-        let firsts = [
+        g.starts = vec![
             g.first_order(tree, &item_of, false),
             g.first_order(tree, &item_of, true),
         ];
-        g.order = order::reduce(&g, &firsts);
+        g.order = g.starts[0].clone();
         g
     }
 
@@ -133,8 +136,7 @@ impl Graph {
                 continue;
             }
             order[self.rank[item]].push(item);
-            let mut out: Vec<&GraphEdge> =
-                self.edges.iter().filter(|e| e.question == id).collect();
+            let mut out: Vec<&GraphEdge> = self.edges.iter().filter(|e| e.question == id).collect();
             if reverse {
                 out.reverse();
             }
@@ -154,11 +156,6 @@ impl Graph {
             }
         }
         order
-    }
-
-    /// How many pairs of edge pieces cross, over all pairs of adjacent ranks.
-    pub fn crossings(&self) -> usize {
-        Crossings::new(self).total(&self.order)
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::geometry::{BoxKind, EdgePath, Layout, LegendEntry, NodeBox, Point, Rect, TextLine};
 use super::graph::{Graph, ItemKind};
+use super::order;
 use super::place::{self, Sizes};
 use super::text::{self, Weight};
 use super::urgency::Urgency;
@@ -120,7 +121,11 @@ fn node_content(tree: &Tree, id: &str) -> (BoxKind, Content, String) {
         }
         None => (
             BoxKind::Question,
-            stack(&[(id, QUESTION_SIZE, Weight::Bold, BOX_TEXT)], BOX_PAD, 120.0),
+            stack(
+                &[(id, QUESTION_SIZE, Weight::Bold, BOX_TEXT)],
+                BOX_PAD,
+                120.0,
+            ),
             id.to_string(),
         ),
     }
@@ -167,7 +172,8 @@ pub fn page(diagram: &Diagram, captions: &Captions) -> Layout {
 
 /// Lays out the diagram of `tree`: boxes, labels and arrows, with the top-left at the origin.
 pub fn diagram(tree: &Tree) -> Diagram {
-    let g = Graph::build(tree);
+    let mut g = Graph::build(tree);
+    order::reduce(&mut g);
     let contents: Vec<Option<(BoxKind, Content, String)>> = g
         .kinds
         .iter()
@@ -185,7 +191,11 @@ pub fn diagram(tree: &Tree) -> Diagram {
             ItemKind::Bend(_) => None,
         })
         .collect();
-    let size = |i: usize| contents[i].as_ref().map_or((BEND_WIDTH, 0.0), |c| (c.1.w, c.1.h));
+    let size = |i: usize| {
+        contents[i]
+            .as_ref()
+            .map_or((BEND_WIDTH, 0.0), |c| (c.1.w, c.1.h))
+    };
     let sizes = Sizes {
         width: (0..g.kinds.len()).map(|i| size(i).0).collect(),
     };
@@ -245,7 +255,7 @@ pub fn diagram(tree: &Tree) -> Diagram {
         nodes,
         edges,
         size: diagram,
-        crossings: g.crossings(),
+        crossings: order::Crossings::new(&g).total(&g.order),
     }
 }
 
@@ -304,7 +314,13 @@ fn frame(page: &mut Layout, captions: &Captions) {
             });
         }
     };
-    put(&mut heading, &mut y, &captions.title, TITLE_SIZE, Weight::Bold);
+    put(
+        &mut heading,
+        &mut y,
+        &captions.title,
+        TITLE_SIZE,
+        Weight::Bold,
+    );
     y += 4.0;
     for c in &captions.lines {
         put(&mut heading, &mut y, c, CAPTION_SIZE, Weight::Regular);
@@ -373,7 +389,8 @@ fn legend(centre: f32, inner: f32, y: &mut f32) -> Vec<LegendEntry> {
     }
     let mut out = Vec::new();
     for row in rows {
-        let total: f32 = row.iter().map(|&i| widths[i]).sum::<f32>() + spacing * (row.len() as f32 - 1.0);
+        let total: f32 =
+            row.iter().map(|&i| widths[i]).sum::<f32>() + spacing * (row.len() as f32 - 1.0);
         let mut x = (centre - total / 2.0).round();
         for i in row {
             let (u, words) = items[i];

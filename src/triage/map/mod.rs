@@ -15,8 +15,8 @@
 
 pub mod geometry;
 mod graph;
-mod order;
 pub mod layout;
+mod order;
 mod place;
 pub mod png;
 mod route;
@@ -162,7 +162,12 @@ impl<'t> Map<'t> {
             Some(_) => format!("Triage map with the path taken (knowledge {version})"),
             None => format!("Triage map: the /triage decision tree (knowledge {version})"),
         };
-        let svg = svg::write(&layout, marks.as_ref(), &title, &describe(tree, walk.as_ref()));
+        let svg = svg::write(
+            &layout,
+            marks.as_ref(),
+            &title,
+            &describe(tree, walk.as_ref()),
+        );
         Drawing { layout, svg }
     }
 

@@ -12,7 +12,7 @@ pub struct Crossings {
     /// Pieces of edge from rank `r` to rank `r + 1`, by `r`.
     by_rank: Vec<Vec<(usize, usize)>>,
     items: usize,
-    /// Each item's place in the preferred order (the first starting order), for ties.
+    /// Each item's place in the preferred order (the graph's first starting order), for ties.
     preferred: Vec<usize>,
 }
 
@@ -26,7 +26,7 @@ impl Crossings {
         Crossings {
             by_rank,
             items: g.kinds.len(),
-            preferred: positions(&g.order, g.kinds.len()),
+            preferred: positions(g.starts.first().unwrap_or(&g.order), g.kinds.len()),
         }
     }
 
@@ -84,12 +84,15 @@ impl Crossings {
 /// How many shuffled starting orders are tried after the given ones when arrows still cross.
 const RESTARTS: u64 = 24;
 
-/// The best order found from any of `starts`, then (while arrows still cross) from shuffles of
-/// the first of them. The shuffles come from a fixed seed, so the map is the same every time.
-pub fn reduce(g: &Graph, starts: &[Vec<Vec<usize>>]) -> Vec<Vec<usize>> {
-    let mut preferred = g.clone();
-    preferred.order = starts[0].clone();
-    let counter = Crossings::new(&preferred);
+/// Orders the ranks of `g`: the best order found from any of its starting orders, then (while
+/// arrows still cross) from perturbations of the first. The perturbations come from fixed
+/// seeds, so the map is the same every time.
+pub fn reduce(g: &mut Graph) {
+    g.order = best(g, &g.starts);
+}
+
+fn best(g: &Graph, starts: &[Vec<Vec<usize>>]) -> Vec<Vec<usize>> {
+    let counter = Crossings::new(g);
     let mut best: Option<((usize, usize), Vec<Vec<usize>>)> = None;
     let shuffled = (1..=RESTARTS).map(|seed| shuffle(&starts[0], seed));
     for start in starts.iter().cloned().chain(shuffled) {

@@ -29,11 +29,18 @@ fn fonts() -> Arc<usvg::fontdb::Database> {
 /// The SVG document `svg` as PNG bytes, [`SCALE`] times its size in pixels.
 pub fn render(svg: &str) -> Result<Vec<u8>, MapError> {
     let tree = parse(svg)?;
-    let size = tree.size().to_int_size().scale_by(SCALE).ok_or_else(|| {
-        MapError::Render("the map has no size".into())
+    let size = tree
+        .size()
+        .to_int_size()
+        .scale_by(SCALE)
+        .ok_or_else(|| MapError::Render("the map has no size".into()))?;
+    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height()).ok_or_else(|| {
+        MapError::Render(format!(
+            "cannot make a {}x{} image",
+            size.width(),
+            size.height()
+        ))
     })?;
-    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
-        .ok_or_else(|| MapError::Render(format!("cannot make a {}x{} image", size.width(), size.height())))?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(
         &tree,

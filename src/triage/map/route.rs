@@ -22,22 +22,35 @@ pub type Ports = HashMap<(usize, usize), (f32, f32)>;
 /// Works out every piece's ports.
 pub fn ports(g: &Graph, cx: &[f32], sizes: &Sizes) -> Ports {
     let links = g.links();
-    let mut out: Ports = links.iter().map(|&(a, b)| ((a, b), (cx[a], cx[b]))).collect();
+    let mut out: Ports = links
+        .iter()
+        .map(|&(a, b)| ((a, b), (cx[a], cx[b])))
+        .collect();
     for (item, kind) in g.kinds.iter().enumerate() {
         if !matches!(kind, ItemKind::Node(_)) {
             continue;
         }
         let left = cx[item] - sizes.width[item] / 2.0;
         let right = cx[item] + sizes.width[item] / 2.0;
-        let mut below: Vec<(usize, usize)> = links.iter().copied().filter(|l| l.0 == item).collect();
+        let mut below: Vec<(usize, usize)> =
+            links.iter().copied().filter(|l| l.0 == item).collect();
         below.sort_by(|p, q| cx[p.1].total_cmp(&cx[q.1]));
-        let xs = spread(&below.iter().map(|l| cx[l.1]).collect::<Vec<_>>(), left, right);
+        let xs = spread(
+            &below.iter().map(|l| cx[l.1]).collect::<Vec<_>>(),
+            left,
+            right,
+        );
         for (l, x) in below.iter().zip(xs) {
             out.entry(*l).or_insert((0.0, 0.0)).0 = x;
         }
-        let mut above: Vec<(usize, usize)> = links.iter().copied().filter(|l| l.1 == item).collect();
+        let mut above: Vec<(usize, usize)> =
+            links.iter().copied().filter(|l| l.1 == item).collect();
         above.sort_by(|p, q| cx[p.0].total_cmp(&cx[q.0]));
-        let xs = spread(&above.iter().map(|l| cx[l.0]).collect::<Vec<_>>(), left, right);
+        let xs = spread(
+            &above.iter().map(|l| cx[l.0]).collect::<Vec<_>>(),
+            left,
+            right,
+        );
         for (l, x) in above.iter().zip(xs) {
             out.entry(*l).or_insert((0.0, 0.0)).1 = x;
         }
@@ -82,13 +95,7 @@ pub fn points(
     tops: &[f32],
     height: &dyn Fn(usize) -> f32,
 ) -> Vec<Point> {
-    let bottom = |r: usize| {
-        tops[r]
-            + g.order[r]
-                .iter()
-                .map(|&i| height(i))
-                .fold(0.0, f32::max)
-    };
+    let bottom = |r: usize| tops[r] + g.order[r].iter().map(|&i| height(i)).fold(0.0, f32::max);
     let chain = &g.edges[e].chain;
     let mut pts: Vec<Point> = Vec::new();
     let mut push = |p: Point| {
@@ -112,7 +119,10 @@ pub fn points(
         if matches!(g.kinds[b], ItemKind::Node(_)) {
             push(Point { x, y: rect(b).y });
         } else {
-            push(Point { x, y: tops[g.rank[b]] });
+            push(Point {
+                x,
+                y: tops[g.rank[b]],
+            });
             push(Point {
                 x,
                 y: bottom(g.rank[b]),
@@ -130,7 +140,10 @@ mod tests {
     fn ports_keep_order_spacing_and_the_box() {
         let xs = spread(&[0.0, 0.0, 0.0], 100.0, 300.0);
         assert_eq!(xs.len(), 3);
-        assert!(xs.windows(2).all(|p| p[1] - p[0] >= SPACING - 0.01), "{xs:?}");
+        assert!(
+            xs.windows(2).all(|p| p[1] - p[0] >= SPACING - 0.01),
+            "{xs:?}"
+        );
         assert!(xs.iter().all(|x| (112.0..=288.0).contains(x)), "{xs:?}");
         // One arrow straight below its other end stays straight.
         assert_eq!(spread(&[150.0], 100.0, 300.0), vec![150.0]);

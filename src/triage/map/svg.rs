@@ -257,7 +257,10 @@ mod tests {
 
     #[test]
     fn text_is_escaped_and_numbers_are_stable() {
-        assert_eq!(esc(r#"a < b & "c" 'd' >"#), "a &lt; b &amp; &quot;c&quot; &apos;d&apos; &gt;");
+        assert_eq!(
+            esc(r#"a < b & "c" 'd' >"#),
+            "a &lt; b &amp; &quot;c&quot; &apos;d&apos; &gt;"
+        );
         assert_eq!(esc("bell\u{7}"), "bell");
         assert_eq!(num(-0.01), "0");
         assert_eq!(num(12.0), "12");

@@ -158,8 +158,16 @@ mod tests {
 
     #[test]
     fn the_font_reaches_above_and_below_the_baseline() {
-        assert!(ascent(10.0) > 7.0 && ascent(10.0) < 11.0, "{}", ascent(10.0));
-        assert!(descent(10.0) > 1.0 && descent(10.0) < 4.0, "{}", descent(10.0));
+        assert!(
+            ascent(10.0) > 7.0 && ascent(10.0) < 11.0,
+            "{}",
+            ascent(10.0)
+        );
+        assert!(
+            descent(10.0) > 1.0 && descent(10.0) < 4.0,
+            "{}",
+            descent(10.0)
+        );
     }
 
     #[test]
