@@ -226,7 +226,10 @@ async fn reload_is_for_admins_reports_errors_and_keeps_old_knowledge() {
     let body = bot.callback(&sent).await.body.unwrap();
     assert_eq!(flags(&body) & EPHEMERAL, EPHEMERAL);
     says(&body, "Only admins");
-    assert_eq!(audit.read_all().unwrap()[0].result, "refused");
+    assert_eq!(
+        audit.read_all().unwrap()[0].result,
+        safeguarding_bot::reload::ReloadResult::Refused
+    );
 
     // Break the knowledge: a malformed phone number (a validation error)...
     let kdir = bot.knowledge_dir();

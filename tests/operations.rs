@@ -538,7 +538,9 @@ async fn admin_paths_refuse_non_admins_and_dms_and_admit_admins() {
     }
     let records = audit.read_all().unwrap();
     assert_eq!(records.len(), refused.len());
-    assert!(records.iter().all(|r| r.result == "refused"));
+    assert!(records
+        .iter()
+        .all(|r| r.result == safeguarding_bot::reload::ReloadResult::Refused));
 
     // In a DM there is no member and no server: refused before the command runs.
     let dm = bot.fake.next_id();
