@@ -6,10 +6,9 @@
 //!
 //! Run: `cargo test --test triage_map`.
 
-mod common;
+mod support;
 
 use std::collections::BTreeSet;
-use std::process::Command;
 
 use safeguarding_bot::knowledge::KnowledgeFiles;
 use safeguarding_bot::snapshot::Snapshot;
@@ -18,11 +17,11 @@ use safeguarding_bot::triage::map::{self, png, Format, Map};
 use safeguarding_bot::triage::{engine, Answer, Node, Path, Tree};
 
 fn tree() -> &'static Tree {
-    &common::snapshot().triage
+    &support::snapshot().triage
 }
 
 fn version() -> &'static str {
-    &common::snapshot().knowledge.manifest.version
+    &support::snapshot().knowledge.manifest.version
 }
 
 /// The map of the embedded tree, laid out once for this test binary.
@@ -523,13 +522,13 @@ text = "Is the child distressed by it?"
 
 #[test]
 fn a_tree_with_three_more_questions_still_lays_out_cleanly() {
-    let dir = common::knowledge_copy_with("triage.toml", bigger_tree);
+    let dir = support::knowledge_copy_with("triage.toml", bigger_tree);
     let snapshot = Snapshot::build(&KnowledgeFiles::from_dir(dir.path()).unwrap())
         .expect("the bigger tree is valid");
     let tree = &snapshot.triage;
     assert_eq!(
         tree.questions().len(),
-        common::snapshot().triage.questions().len() + 3
+        support::snapshot().triage.questions().len() + 3
     );
     let map = Map::new(tree, "test");
     let drawing = map.draw(None);
@@ -554,8 +553,8 @@ fn a_tree_with_three_more_questions_still_lays_out_cleanly() {
         .contains("taken"));
 }
 
-fn bot() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"))
+fn bot() -> std::process::Command {
+    support::bin()
 }
 
 #[test]

@@ -102,12 +102,20 @@ async fn help(ctx: Context<'_>) -> Result<(), Error> {
 
 /// The guided referral decision.
 #[poise::command(slash_command, guild_only)]
-async fn triage(ctx: Context<'_>) -> Result<(), Error> {
+async fn triage(
+    ctx: Context<'_>,
+    #[description = "Show the whole decision tree as a flowchart instead of starting a triage"]
+    map: Option<bool>,
+) -> Result<(), Error> {
     let started = Instant::now();
     if let Err(wait) = ctx.data().limiter.check(ctx.author().id.get()) {
         return limited(ctx, wait).await;
     }
-    super::triage::start(ctx).await?;
+    if map == Some(true) {
+        super::map::whole(ctx).await?;
+    } else {
+        super::triage::start(ctx).await?;
+    }
     log_done(ctx, Command::Triage, started);
     Ok(())
 }

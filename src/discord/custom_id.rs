@@ -14,6 +14,8 @@
 //! - `post:{command}:{query}` — the form before queries left the id (an answer still open in
 //!   someone's client): re-runs that query publicly, as it always did.
 //! - `tr:{session_id}:{step}:{action}` — answer step `step` of a triage session.
+//! - `trmap:{session_id}` — "Show the path": the triage map with the path the session's answers
+//!   took (its owner only).
 //!
 //! Anything else is [`Route::Unknown`].
 
@@ -50,6 +52,11 @@ pub enum Route<'a> {
         /// The answer value, `back` or `restart`.
         action: &'a str,
     },
+    /// "Show the path" on a triage summary.
+    TriageMap {
+        /// Session id.
+        session: &'a str,
+    },
     /// Not ours, or from an incompatible version.
     Unknown,
 }
@@ -69,8 +76,19 @@ pub fn triage_id(session: &str, step: u32, action: &str) -> String {
     format!("tr:{session}:{step}:{action}")
 }
 
+/// The custom_id of the "Show the path" button on a triage summary.
+pub fn triage_map_id(session: &str) -> String {
+    format!("trmap:{session}")
+}
+
 /// Parses a custom_id.
 pub fn parse(custom_id: &str) -> Route<'_> {
+    if let Some(session) = custom_id.strip_prefix("trmap:") {
+        if !session.is_empty() && !session.contains(':') {
+            return Route::TriageMap { session };
+        }
+        return Route::Unknown;
+    }
     if let Some(rest) = custom_id.strip_prefix("post:") {
         let (name, tail) = match rest.split_once(':') {
             Some((name, tail)) => (name, Some(tail)),

@@ -128,6 +128,7 @@ fn span_for(interaction: &serenity::Interaction) -> tracing::Span {
                     format!("post:{}", command.name())
                 }
                 Route::Triage { .. } => "triage".to_string(),
+                Route::TriageMap { .. } => "triage_map".to_string(),
                 Route::Unknown => "unknown".to_string(),
             };
             ("component", route, c.id, c.guild_id, Some(c.user.id))

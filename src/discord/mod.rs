@@ -7,6 +7,7 @@
 //! - [`checks`]: who may `/reload`.
 //! - [`ratelimit`]: per-user limit on expensive commands.
 //! - [`triage`]: the `/triage` dialogue in a thread.
+//! - [`map`]: the triage map as a PNG attachment (`/triage map:True`, "Show the path").
 //! - [`instrument`]: one log span per interaction (ids, latency, outcome; never text).
 //! - [`health`]: the `GET /health` endpoint and the `health` subcommand.
 //!
@@ -22,6 +23,7 @@ pub mod components;
 pub mod custom_id;
 pub mod health;
 pub mod instrument;
+pub mod map;
 pub mod ratelimit;
 pub mod render;
 pub mod triage;

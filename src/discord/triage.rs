@@ -214,6 +214,9 @@ pub fn messages(view: &SessionView) -> Vec<MessageOut> {
                 )
             })
             .collect();
+        if view.finished {
+            last.buttons.extend(super::map::path_button(&view.session_id));
+        }
     }
     out
 }

@@ -218,3 +218,16 @@ pub async fn view(
     let walk = engine::replay(guidance.tree(), &stored);
     Ok(view_of(guidance, session_id, rec.step, &walk))
 }
+
+/// The answers of a session, for its owner only: what the map highlights when a practitioner
+/// asks to see the path their answers took. Checks as [`act`] does (id, expiry, owner).
+pub async fn path_of(store: &Store, session_id: &str, actor: &str) -> Result<Path, TriageError> {
+    if !is_session_id(session_id) {
+        return Err(TriageError::UnknownSession);
+    }
+    let rec = store.get(session_id).await?;
+    if rec.owner != actor {
+        return Err(TriageError::NotOwner);
+    }
+    Path::decode(&rec.path).map_err(|e| store::store_err("stored path is corrupt", e))
+}
