@@ -7,7 +7,8 @@
 //! Both replies are private (ephemeral): the whole map so as not to fill the channel, the path
 //! because it tells what the practitioner answered about an incident. Only the practitioner who
 //! ran the triage may see its path. Rendering takes a moment of CPU, so it runs on the blocking
-//! pool after the interaction has been acknowledged.
+//! pool after the interaction has been acknowledged, and each click counts against the
+//! per-user rate limit like a command.
 
 use poise::serenity_prelude as serenity;
 
@@ -66,18 +67,46 @@ fn alt_text(snapshot: &Snapshot, with_path: bool) -> String {
 
 /// `/triage map:True`: the whole flowchart, privately.
 pub async fn whole(ctx: Context<'_>) -> Result<(), Error> {
+    let poise::Context::Application(app) = ctx else {
+        return Ok(()); // slash command only: there is no other way in
+    };
     ctx.defer_ephemeral().await?;
     let snapshot = ctx.data().live.current();
     let alt = alt_text(&snapshot, false);
     let bytes = png(snapshot, None).await?;
     tracing::info!(user_id = %ctx.author().id, bytes = bytes.len(), "triage map sent");
-    ctx.send(
-        poise::CreateReply::default()
-            .content(
-                "The /triage decision tree as a flowchart: questions, answers and outcomes (coloured by urgency). Run /triage to be taken through it. If a child is in immediate danger, call 999 now.",
-            )
-            .attachment(serenity::CreateAttachment::bytes(bytes, MAP_FILE).description(alt))
-            .ephemeral(true),
+    send_png(
+        ctx.http(),
+        &app.interaction.token,
+        "The /triage decision tree as a flowchart: questions, answers and outcomes (coloured by urgency). Run /triage to be taken through it. If a child is in immediate danger, call 999 now.",
+        MAP_FILE,
+        &alt,
+        bytes,
+    )
+    .await
+}
+
+/// Sends `bytes` as a private follow-up to the interaction with `token`: a multipart body whose
+/// `payload_json` lists the attachment (id `"0"`, as the snowflake string Discord's API
+/// describes; serenity's builder would write the number 0) with its alt text, and `files[0]`.
+async fn send_png(
+    http: &serenity::Http,
+    token: &str,
+    content: &str,
+    file: &str,
+    alt: &str,
+    bytes: Vec<u8>,
+) -> Result<(), Error> {
+    let payload = serde_json::json!({
+        "content": content,
+        "flags": 64,
+        "allowed_mentions": {"parse": []},
+        "attachments": [{"id": "0", "filename": file, "description": alt}],
+    });
+    http.create_followup_message(
+        token,
+        &payload,
+        vec![serenity::CreateAttachment::bytes(bytes, file)],
     )
     .await?;
     Ok(())
@@ -90,6 +119,15 @@ pub async fn show_path(
     c: &serenity::ComponentInteraction,
     session: &str,
 ) -> Result<(), Error> {
+    // Each click draws a picture: it counts against the same per-user limit as the commands.
+    if let Err(wait) = data.limiter.check(c.user.id.get()) {
+        set_outcome(Outcome::RateLimited);
+        let text = format!(
+            "Too many requests: please try again in {} s. If a child is in immediate danger, call 999 now.",
+            wait.as_secs().max(1)
+        );
+        return private_note(ctx, c, &text).await.map_err(Into::into);
+    }
     let actor = c.user.id.get().to_string();
     let path = match triage::path_of(&data.store, session, &actor).await {
         Ok(p) => p,
@@ -113,15 +151,13 @@ pub async fn show_path(
     let alt = alt_text(&snapshot, true);
     let bytes = png(snapshot, Some(path)).await?;
     tracing::info!(user_id = %c.user.id, session, bytes = bytes.len(), "triage path map sent");
-    c.create_followup(
+    send_png(
         &ctx.http,
-        serenity::CreateInteractionResponseFollowup::new()
-            .content(
-                "The path your answers took through the /triage decision tree, in purple. If a child is in immediate danger, call 999 now.",
-            )
-            .add_file(serenity::CreateAttachment::bytes(bytes, PATH_FILE).description(alt))
-            .ephemeral(true),
+        &c.token,
+        "The path your answers took through the /triage decision tree, in purple. If a child is in immediate danger, call 999 now.",
+        PATH_FILE,
+        &alt,
+        bytes,
     )
-    .await?;
-    Ok(())
+    .await
 }

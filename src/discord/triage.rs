@@ -215,7 +215,8 @@ pub fn messages(view: &SessionView) -> Vec<MessageOut> {
             })
             .collect();
         if view.finished {
-            last.buttons.extend(super::map::path_button(&view.session_id));
+            last.buttons
+                .extend(super::map::path_button(&view.session_id));
         }
     }
     out

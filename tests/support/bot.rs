@@ -150,6 +150,16 @@ impl Bot {
         sent
     }
 
+    /// Sends a slash command with typed options (see [`payloads::command_with`]) in the test
+    /// channel.
+    pub async fn command_with(&self, who: &Who, name: &str, options: Vec<Value>) -> Sent {
+        let sent = self.new_sent();
+        let channel = payloads::channel(CHANNEL_ID, false);
+        let payload = payloads::command_with(sent.id, &sent.token, name, options, who, channel);
+        self.fake.dispatch("INTERACTION_CREATE", payload).await;
+        sent
+    }
+
     /// Sends an autocomplete request.
     pub async fn autocomplete(&self, who: &Who, name: &str, option: &str, partial: &str) -> Sent {
         let sent = self.new_sent();

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::{Json, Router};
@@ -49,8 +49,11 @@ pub struct Recorded {
     pub method: String,
     /// The path, e.g. `/api/v10/interactions/1/tok/callback`.
     pub path: String,
-    /// The JSON body, if any.
+    /// The JSON body, if any; for a multipart body (a message with attachments), its
+    /// `payload_json` part.
     pub body: Option<Value>,
+    /// The parts of a `multipart/form-data` body (else empty), or why it is malformed.
+    pub multipart: Option<Result<Vec<super::multipart::Part>, String>>,
     /// When it arrived.
     pub at: Instant,
 }
@@ -369,10 +372,30 @@ async fn gateway_session(inner: Arc<Inner>, mut socket: WebSocket) {
     }
 }
 
-async fn rest(State(inner): State<Arc<Inner>>, method: Method, uri: Uri, body: Bytes) -> Response {
+async fn rest(
+    State(inner): State<Arc<Inner>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let path = uri.path().to_string();
+    let boundary = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(super::multipart::boundary);
+    let multipart = boundary.map(|b| super::multipart::parse(&body, &b));
+    let payload = multipart.as_ref().and_then(|m| {
+        let parts = m.as_ref().ok()?;
+        let json = parts.iter().find(|p| p.name == "payload_json")?;
+        Some(serde_json::from_slice(&json.data).unwrap_or_else(
+            |_| json!({"unparsed": String::from_utf8_lossy(&json.data).to_string()}),
+        ))
+    });
     let body_json: Option<Value> =
-        if body.is_empty() {
+        if multipart.is_some() {
+            payload
+        } else if body.is_empty() {
             None
         } else {
             Some(serde_json::from_slice(&body).unwrap_or_else(
@@ -383,6 +406,7 @@ async fn rest(State(inner): State<Arc<Inner>>, method: Method, uri: Uri, body: B
         method: method.to_string(),
         path: path.clone(),
         body: body_json.clone(),
+        multipart,
         at: Instant::now(),
     };
     if let Some(dir) = &inner.dump {

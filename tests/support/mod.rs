@@ -10,6 +10,7 @@
 pub mod bot;
 pub mod fake_discord;
 pub mod fixture;
+pub mod multipart;
 pub mod openapi;
 pub mod payloads;
 

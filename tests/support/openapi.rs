@@ -14,7 +14,7 @@ use serde_json::Value;
 pub struct Spec {
     doc: Value,
     templates: Vec<String>,
-    compiled: Mutex<HashMap<(String, String), Arc<jsonschema::Validator>>>,
+    compiled: Mutex<HashMap<(String, String, &'static str), Arc<jsonschema::Validator>>>,
 }
 
 /// `../shared/discord/openapi.json` relative to the crate, if present.
@@ -95,7 +95,7 @@ impl Spec {
                 "{method} {template}: takes no JSON body, but got {body}"
             ));
         }
-        let validator = self.validator(method, template, schema)?;
+        let validator = self.validator(method, template, "application/json", schema)?;
         let errors: Vec<String> = validator
             .iter_errors(body)
             .map(|e| format!("{} at {}", e, e.instance_path))
@@ -111,13 +111,94 @@ impl Spec {
         }
     }
 
+    /// Validates a `multipart/form-data` body (a message with attachments) as Discord describes
+    /// it: a `payload_json` part holding the message as JSON and one `files[n]` part per file,
+    /// with a file name; the form's fields (the JSON's members and the `files[n]` parts) must
+    /// match the operation's multipart schema, and every attachment the JSON lists must name a
+    /// file part by its index.
+    pub fn validate_multipart(
+        &self,
+        method: &str,
+        path: &str,
+        parts: &[super::multipart::Part],
+    ) -> Result<(), String> {
+        let template = self
+            .template_for(path)
+            .ok_or_else(|| format!("{method} {path}: no such route in Discord's API"))?;
+        let op = &self.doc["paths"][template][method.to_ascii_lowercase()];
+        let schema = &op["requestBody"]["content"]["multipart/form-data"]["schema"];
+        if schema.is_null() {
+            return Err(format!("{method} {template}: takes no multipart body"));
+        }
+        let payload = parts
+            .iter()
+            .find(|p| p.name == "payload_json")
+            .ok_or_else(|| format!("{method} {template}: multipart body without payload_json"))?;
+        let mut form: serde_json::Map<String, Value> = match serde_json::from_slice(&payload.data) {
+            Ok(Value::Object(m)) => m,
+            _ => {
+                return Err(format!(
+                    "{method} {template}: payload_json is not a JSON object"
+                ))
+            }
+        };
+        let mut files = Vec::new();
+        for p in parts.iter().filter(|p| p.name != "payload_json") {
+            let n = p
+                .name
+                .strip_prefix("files[")
+                .and_then(|r| r.strip_suffix(']'))
+                .and_then(|n| n.parse::<u64>().ok())
+                .ok_or_else(|| format!("{method} {template}: unexpected form part {:?}", p.name))?;
+            if p.filename.as_deref().is_none_or(str::is_empty) {
+                return Err(format!("{method} {template}: {} has no filename", p.name));
+            }
+            files.push(n);
+            form.insert(
+                p.name.clone(),
+                Value::String(format!("<{} bytes>", p.data.len())),
+            );
+        }
+        for a in form
+            .get("attachments")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let id = a["id"]
+                .as_u64()
+                .or_else(|| a["id"].as_str().and_then(|s| s.parse().ok()));
+            if !id.is_some_and(|id| files.contains(&id)) {
+                return Err(format!(
+                    "{method} {template}: attachment {a} names no files[n] part"
+                ));
+            }
+        }
+        let form = Value::Object(form);
+        let validator = self.validator(method, template, "multipart/form-data", schema)?;
+        let errors: Vec<String> = validator
+            .iter_errors(&form)
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{method} {template}: multipart body does not match Discord's schema:\n  {}\nform: {}",
+                errors.join("\n  "),
+                form
+            ))
+        }
+    }
+
     fn validator(
         &self,
         method: &str,
         template: &str,
+        content: &'static str,
         schema: &Value,
     ) -> Result<Arc<jsonschema::Validator>, String> {
-        let key = (method.to_string(), template.to_string());
+        let key = (method.to_string(), template.to_string(), content);
         if let Some(v) = self.compiled.lock().unwrap().get(&key) {
             return Ok(v.clone());
         }
@@ -160,7 +241,15 @@ pub fn check_all(requests: &[super::fake_discord::Recorded]) -> Option<usize> {
             continue;
         }
         checked += 1;
-        if let Err(e) = spec.validate(&r.method, &r.path, r.body.as_ref()) {
+        let result = match &r.multipart {
+            Some(Ok(parts)) => spec.validate_multipart(&r.method, &r.path, parts),
+            Some(Err(e)) => Err(format!(
+                "{} {}: malformed multipart body: {e}",
+                r.method, r.path
+            )),
+            None => spec.validate(&r.method, &r.path, r.body.as_ref()),
+        };
+        if let Err(e) = result {
             failures.push(e);
         }
     }

@@ -173,6 +173,19 @@ pub fn command(
         .iter()
         .map(|(n, v)| json!({"name": n, "type": 3, "value": v}))
         .collect();
+    command_with(id, token, name, opts, who, channel_value)
+}
+
+/// A slash command with options given as Discord sends them (`{"name","type","value"}`), for
+/// options that are not strings (a boolean is type 5).
+pub fn command_with(
+    id: u64,
+    token: &str,
+    name: &str,
+    opts: Vec<Value>,
+    who: &Who,
+    channel_value: Value,
+) -> Value {
     let data = json!({
         "id": (id + 7).to_string(), "name": name, "type": 1, "options": opts,
         "guild_id": GUILD_ID.to_string()
