@@ -10,11 +10,14 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
+/// Which validator: method, path template, content type.
+type ValidatorKey = (String, String, &'static str);
+
 /// The loaded spec and compiled validators (compiled once per route per test binary).
 pub struct Spec {
     doc: Value,
     templates: Vec<String>,
-    compiled: Mutex<HashMap<(String, String, &'static str), Arc<jsonschema::Validator>>>,
+    compiled: Mutex<HashMap<ValidatorKey, Arc<jsonschema::Validator>>>,
 }
 
 /// `../shared/discord/openapi.json` relative to the crate, if present.

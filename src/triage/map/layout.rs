@@ -383,7 +383,9 @@ fn legend(centre: f32, inner: f32, y: &mut f32) -> Vec<LegendEntry> {
             rows.push(vec![i]);
             row_w = *w;
         } else {
-            rows.last_mut().map(|r| r.push(i));
+            if let Some(r) = rows.last_mut() {
+                r.push(i);
+            }
             row_w += add;
         }
     }

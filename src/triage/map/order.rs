@@ -81,6 +81,12 @@ impl Crossings {
     }
 }
 
+/// The items of each rank, left to right.
+type Order = Vec<Vec<usize>>;
+
+/// Crossings, then strays from the preferred order (see `Crossings::cost`).
+type Cost = (usize, usize);
+
 /// How many shuffled starting orders are tried after the given ones when arrows still cross.
 const RESTARTS: u64 = 24;
 
@@ -93,7 +99,7 @@ pub fn reduce(g: &mut Graph) {
 
 fn best(g: &Graph, starts: &[Vec<Vec<usize>>]) -> Vec<Vec<usize>> {
     let counter = Crossings::new(g);
-    let mut best: Option<((usize, usize), Vec<Vec<usize>>)> = None;
+    let mut best: Option<(Cost, Order)> = None;
     let shuffled = (1..=RESTARTS).map(|seed| shuffle(&starts[0], seed));
     for start in starts.iter().cloned().chain(shuffled) {
         if best.as_ref().is_some_and(|(c, _)| *c == (0, 0)) {
