@@ -238,4 +238,19 @@ mod tests {
             }
         );
     }
+
+    #[test]
+    fn show_the_path_ids_route_to_their_session() {
+        let session = "0123456789abcdef0123456789abcdef";
+        let id = triage_map_id(session);
+        assert!(id.len() <= CUSTOM_ID_MAX);
+        assert_eq!(parse(&id), Route::TriageMap { session });
+        // Not a triage answer, and nothing else is read as one.
+        assert_eq!(parse("trmap:"), Route::Unknown);
+        assert_eq!(parse("trmap:a:b"), Route::Unknown);
+        assert!(matches!(
+            parse(&triage_id(session, 3, "yes")),
+            Route::Triage { .. }
+        ));
+    }
 }
