@@ -13,8 +13,9 @@ pub const FONT_REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans
 /// DejaVu Sans Bold, for question text, outcome titles and the map's title.
 pub const FONT_BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
 
-/// The family name the SVG asks for; the fallbacks are wider or equal in width (Verdana) or
-/// narrower (Arial), so text drawn with them in a browser still fits its box.
+/// The family name the SVG asks for. A browser without DejaVu Sans falls back to Verdana (the
+/// same design lineage, similar widths) or Arial (narrower); the layout measures with DejaVu Sans
+/// and keeps padding inside every box, but only the PNG is guaranteed to use the measured font.
 pub const FONT_FAMILY: &str = "DejaVu Sans, Verdana, Arial, sans-serif";
 
 /// The family name the embedded font file declares (what the PNG renderer resolves).
