@@ -412,11 +412,7 @@ fn check_offence_status(k: &Knowledge, errors: &mut KnowledgeErrors) {
 }
 
 fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(n).collect::<String>())
-    }
+    crate::text::shorten(s, n + 1).into_owned()
 }
 
 #[cfg(test)]
