@@ -47,7 +47,11 @@ mod tests {
     fn a_cut_ends_with_an_ellipsis_within_the_limit() {
         assert_eq!(shorten("abcdef", 4), "abc…");
         assert_eq!(shorten("abcdef", 1), "…");
-        assert_eq!(shorten("abcd", 0), "…", "the ellipsis is kept even past a zero limit");
+        assert_eq!(
+            shorten("abcd", 0),
+            "…",
+            "the ellipsis is kept even past a zero limit"
+        );
     }
 
     #[test]
