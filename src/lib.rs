@@ -17,4 +17,5 @@ pub mod reply;
 pub mod search;
 pub mod settings;
 pub mod snapshot;
+pub mod text;
 pub mod triage;

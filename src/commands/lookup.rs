@@ -6,6 +6,7 @@ use crate::knowledge::{Knowledge, RecordKind};
 use crate::reply::{Field, Hit, Reply, ReplyKind};
 use crate::search::{Scope, SearchIndex};
 use crate::snapshot::Snapshot;
+use crate::text::shorten;
 
 /// How many results a reply shows.
 pub const RESULT_LIMIT: usize = 5;
@@ -58,15 +59,11 @@ pub fn answer(
         format!("{} for \"{}\"", capitalise(what), shorten(&cleaned, 80)),
     )
     .with_emergency();
-    if let Some(primary) = scope.primary {
-        if !outcome.primary_matched {
-            r.notes.push(format!(
-                "No {} matched; these are the closest parts of the guidance.",
-                what
-            ));
-        } else {
-            let _ = primary;
-        }
+    if scope.primary.is_some() && !outcome.primary_matched {
+        r.notes.push(format!(
+            "No {} matched; these are the closest parts of the guidance.",
+            what
+        ));
     }
     if !outcome.corrections.is_empty() {
         r.notes.push(format!(
@@ -283,18 +280,6 @@ fn example(command: Command) -> &'static str {
     }
 }
 
-/// Cuts `s` to at most `n` characters, adding an ellipsis.
-pub fn shorten(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        format!(
-            "{}…",
-            s.chars().take(n.saturating_sub(1)).collect::<String>()
-        )
-    }
-}
-
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
@@ -311,7 +296,7 @@ pub fn autocomplete(snapshot: &Snapshot, command: Command, partial: &str) -> Vec
     let docs = snapshot.index.docs();
     let mut out: Vec<String> = Vec::new();
     let push = |s: &str, out: &mut Vec<String>| {
-        let s = shorten(s, 100);
+        let s = shorten(s, 100).into_owned();
         if !s.is_empty() && !out.contains(&s) && out.len() < MAX {
             out.push(s);
         }

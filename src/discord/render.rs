@@ -441,21 +441,7 @@ impl Builder {
 
 /// Shortens `s` to at most `max` (by [`width`]), ending with an ellipsis when cut.
 pub fn truncate(s: &str, max: usize) -> String {
-    if width(s) <= max {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = c.len_utf16();
-        if w + cw > max.saturating_sub(1) {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    out.push('…');
-    out
+    crate::text::shorten_by(s, max, char::len_utf16).into_owned()
 }
 
 /// Splits `s` into pieces of at most `max` (by [`width`]), preferring line breaks, then spaces.

@@ -3,7 +3,10 @@
 //! so answering never re-stems text (tantivy's own snippet generator re-tokenises the passage on
 //! every call, which was a third of the query time).
 
+use std::borrow::Cow;
 use std::collections::HashSet;
+
+use crate::text::{shorten_by, ELLIPSIS};
 
 /// One token of a passage: its byte range in the passage and its stemmed form.
 #[derive(Debug, Clone)]
@@ -22,7 +25,7 @@ pub struct Token {
 pub fn snippet(text: &str, tokens: &[Token], wanted: &HashSet<u32>, max_chars: usize) -> String {
     let hits: Vec<&Token> = tokens.iter().filter(|t| wanted.contains(&t.stem)).collect();
     if hits.is_empty() {
-        return clip(text, 0, max_chars);
+        return clip(text, max_chars);
     }
     // The window of at most `max_chars` bytes that holds the most distinct matches.
     let (mut best_i, mut best_j, mut best_n) = (0usize, 0usize, 0usize);
@@ -85,24 +88,19 @@ pub fn snippet(text: &str, tokens: &[Token], wanted: &HashSet<u32>, max_chars: u
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn clip(text: &str, start: usize, max_chars: usize) -> String {
-    let mut end = (start + max_chars).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    if end < text.len() {
-        if let Some(space) = text[start..end].rfind(char::is_whitespace) {
-            end = start + space;
+/// The start of `text` in whole words: at most `max_bytes` bytes, then an ellipsis when cut.
+fn clip(text: &str, max_bytes: usize) -> String {
+    let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    match shorten_by(text, max_bytes + ELLIPSIS.len_utf8(), char::len_utf8) {
+        Cow::Borrowed(whole) => collapse(whole),
+        Cow::Owned(cut) => {
+            let kept = cut.strip_suffix(ELLIPSIS).unwrap_or(&cut);
+            let words = kept.rfind(char::is_whitespace).map_or(kept, |i| &kept[..i]);
+            let mut s = collapse(words);
+            s.push(ELLIPSIS);
+            s
         }
     }
-    let mut s = text[start..end]
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    if end < text.len() {
-        s.push('…');
-    }
-    s
 }
 
 #[cfg(test)]
@@ -150,6 +148,12 @@ mod tests {
         assert!(s.contains("**Signs** of **Grooming**"), "{s}");
         assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
         assert!(s.chars().count() <= 100, "{s}");
+    }
+
+    #[test]
+    fn the_start_is_cut_between_words() {
+        assert_eq!(clip("one two three", 9), "one two…");
+        assert_eq!(clip("one  two\nthree", 20), "one two three");
     }
 
     #[test]

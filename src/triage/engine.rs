@@ -104,12 +104,8 @@ impl Path {
 
 /// Shortens untrusted text before it goes into a message.
 pub(crate) fn clip(s: &str) -> String {
-    let clean: String = s.chars().filter(|c| !c.is_control()).take(40).collect();
-    if s.chars().count() > 40 {
-        format!("{clean}…")
-    } else {
-        clean
-    }
+    let clean: String = s.chars().filter(|c| !c.is_control()).collect();
+    crate::text::shorten(&clean, 41).into_owned()
 }
 
 /// Where a path leads in a particular tree.

@@ -266,9 +266,5 @@ pub(super) fn check_synonyms(k: &Knowledge, errors: &mut KnowledgeErrors) {
 }
 
 fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(n).collect::<String>())
-    }
+    crate::text::shorten(s, n + 1).into_owned()
 }
