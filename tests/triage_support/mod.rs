@@ -128,6 +128,26 @@ fn toml_str(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
+/// The real `bank_holidays.toml`, or (in a checkout without it) the standing rules alone.
+pub fn bank_holidays_text() -> String {
+    std::fs::read_to_string(knowledge_dir().join("bank_holidays.toml")).unwrap_or_else(|_| {
+        let mut s = String::from("region = \"England and Wales\"\nsource = \"fixture\"\nlast_checked = \"2026-11-23\"\nchecked_from = 2026\nchecked_through = 2027\n");
+        for (name, rule) in [
+            ("New Year's Day", "date = \"01-01\"\nsubstitute = true"),
+            ("Good Friday", "easter = -2"),
+            ("Easter Monday", "easter = 1"),
+            ("Early May bank holiday", "month = 5\nweekday = \"monday\"\nnth = 1"),
+            ("Spring bank holiday", "month = 5\nweekday = \"monday\"\nnth = -1"),
+            ("Summer bank holiday", "month = 8\nweekday = \"monday\"\nnth = -1"),
+            ("Christmas Day", "date = \"12-25\"\nsubstitute = true"),
+            ("Boxing Day", "date = \"12-26\"\nsubstitute = true"),
+        ] {
+            s.push_str(&format!("\n[[holiday]]\nname = \"{name}\"\n{rule}\n"));
+        }
+        s
+    })
+}
+
 /// The fixture: a minimal knowledge copy that `triage` (the text of a `triage.toml`) can be
 /// validated against.
 pub fn fixture_files(triage: &str) -> KnowledgeFiles {
@@ -214,6 +234,7 @@ file = "sources/guidance.md"
         files.insert(empty.to_string(), String::new());
     }
     files.insert("triage.toml".to_string(), triage.to_string());
+    files.insert("bank_holidays.toml".to_string(), bank_holidays_text());
     KnowledgeFiles::from_map(files, "triage test fixture")
 }
 
