@@ -8,6 +8,7 @@
 //! - [`store`]: sessions in SQLite, so a dialogue survives a restart and a double click cannot
 //!   count twice.
 //! - [`render`]: a session's state as a [`Reply`] or as scripted-run JSON.
+//! - [`deadline`]: an outcome's timeframes as deadlines from the decision time (London).
 //! - [`console`]: the dialogue in a terminal.
 //!
 //! The functions here ([`start`], [`act`], [`view`]) are what a chat adapter calls: it puts
@@ -17,6 +18,7 @@
 #![warn(missing_docs)]
 
 pub mod console;
+pub mod deadline;
 pub mod engine;
 pub mod render;
 pub mod store;
