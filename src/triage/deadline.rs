@@ -304,14 +304,20 @@ fn unchecked_years(h: &BankHolidays, decided: Timestamp, due: &Zoned) -> Option<
 /// no clock time, what the guidance says instead.
 pub fn due_text(d: &Deadline) -> String {
     let when = match (&d.due, &d.kind) {
-        (Some(z), _) => format!("{} ({})", z.strftime("%A %-d %B %Y, %H:%M"), z.strftime("%Z")),
+        (Some(z), Rule::Immediately) => {
+            format!("Now: the decision time, {}", z.strftime("%A %-d %B %Y, %H:%M (%Z)"))
+        }
+        (Some(z), Rule::SameDay | Rule::WithinWorkingDays(_)) => {
+            format!("By the end of {}", z.strftime("%A %-d %B %Y (23:59:59 %Z)"))
+        }
+        (Some(z), _) => format!("By {}", z.strftime("%A %-d %B %Y, %H:%M (%Z)")),
         (None, Rule::OnEvent(e)) => format!("When it happens ({e}): no clock deadline"),
         (None, Rule::First) => "First, before anything else: the guidance sets no clock time".into(),
         (None, Rule::WithUrgency) => "With urgency: the guidance sets no clock time".into(),
         (None, _) => "The guidance sets no timeframe".into(),
     };
     match &d.condition {
-        Some(c) => format!("{when}, {c} (if that comes to light later: from then)"),
+        Some(c) => format!("{when}; applies {c} (if that only comes to light later, count from then)"),
         None => when,
     }
 }

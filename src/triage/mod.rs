@@ -9,6 +9,7 @@
 //!   count twice.
 //! - [`render`]: a session's state as a [`Reply`] or as scripted-run JSON.
 //! - [`deadline`]: an outcome's timeframes as deadlines from the decision time (London).
+//! - [`record`]: the decision record (JSON or Markdown) to file in the practitioner's own system.
 //! - [`console`]: the dialogue in a terminal.
 //!
 //! The functions here ([`start`], [`act`], [`view`]) are what a chat adapter calls: it puts
@@ -20,6 +21,7 @@
 pub mod console;
 pub mod deadline;
 pub mod engine;
+pub mod record;
 pub mod render;
 pub mod store;
 pub mod tree;

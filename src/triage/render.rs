@@ -32,7 +32,8 @@ pub fn reply(guidance: &impl Guidance, walk: &Walk<'_>) -> Reply {
     r
 }
 
-fn citations(k: &Knowledge, ids: impl IntoIterator<Item = impl AsRef<str>>) -> Vec<Citation> {
+/// The citations for `ids`, without repeats (unknown ids are skipped: validation rejects them).
+pub(crate) fn citations(k: &Knowledge, ids: impl IntoIterator<Item = impl AsRef<str>>) -> Vec<Citation> {
     let mut out: Vec<Citation> = Vec::new();
     for id in ids {
         if let Some(c) = k.citation(id.as_ref()) {
@@ -111,7 +112,7 @@ pub fn contact_line(c: &Contact) -> String {
 
 /// `own` followed by the currency notes for every section and contact in `ids`, rendered,
 /// without repeats. (Not those of the shared evidence rules: they would repeat on every outcome.)
-fn currency_notes<'a>(
+pub(crate) fn currency_notes<'a>(
     k: &Knowledge,
     own: &[String],
     ids: impl IntoIterator<Item = &'a String>,
