@@ -438,7 +438,9 @@ fn triage(
         Ok(run) => {
             let mut reply = render::reply(&snapshot, &run.walk);
             reply.buttons.clear(); // nothing to press in a scripted run
-            record::add_deadlines(&mut reply, &snapshot, &run.walk, at).map_err(|e| e.to_string())?;
+            if let Some(o) = run.walk.outcome() {
+                record::add_deadlines(&mut reply, &snapshot, o, at).map_err(|e| e.to_string())?;
+            }
             emit(out, console::render_text(&reply))?;
             if !run.unused.is_empty() {
                 let unused: Vec<String> = run

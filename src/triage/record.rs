@@ -224,18 +224,14 @@ impl DecisionRecord {
 /// The name of the summary field that lists the deadlines.
 pub const DEADLINES_FIELD: &str = "Deadlines, London time";
 
-/// Adds the deadlines of the outcome `walk` has reached, counted from `now`, to its summary
-/// `reply`, just after the "Timeframe" field (the console's summary; nothing when no outcome
-/// has been reached).
+/// Adds the deadlines of outcome `o`, counted from `now`, to its summary `reply`, just after
+/// the "Timeframe" field (the console's and the scripted run's text summary).
 pub fn add_deadlines(
     reply: &mut crate::reply::Reply,
     guidance: &impl Guidance,
-    walk: &Walk<'_>,
+    o: &super::Outcome,
     now: Timestamp,
 ) -> Result<(), RecordError> {
-    let Some(o) = walk.outcome() else {
-        return Ok(());
-    };
     let ds = deadline::deadlines(o, &guidance.knowledge().bank_holidays, now)?;
     let field = crate::reply::Field::new(DEADLINES_FIELD, deadline::lines(&ds));
     let at = reply

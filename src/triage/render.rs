@@ -45,12 +45,16 @@ pub(crate) fn citations(k: &Knowledge, ids: impl IntoIterator<Item = impl AsRef<
     out
 }
 
-fn answers_field(tree: &Tree, walk: &Walk<'_>) -> Option<Field> {
-    let lines: Vec<String> = walk
-        .answered(tree)
+/// Each answer given as "Question short: Answer label", in order.
+pub(crate) fn answers_lines(tree: &Tree, walk: &Walk<'_>) -> Vec<String> {
+    walk.answered(tree)
         .iter()
         .map(|(q, c)| format!("{}: {}", q.short, c.label))
-        .collect();
+        .collect()
+}
+
+fn answers_field(tree: &Tree, walk: &Walk<'_>) -> Option<Field> {
+    let lines = answers_lines(tree, walk);
     (!lines.is_empty()).then(|| Field::new("Your answers", lines.join("\n")))
 }
 
@@ -75,7 +79,8 @@ fn question_reply(guidance: &impl Guidance, walk: &Walk<'_>, q: &Question) -> Re
     r
 }
 
-fn nav_buttons() -> [Button; 2] {
+/// Back and Restart.
+pub(crate) fn nav_buttons() -> [Button; 2] {
     [
         Button {
             label: "Back".into(),
