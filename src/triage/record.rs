@@ -18,7 +18,7 @@ use super::Guidance;
 use crate::knowledge::{Citation, Contact};
 use crate::reply::EMERGENCY_LINE;
 
-mod markdown;
+pub mod markdown;
 
 /// One question and the answer given, as the record shows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
