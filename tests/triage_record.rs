@@ -308,6 +308,18 @@ async fn a_stored_session_changes_an_answer_from_the_review() {
     assert_eq!(c.outcome.as_deref(), Some("call_999"));
     let review = c.review.unwrap();
     assert!(review.fields.iter().any(|f| f.name == "No longer needed"), "{:?}", review.fields);
+
+    // "Save record": the owner gets the record of the decision; nobody else does.
+    let at: jiff::Timestamp = "2026-11-23T14:05:00Z".parse().unwrap();
+    let rec = triage::decision_record(&store, snap, &c.session_id, OWNER, at).await.unwrap();
+    assert_eq!(rec.outcome, "call_999");
+    assert_eq!(rec.filename(), "triage-record-2026-11-23.md");
+    assert_eq!(rec.answers.len(), 1);
+    let e = triage::decision_record(&store, snap, &c.session_id, "someone", at).await;
+    assert!(matches!(e, Err(TriageError::NotOwner)));
+    let fresh = triage::start(&store, snap, OWNER).await.unwrap();
+    let e = triage::decision_record(&store, snap, &fresh.session_id, OWNER, at).await;
+    assert!(matches!(e, Err(TriageError::InvalidAction(_))), "no decision yet");
 }
 
 #[test]

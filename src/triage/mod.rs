@@ -319,3 +319,26 @@ pub async fn view(
     let walk = engine::replay(guidance.tree(), &stored);
     Ok(view_of(guidance, session_id, rec.step, &walk))
 }
+
+/// The decision record of a finished session ("Save record"), made at `decided` (usually
+/// [`record::now`] of the adapter's clock): attach `rec.to_markdown()` as `rec.filename()`.
+/// Only the session's owner may have it; a session without an outcome yet is refused.
+pub async fn decision_record(
+    store: &Store,
+    guidance: &impl Guidance,
+    session_id: &str,
+    actor: &str,
+    decided: jiff::Timestamp,
+) -> Result<record::DecisionRecord, TriageError> {
+    if !is_session_id(session_id) {
+        return Err(TriageError::UnknownSession);
+    }
+    let rec = store.get(session_id).await?;
+    if rec.owner != actor {
+        return Err(TriageError::NotOwner);
+    }
+    let stored =
+        Path::decode(&rec.path).map_err(|e| store::store_err("stored path is corrupt", e))?;
+    let walk = engine::replay(guidance.tree(), &stored);
+    record::build(guidance, &walk, decided).map_err(|e| TriageError::InvalidAction(e.to_string()))
+}
