@@ -43,94 +43,319 @@ fn bank_holidays_match_the_published_lists() {
     // England and Wales, as published (gov.uk/bank-holidays), typed in here independently of the
     // rules in knowledge/bank_holidays.toml.
     let published: &[(i16, &[(i8, i8)])] = &[
-        (2011, &[(1, 3), (4, 22), (4, 25), (4, 29), (5, 2), (5, 30), (8, 29), (12, 26), (12, 27)]),
-        (2012, &[(1, 2), (4, 6), (4, 9), (5, 7), (6, 4), (6, 5), (8, 27), (12, 25), (12, 26)]),
-        (2019, &[(1, 1), (4, 19), (4, 22), (5, 6), (5, 27), (8, 26), (12, 25), (12, 26)]),
-        (2020, &[(1, 1), (4, 10), (4, 13), (5, 8), (5, 25), (8, 31), (12, 25), (12, 28)]),
-        (2021, &[(1, 1), (4, 2), (4, 5), (5, 3), (5, 31), (8, 30), (12, 27), (12, 28)]),
-        (2022, &[(1, 3), (4, 15), (4, 18), (5, 2), (6, 2), (6, 3), (8, 29), (9, 19), (12, 26), (12, 27)]),
-        (2023, &[(1, 2), (4, 7), (4, 10), (5, 1), (5, 8), (5, 29), (8, 28), (12, 25), (12, 26)]),
-        (2024, &[(1, 1), (3, 29), (4, 1), (5, 6), (5, 27), (8, 26), (12, 25), (12, 26)]),
-        (2025, &[(1, 1), (4, 18), (4, 21), (5, 5), (5, 26), (8, 25), (12, 25), (12, 26)]),
-        (2026, &[(1, 1), (4, 3), (4, 6), (5, 4), (5, 25), (8, 31), (12, 25), (12, 28)]),
-        (2027, &[(1, 1), (3, 26), (3, 29), (5, 3), (5, 31), (8, 30), (12, 27), (12, 28)]),
+        (
+            2011,
+            &[
+                (1, 3),
+                (4, 22),
+                (4, 25),
+                (4, 29),
+                (5, 2),
+                (5, 30),
+                (8, 29),
+                (12, 26),
+                (12, 27),
+            ],
+        ),
+        (
+            2012,
+            &[
+                (1, 2),
+                (4, 6),
+                (4, 9),
+                (5, 7),
+                (6, 4),
+                (6, 5),
+                (8, 27),
+                (12, 25),
+                (12, 26),
+            ],
+        ),
+        (
+            2019,
+            &[
+                (1, 1),
+                (4, 19),
+                (4, 22),
+                (5, 6),
+                (5, 27),
+                (8, 26),
+                (12, 25),
+                (12, 26),
+            ],
+        ),
+        (
+            2020,
+            &[
+                (1, 1),
+                (4, 10),
+                (4, 13),
+                (5, 8),
+                (5, 25),
+                (8, 31),
+                (12, 25),
+                (12, 28),
+            ],
+        ),
+        (
+            2021,
+            &[
+                (1, 1),
+                (4, 2),
+                (4, 5),
+                (5, 3),
+                (5, 31),
+                (8, 30),
+                (12, 27),
+                (12, 28),
+            ],
+        ),
+        (
+            2022,
+            &[
+                (1, 3),
+                (4, 15),
+                (4, 18),
+                (5, 2),
+                (6, 2),
+                (6, 3),
+                (8, 29),
+                (9, 19),
+                (12, 26),
+                (12, 27),
+            ],
+        ),
+        (
+            2023,
+            &[
+                (1, 2),
+                (4, 7),
+                (4, 10),
+                (5, 1),
+                (5, 8),
+                (5, 29),
+                (8, 28),
+                (12, 25),
+                (12, 26),
+            ],
+        ),
+        (
+            2024,
+            &[
+                (1, 1),
+                (3, 29),
+                (4, 1),
+                (5, 6),
+                (5, 27),
+                (8, 26),
+                (12, 25),
+                (12, 26),
+            ],
+        ),
+        (
+            2025,
+            &[
+                (1, 1),
+                (4, 18),
+                (4, 21),
+                (5, 5),
+                (5, 26),
+                (8, 25),
+                (12, 25),
+                (12, 26),
+            ],
+        ),
+        (
+            2026,
+            &[
+                (1, 1),
+                (4, 3),
+                (4, 6),
+                (5, 4),
+                (5, 25),
+                (8, 31),
+                (12, 25),
+                (12, 28),
+            ],
+        ),
+        (
+            2027,
+            &[
+                (1, 1),
+                (3, 26),
+                (3, 29),
+                (5, 3),
+                (5, 31),
+                (8, 30),
+                (12, 27),
+                (12, 28),
+            ],
+        ),
     ];
     for (year, days) in published {
         let got: Vec<Date> = holidays().holidays(*year).iter().map(|h| h.date).collect();
         let want: Vec<Date> = days.iter().map(|(m, d)| date(*year, *m, *d)).collect();
         assert_eq!(got, want, "{year}");
     }
-    let names: Vec<String> = holidays().holidays(2022).into_iter().map(|h| h.name).collect();
-    assert!(names.iter().any(|n| n == "Christmas Day (substitute day)"), "{names:?}");
-    assert!(names.iter().any(|n| n.contains("State Funeral")), "{names:?}");
+    let names: Vec<String> = holidays()
+        .holidays(2022)
+        .into_iter()
+        .map(|h| h.name)
+        .collect();
+    assert!(
+        names.iter().any(|n| n == "Christmas Day (substitute day)"),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.contains("State Funeral")),
+        "{names:?}"
+    );
 }
 
 #[test]
 fn same_day_and_hours_across_the_march_clock_change() {
     // Clocks go forward at 01:00 UTC on Sunday 29 March 2026.
-    assert_eq!(due_at(Rule::WithinHours(24), "2026-03-28T12:00:00Z"), "2026-03-29T13:00:00+01:00");
-    assert_eq!(due_at(Rule::SameDay, "2026-03-29T00:30:00Z"), "2026-03-29T23:59:59+01:00");
-    assert_eq!(due_at(Rule::SameDay, "2026-03-28T23:30:00Z"), "2026-03-28T23:59:59+00:00");
-    assert_eq!(due_at(Rule::Immediately, "2026-03-29T01:30:00Z"), "2026-03-29T02:30:00+01:00");
+    assert_eq!(
+        due_at(Rule::WithinHours(24), "2026-03-28T12:00:00Z"),
+        "2026-03-29T13:00:00+01:00"
+    );
+    assert_eq!(
+        due_at(Rule::SameDay, "2026-03-29T00:30:00Z"),
+        "2026-03-29T23:59:59+01:00"
+    );
+    assert_eq!(
+        due_at(Rule::SameDay, "2026-03-28T23:30:00Z"),
+        "2026-03-28T23:59:59+00:00"
+    );
+    assert_eq!(
+        due_at(Rule::Immediately, "2026-03-29T01:30:00Z"),
+        "2026-03-29T02:30:00+01:00"
+    );
 }
 
 #[test]
 fn same_day_and_hours_across_the_october_clock_change() {
     // Clocks go back at 01:00 UTC on Sunday 25 October 2026.
-    assert_eq!(due_at(Rule::WithinHours(24), "2026-10-24T11:00:00Z"), "2026-10-25T11:00:00+00:00");
-    assert_eq!(due_at(Rule::SameDay, "2026-10-25T00:30:00Z"), "2026-10-25T23:59:59+00:00");
-    assert_eq!(due_at(Rule::WithinHours(24), "2026-10-25T00:30:00Z"), "2026-10-26T00:30:00+00:00");
+    assert_eq!(
+        due_at(Rule::WithinHours(24), "2026-10-24T11:00:00Z"),
+        "2026-10-25T11:00:00+00:00"
+    );
+    assert_eq!(
+        due_at(Rule::SameDay, "2026-10-25T00:30:00Z"),
+        "2026-10-25T23:59:59+00:00"
+    );
+    assert_eq!(
+        due_at(Rule::WithinHours(24), "2026-10-25T00:30:00Z"),
+        "2026-10-26T00:30:00+00:00"
+    );
     // A same-day deadline on the long day still ends at midnight London time.
-    assert_eq!(due_at(Rule::SameDay, "2026-10-24T22:00:00Z"), "2026-10-24T23:59:59+01:00");
+    assert_eq!(
+        due_at(Rule::SameDay, "2026-10-24T22:00:00Z"),
+        "2026-10-24T23:59:59+01:00"
+    );
 }
 
 #[test]
 fn decisions_at_half_past_eleven_at_night() {
     // 23:30 in London in winter: the same day has 29 minutes left.
-    assert_eq!(due_at(Rule::SameDay, "2026-11-23T23:30:00Z"), "2026-11-23T23:59:59+00:00");
-    assert_eq!(due_at(Rule::Immediately, "2026-11-23T23:30:00Z"), "2026-11-23T23:30:00+00:00");
-    assert_eq!(due_at(Rule::WithinHours(24), "2026-11-23T23:30:00Z"), "2026-11-24T23:30:00+00:00");
+    assert_eq!(
+        due_at(Rule::SameDay, "2026-11-23T23:30:00Z"),
+        "2026-11-23T23:59:59+00:00"
+    );
+    assert_eq!(
+        due_at(Rule::Immediately, "2026-11-23T23:30:00Z"),
+        "2026-11-23T23:30:00+00:00"
+    );
+    assert_eq!(
+        due_at(Rule::WithinHours(24), "2026-11-23T23:30:00Z"),
+        "2026-11-24T23:30:00+00:00"
+    );
     // 23:30 in London in summer is 22:30 UTC.
-    assert_eq!(due_at(Rule::SameDay, "2026-07-01T22:30:00Z"), "2026-07-01T23:59:59+01:00");
+    assert_eq!(
+        due_at(Rule::SameDay, "2026-07-01T22:30:00Z"),
+        "2026-07-01T23:59:59+01:00"
+    );
     // 23:30 UTC in summer is already 00:30 the next day in London: that is "the same day".
-    assert_eq!(due_at(Rule::SameDay, "2026-07-01T23:30:00Z"), "2026-07-02T23:59:59+01:00");
+    assert_eq!(
+        due_at(Rule::SameDay, "2026-07-01T23:30:00Z"),
+        "2026-07-02T23:59:59+01:00"
+    );
     // Friday 23:30: five working days are Monday to Friday of the next week.
-    assert_eq!(due_at(Rule::WithinWorkingDays(5), "2026-11-27T23:30:00Z"), "2026-12-04T23:59:59+00:00");
+    assert_eq!(
+        due_at(Rule::WithinWorkingDays(5), "2026-11-27T23:30:00Z"),
+        "2026-12-04T23:59:59+00:00"
+    );
 }
 
 #[test]
 fn working_days_across_christmas() {
     // Thursday 24 December 2026: Christmas Friday, Boxing Day substitute Monday 28th, New Year's
     // Day Friday 1 January.
-    assert_eq!(due_at(Rule::WithinWorkingDays(5), "2026-12-24T10:00:00Z"), "2027-01-05T23:59:59+00:00");
+    assert_eq!(
+        due_at(Rule::WithinWorkingDays(5), "2026-12-24T10:00:00Z"),
+        "2027-01-05T23:59:59+00:00"
+    );
     // Friday 24 December 2027: substitutes Monday 27th and Tuesday 28th; New Year's Day 2028 is a
     // Saturday, so Monday 3 January is its substitute.
-    assert_eq!(due_at(Rule::WithinWorkingDays(5), "2027-12-24T10:00:00Z"), "2028-01-05T23:59:59+00:00");
+    assert_eq!(
+        due_at(Rule::WithinWorkingDays(5), "2027-12-24T10:00:00Z"),
+        "2028-01-05T23:59:59+00:00"
+    );
     // "Same day" is the calendar day, working or not.
-    assert_eq!(due_at(Rule::SameDay, "2026-12-25T15:00:00Z"), "2026-12-25T23:59:59+00:00");
+    assert_eq!(
+        due_at(Rule::SameDay, "2026-12-25T15:00:00Z"),
+        "2026-12-25T23:59:59+00:00"
+    );
 }
 
 #[test]
 fn working_days_across_easter() {
     // Thursday 2 April 2026: Good Friday 3rd and Easter Monday 6th are not working days.
-    assert_eq!(due_at(Rule::WithinWorkingDays(5), "2026-04-02T09:00:00Z"), "2026-04-13T23:59:59+01:00");
+    assert_eq!(
+        due_at(Rule::WithinWorkingDays(5), "2026-04-02T09:00:00Z"),
+        "2026-04-13T23:59:59+01:00"
+    );
     // Thursday 17 April 2025.
-    assert_eq!(due_at(Rule::WithinWorkingDays(5), "2025-04-17T09:00:00Z"), "2025-04-28T23:59:59+01:00");
-    assert_eq!(due_at(Rule::WithinWorkingDays(1), "2025-04-17T09:00:00Z"), "2025-04-22T23:59:59+01:00");
+    assert_eq!(
+        due_at(Rule::WithinWorkingDays(5), "2025-04-17T09:00:00Z"),
+        "2025-04-28T23:59:59+01:00"
+    );
+    assert_eq!(
+        due_at(Rule::WithinWorkingDays(1), "2025-04-17T09:00:00Z"),
+        "2025-04-22T23:59:59+01:00"
+    );
 }
 
 #[test]
 fn five_working_days_span_a_bank_holiday_weekend() {
     // Friday 22 May 2026, before the spring bank holiday (Monday 25th).
-    assert_eq!(due_at(Rule::WithinWorkingDays(5), "2026-05-22T14:00:00Z"), "2026-06-01T23:59:59+01:00");
+    assert_eq!(
+        due_at(Rule::WithinWorkingDays(5), "2026-05-22T14:00:00Z"),
+        "2026-06-01T23:59:59+01:00"
+    );
     // Friday 28 August 2026, before the summer bank holiday (Monday 31st).
-    assert_eq!(due_at(Rule::WithinWorkingDays(5), "2026-08-28T14:00:00Z"), "2026-09-07T23:59:59+01:00");
+    assert_eq!(
+        due_at(Rule::WithinWorkingDays(5), "2026-08-28T14:00:00Z"),
+        "2026-09-07T23:59:59+01:00"
+    );
     // One-off changes count: the 2022 jubilee weekend, the 2023 coronation, VE day 2020 (and
     // the early May bank holiday it replaced was a working day that year).
-    assert_eq!(due_at(Rule::WithinWorkingDays(5), "2022-06-01T12:00:00Z"), "2022-06-10T23:59:59+01:00");
-    assert_eq!(due_at(Rule::WithinWorkingDays(5), "2023-05-05T12:00:00Z"), "2023-05-15T23:59:59+01:00");
-    assert_eq!(due_at(Rule::WithinWorkingDays(5), "2020-05-07T12:00:00Z"), "2020-05-15T23:59:59+01:00");
-    assert_eq!(due_at(Rule::WithinWorkingDays(5), "2020-05-01T12:00:00Z"), "2020-05-11T23:59:59+01:00");
+    assert_eq!(
+        due_at(Rule::WithinWorkingDays(5), "2022-06-01T12:00:00Z"),
+        "2022-06-10T23:59:59+01:00"
+    );
+    assert_eq!(
+        due_at(Rule::WithinWorkingDays(5), "2023-05-05T12:00:00Z"),
+        "2023-05-15T23:59:59+01:00"
+    );
+    assert_eq!(
+        due_at(Rule::WithinWorkingDays(5), "2020-05-07T12:00:00Z"),
+        "2020-05-15T23:59:59+01:00"
+    );
+    assert_eq!(
+        due_at(Rule::WithinWorkingDays(5), "2020-05-01T12:00:00Z"),
+        "2020-05-11T23:59:59+01:00"
+    );
 }
 
 #[test]
@@ -142,7 +367,11 @@ fn every_outcome_timeframe_becomes_a_deadline_or_says_why_not() {
         assert_eq!(ds.len(), o.timeframes.len(), "{}: nothing is skipped", o.id);
         for (d, t) in ds.iter().zip(&o.timeframes) {
             assert_eq!(&d.text, t);
-            assert!(t.starts_with(&d.rule), "{}: the rule is the guidance's words", o.id);
+            assert!(
+                t.starts_with(&d.rule),
+                "{}: the rule is the guidance's words",
+                o.id
+            );
             assert_eq!(d.due.is_some(), d.kind.is_clock(), "{}: {t}", o.id);
             assert!(!deadline::due_text(d).is_empty());
         }
@@ -174,7 +403,10 @@ fn a_timeframe_the_parser_cannot_read_is_a_check_error_at_its_line() {
     .unwrap();
     let line = line_with(&text, "timeframes = [\"Within 24 hours.\"]");
     let dir = common::knowledge_copy_with("triage.toml", |t| {
-        t.replace("timeframes = [\"Within 24 hours.\"]", "timeframes = [\"Within a day.\"]")
+        t.replace(
+            "timeframes = [\"Within 24 hours.\"]",
+            "timeframes = [\"Within a day.\"]",
+        )
     });
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"))
         .arg("--knowledge")
@@ -185,7 +417,9 @@ fn a_timeframe_the_parser_cannot_read_is_a_check_error_at_its_line() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains(&format!("triage.toml:{line}: outcome `images_referral_24h`: timeframe \"Within a day.\"")),
+        err.contains(&format!(
+            "triage.toml:{line}: outcome `images_referral_24h`: timeframe \"Within a day.\""
+        )),
         "{err}"
     );
 }
@@ -212,49 +446,91 @@ fn check_rejects_a_malformed_bank_holiday_file_at_file_and_line() {
     // An impossible date.
     let errs = bank_holiday_errors(|t| t.replace("date = \"12-26\"", "date = \"12-32\""));
     assert_eq!(errs.len(), 1, "{errs:?}");
-    assert_eq!((&errs[0].0, errs[0].1), (&file, header_before("name = \"Boxing Day\"")));
+    assert_eq!(
+        (&errs[0].0, errs[0].1),
+        (&file, header_before("name = \"Boxing Day\""))
+    );
     assert!(errs[0].2.contains("12-32"), "{errs:?}");
 
     // A move from a day that is not a bank holiday.
-    let errs = bank_holiday_errors(|t| t.replace("moved_from = \"2020-05-04\"", "moved_from = \"2020-05-05\""));
+    let errs = bank_holiday_errors(|t| {
+        t.replace("moved_from = \"2020-05-04\"", "moved_from = \"2020-05-05\"")
+    });
     assert_eq!(errs.len(), 1, "{errs:?}");
-    assert_eq!(errs[0].1, header_before("name = \"Early May bank holiday (VE day)\""));
+    assert_eq!(
+        errs[0].1,
+        header_before("name = \"Early May bank holiday (VE day)\"")
+    );
     assert!(errs[0].2.contains("not a bank holiday"), "{errs:?}");
 
     // An added day on a weekend, and one outside the checked years.
-    let errs = bank_holiday_errors(|t| t.replace("added = \"2023-05-08\"", "added = \"2031-05-10\""));
+    let errs =
+        bank_holiday_errors(|t| t.replace("added = \"2023-05-08\"", "added = \"2031-05-10\""));
     assert_eq!(errs.len(), 2, "{errs:?}");
-    assert!(errs.iter().all(|e| e.1 == header_before("coronation")), "{errs:?}");
+    assert!(
+        errs.iter().all(|e| e.1 == header_before("coronation")),
+        "{errs:?}"
+    );
 
     // A typo in a field name is a TOML error at its line, not a silently dropped substitute.
     let errs = bank_holiday_errors(|t| {
-        t.replace("\"01-01\"\nsubstitute = true", "\"01-01\"\nsubstitue = true")
+        t.replace(
+            "\"01-01\"\nsubstitute = true",
+            "\"01-01\"\nsubstitue = true",
+        )
     });
     assert_eq!(errs.len(), 1, "{errs:?}");
-    assert_eq!((&errs[0].0, errs[0].1), (&file, line_with(&text, "\"01-01\"") + 1));
+    assert_eq!(
+        (&errs[0].0, errs[0].1),
+        (&file, line_with(&text, "\"01-01\"") + 1)
+    );
 
     // A rule with two forms, a bad nth, another region, and a stale `checked_through`.
     let errs = bank_holiday_errors(|t| t.replace("easter = 1", "easter = 1\nmonth = 4"));
-    assert_eq!(errs[0].1, header_before("name = \"Easter Monday\""), "{errs:?}");
-    let errs = bank_holiday_errors(|t| t.replace("nth = -1", "nth = 5"));
-    let bad_rules: Vec<usize> = errs.iter().filter(|e| e.2.contains("`nth` (1-4")).map(|e| e.1).collect();
     assert_eq!(
-        bad_rules,
-        [header_before("name = \"Spring bank holiday\""), header_before("name = \"Summer bank holiday\"")],
+        errs[0].1,
+        header_before("name = \"Easter Monday\""),
         "{errs:?}"
     );
-    let errs = bank_holiday_errors(|t| t.replace("region = \"England and Wales\"", "region = \"Scotland\""));
+    let errs = bank_holiday_errors(|t| t.replace("nth = -1", "nth = 5"));
+    let bad_rules: Vec<usize> = errs
+        .iter()
+        .filter(|e| e.2.contains("`nth` (1-4"))
+        .map(|e| e.1)
+        .collect();
+    assert_eq!(
+        bad_rules,
+        [
+            header_before("name = \"Spring bank holiday\""),
+            header_before("name = \"Summer bank holiday\"")
+        ],
+        "{errs:?}"
+    );
+    let errs = bank_holiday_errors(|t| {
+        t.replace("region = \"England and Wales\"", "region = \"Scotland\"")
+    });
     assert_eq!(errs[0].1, line_with(&text, "region = "), "{errs:?}");
-    let errs = bank_holiday_errors(|t| t.replace("checked_through = 2027", "checked_through = 2025"));
-    assert!(errs.iter().any(|e| e.2.contains("last_checked")), "{errs:?}");
+    let errs =
+        bank_holiday_errors(|t| t.replace("checked_through = 2027", "checked_through = 2025"));
+    assert!(
+        errs.iter().any(|e| e.2.contains("last_checked")),
+        "{errs:?}"
+    );
 
     // A syntax error, and the file missing.
     let errs = bank_holiday_errors(|t| t.replace("checked_from = 2011", "checked_from = "));
-    assert_eq!((&errs[0].0, errs[0].1), (&file, line_with(&text, "checked_from = ")), "{errs:?}");
+    assert_eq!(
+        (&errs[0].0, errs[0].1),
+        (&file, line_with(&text, "checked_from = ")),
+        "{errs:?}"
+    );
     let dir = common::knowledge_copy_with("bank_holidays.toml", |t| t.to_string());
     std::fs::remove_file(dir.path().join("bank_holidays.toml")).unwrap();
     let errs = common::load_errors(dir.path());
-    assert!(errs.iter().any(|e| e.0 == file && e.2.contains("missing")), "{errs:?}");
+    assert!(
+        errs.iter().any(|e| e.0 == file && e.2.contains("missing")),
+        "{errs:?}"
+    );
 }
 
 #[test]
@@ -289,7 +565,11 @@ fn the_binary_needs_no_system_time_zone_files() {
         .env("TZ", "America/New_York")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["decided_at"], "2026-07-01T10:00:00+01:00");
     assert_eq!(v["deadlines"][0]["due"], "2026-07-02T10:00:00+01:00");

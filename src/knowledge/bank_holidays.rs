@@ -292,7 +292,8 @@ impl When {
             When::Fixed { month, day, .. } => Date::new(year, month, day).ok(),
             When::Easter(offset) => {
                 let e = easter_sunday(year)?;
-                e.checked_add(jiff::Span::new().days(i64::from(offset))).ok()
+                e.checked_add(jiff::Span::new().days(i64::from(offset)))
+                    .ok()
             }
             When::NthWeekday {
                 month,

@@ -85,7 +85,10 @@ fn show<W: Write>(
         (Screen::Summary, _) => (view.reply.clone(), HINT_SUMMARY),
         _ => (view.reply.clone(), HINT_QUESTION),
     };
-    let outcome = view.outcome.as_deref().and_then(|o| guidance.tree().outcome(o));
+    let outcome = view
+        .outcome
+        .as_deref()
+        .and_then(|o| guidance.tree().outcome(o));
     if let (Screen::Summary, Some(o)) = (screen, outcome) {
         if let Err(e) = record::add_deadlines(&mut reply, guidance, o, record::now(clock)) {
             reply
@@ -246,11 +249,27 @@ pub async fn dialogue_with_clock<R: BufRead, W: Write>(
                 continue;
             }
             Step::Act(action) => {
-                act(store, guidance, &view.session_id, view.step, action, CONSOLE_OWNER).await
+                act(
+                    store,
+                    guidance,
+                    &view.session_id,
+                    view.step,
+                    action,
+                    CONSOLE_OWNER,
+                )
+                .await
             }
             Step::Change(n, value) => {
-                change(store, guidance, &view.session_id, view.step, *n, value, CONSOLE_OWNER)
-                    .await
+                change(
+                    store,
+                    guidance,
+                    &view.session_id,
+                    view.step,
+                    *n,
+                    value,
+                    CONSOLE_OWNER,
+                )
+                .await
             }
         };
         match result {

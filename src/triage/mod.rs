@@ -8,6 +8,7 @@
 //! - [`store`]: sessions in SQLite, so a dialogue survives a restart and a double click cannot
 //!   count twice.
 //! - [`render`]: a session's state as a [`Reply`] or as scripted-run JSON.
+//! - [`timeframe`]: reads an outcome's timeframe words into a rule (checked on load).
 //! - [`deadline`]: an outcome's timeframes as deadlines from the decision time (London).
 //! - [`review`]: "Check your answers" before the summary, with changes that keep what still applies.
 //! - [`record`]: the decision record (JSON or Markdown) to file in the practitioner's own system.
@@ -23,9 +24,10 @@ pub mod console;
 pub mod deadline;
 pub mod engine;
 pub mod record;
-pub mod review;
 pub mod render;
+pub mod review;
 pub mod store;
+pub mod timeframe;
 pub mod tree;
 
 pub use engine::{Action, Answer, Path, Walk};
@@ -270,7 +272,16 @@ pub async fn change(
     let changed = review::change(tree, &walk.path, position, value)
         .map_err(|e| TriageError::InvalidAction(e.0))?;
     let next = engine::replay(tree, &changed.path);
-    let step = save(store, guidance, &rec, expected_step, &changed.path, &next, false).await?;
+    let step = save(
+        store,
+        guidance,
+        &rec,
+        expected_step,
+        &changed.path,
+        &next,
+        false,
+    )
+    .await?;
     let mut v = view_of(guidance, session_id, step, &next);
     if let Some(note) = review::dropped_note(tree, &changed.dropped) {
         match &mut v.review {

@@ -120,11 +120,19 @@ pub fn build(
         deadlines,
         answers,
         actions: o.actions.clone(),
-        contacts: o.contacts.iter().filter_map(|id| k.contact(id)).cloned().collect(),
+        contacts: o
+            .contacts
+            .iter()
+            .filter_map(|id| k.contact(id))
+            .cloned()
+            .collect(),
         evidence: tree.evidence().iter().map(|e| e.text.clone()).collect(),
         quote: (
             o.quote.trim().to_string(),
-            o.sources.first().and_then(|s| k.citation(s)).map(|c| c.section),
+            o.sources
+                .first()
+                .and_then(|s| k.citation(s))
+                .map(|c| c.section),
         ),
         citations: citations(
             k,

@@ -33,7 +33,10 @@ pub fn reply(guidance: &impl Guidance, walk: &Walk<'_>) -> Reply {
 }
 
 /// The citations for `ids`, without repeats (unknown ids are skipped: validation rejects them).
-pub(crate) fn citations(k: &Knowledge, ids: impl IntoIterator<Item = impl AsRef<str>>) -> Vec<Citation> {
+pub(crate) fn citations(
+    k: &Knowledge,
+    ids: impl IntoIterator<Item = impl AsRef<str>>,
+) -> Vec<Citation> {
     let mut out: Vec<Citation> = Vec::new();
     for id in ids {
         if let Some(c) = k.citation(id.as_ref()) {

@@ -41,7 +41,10 @@ impl ReviewAction {
     /// Reads an action strictly; anything else is refused without being interpreted.
     pub fn parse(s: &str) -> Result<ReviewAction, Refused> {
         let refused = || {
-            Refused("That button is not one this review offers. Use the buttons on the latest message.".into())
+            Refused(
+                "That button is not one this review offers. Use the buttons on the latest message."
+                    .into(),
+            )
         };
         let rest = s.strip_prefix(PREFIX).ok_or_else(refused)?;
         let position = |n: &str| -> Result<usize, Refused> {
@@ -105,7 +108,9 @@ pub fn change(tree: &Tree, path: &Path, position: usize, value: &str) -> Result<
         )));
     };
     let Some(q) = tree.question(&old.question) else {
-        return Err(Refused("That question is no longer in the triage. Use Restart.".into()));
+        return Err(Refused(
+            "That question is no longer in the triage. Use Restart.".into(),
+        ));
     };
     if q.choice(value).is_none() {
         return Err(Refused(format!(
@@ -145,7 +150,8 @@ pub fn dropped_note(tree: &Tree, dropped: &[Answer]) -> Option<String> {
             Some(q) => format!(
                 "{}: {}",
                 q.short,
-                q.choice(&a.value).map_or(a.value.as_str(), |c| c.label.as_str())
+                q.choice(&a.value)
+                    .map_or(a.value.as_str(), |c| c.label.as_str())
             ),
             None => format!("{}={}", a.question, a.value),
         })
@@ -170,7 +176,8 @@ fn button(label: impl Into<String>, action: ReviewAction, style: ButtonStyle) ->
 /// Confirm, Change N for each answer, Back, Restart.
 pub fn review_reply(guidance: &impl Guidance, walk: &Walk<'_>, dropped: &[Answer]) -> Reply {
     let tree = guidance.tree();
-    let mut r = Reply::new("triage", "", ReplyKind::TriageReview, "Check your answers").with_emergency();
+    let mut r =
+        Reply::new("triage", "", ReplyKind::TriageReview, "Check your answers").with_emergency();
     r.body = match walk.outcome() {
         Some(o) => format!(
             "These answers lead to: {}. Check each one and change any that is wrong; confirm to see what to do, how fast and who to contact.",
@@ -188,7 +195,11 @@ pub fn review_reply(guidance: &impl Guidance, walk: &Walk<'_>, dropped: &[Answer
     if let Some(note) = dropped_note(tree, dropped) {
         r.fields.push(Field::new("No longer needed", note));
     }
-    r.buttons.push(button("Confirm: show what to do", ReviewAction::Confirm, ButtonStyle::Primary));
+    r.buttons.push(button(
+        "Confirm: show what to do",
+        ReviewAction::Confirm,
+        ButtonStyle::Primary,
+    ));
     for (i, (q, _)) in answered.iter().enumerate() {
         r.buttons.push(button(
             clip_label(&format!("Change {}: {}", i + 1, q.short)),
@@ -212,7 +223,11 @@ fn clip_label(s: &str) -> String {
 
 /// The question answered at `position`, to change its answer: its text and help, the answer
 /// given, a button per answer (`rv:set:N:value`) and "Keep my answer" (`rv:show`).
-pub fn change_reply(guidance: &impl Guidance, walk: &Walk<'_>, position: usize) -> Result<Reply, Refused> {
+pub fn change_reply(
+    guidance: &impl Guidance,
+    walk: &Walk<'_>,
+    position: usize,
+) -> Result<Reply, Refused> {
     let tree = guidance.tree();
     let answered = walk.answered(tree);
     let Some((q, given)) = position.checked_sub(1).and_then(|i| answered.get(i)) else {
@@ -238,7 +253,11 @@ pub fn change_reply(guidance: &impl Guidance, walk: &Walk<'_>, position: usize) 
             c.style,
         ));
     }
-    r.buttons.push(button("Keep my answer", ReviewAction::Show, ButtonStyle::Secondary));
+    r.buttons.push(button(
+        "Keep my answer",
+        ReviewAction::Show,
+        ButtonStyle::Secondary,
+    ));
     Ok(r)
 }
 
@@ -252,15 +271,32 @@ mod tests {
             ReviewAction::Confirm,
             ReviewAction::Show,
             ReviewAction::Change(3),
-            ReviewAction::Set { position: 12, value: "sexual_images".into() },
+            ReviewAction::Set {
+                position: 12,
+                value: "sexual_images".into(),
+            },
         ] {
             assert_eq!(ReviewAction::parse(&a.as_action()).unwrap(), a);
         }
-        for bad in ["confirm", "rv:", "rv:change:0", "rv:change:01", "rv:change:100", "rv:set:1", "rv:set:1:Yes", "rv:set:x:yes", "rv:confirm "] {
+        for bad in [
+            "confirm",
+            "rv:",
+            "rv:change:0",
+            "rv:change:01",
+            "rv:change:100",
+            "rv:set:1",
+            "rv:set:1:Yes",
+            "rv:set:x:yes",
+            "rv:confirm ",
+        ] {
             assert!(ReviewAction::parse(bad).is_err(), "{bad}");
         }
         // Session id (32) + step (10) + separators: the longest action still fits Discord's 100.
-        let longest = ReviewAction::Set { position: 99, value: "a".repeat(32) }.as_action();
+        let longest = ReviewAction::Set {
+            position: 99,
+            value: "a".repeat(32),
+        }
+        .as_action();
         assert!(3 + 32 + 1 + 10 + 1 + longest.len() <= 100);
     }
 }

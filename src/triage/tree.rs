@@ -186,7 +186,7 @@ pub struct Outcome {
     /// Two or three sentences on what this outcome means.
     pub summary: String,
     /// How fast, as the guidance words it; the first is the headline timeframe. Each opens
-    /// with a rule [`super::deadline::parse`] can read (checked on load).
+    /// with a rule [`super::timeframe::parse`] can read (checked on load).
     pub timeframes: Vec<String>,
     /// The line of each timeframe in `triage.toml`, for errors.
     pub timeframe_lines: Vec<usize>,
@@ -367,11 +367,7 @@ fn build(text: &str, file: TreeFile) -> Tree {
                 id: o.id,
                 title: o.title,
                 summary: o.summary,
-                timeframe_lines: o
-                    .timeframes
-                    .iter()
-                    .map(|t| line(t.span().start))
-                    .collect(),
+                timeframe_lines: o.timeframes.iter().map(|t| line(t.span().start)).collect(),
                 timeframes: o.timeframes.into_iter().map(Spanned::into_inner).collect(),
                 actions: o.actions,
                 contacts: o.contacts,

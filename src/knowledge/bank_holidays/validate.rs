@@ -20,9 +20,13 @@ fn err(errors: &mut KnowledgeErrors, line: usize, msg: impl Into<String>) {
 /// A date written `YYYY-MM-DD`, and a real one.
 pub(super) fn parse_date(s: &str) -> Option<Date> {
     let ok = s.len() == 10
-        && s.bytes()
-            .enumerate()
-            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     if !ok {
         return None;
     }
@@ -60,19 +64,30 @@ pub(super) fn build(
         );
     }
     if file.source.get_ref().trim().is_empty() {
-        err(errors, at(file.source.span()), "`source` must say where the one-off changes were checked (the published list)");
+        err(
+            errors,
+            at(file.source.span()),
+            "`source` must say where the one-off changes were checked (the published list)",
+        );
     }
     let last_checked = parse_date(file.last_checked.get_ref());
     if last_checked.is_none() {
         err(
             errors,
             at(file.last_checked.span()),
-            format!("`last_checked` `{}` is not a date written YYYY-MM-DD", file.last_checked.get_ref()),
+            format!(
+                "`last_checked` `{}` is not a date written YYYY-MM-DD",
+                file.last_checked.get_ref()
+            ),
         );
     }
     let years = (
-        i16::try_from(*file.checked_from.get_ref()).ok().filter(|y| (1900..=2200).contains(y)),
-        i16::try_from(*file.checked_through.get_ref()).ok().filter(|y| (1900..=2200).contains(y)),
+        i16::try_from(*file.checked_from.get_ref())
+            .ok()
+            .filter(|y| (1900..=2200).contains(y)),
+        i16::try_from(*file.checked_through.get_ref())
+            .ok()
+            .filter(|y| (1900..=2200).contains(y)),
     );
     let (from, through) = match years {
         (Some(f), Some(t)) if f <= t => (f, t),
@@ -87,7 +102,11 @@ pub(super) fn build(
         }
     }
     if file.holiday.is_empty() {
-        err(errors, 0, "has no [[holiday]] rules: the standing England and Wales bank holidays are required");
+        err(
+            errors,
+            0,
+            "has no [[holiday]] rules: the standing England and Wales bank holidays are required",
+        );
     }
     let mut names = HashSet::new();
     let mut rules = Vec::new();
@@ -100,7 +119,11 @@ pub(super) fn build(
             err(errors, l, format!("holiday `{}` is listed twice", r.name));
         }
         if let Some(when) = rule_when(&r, l, errors) {
-            rules.push(HolidayRule { name: r.name, when, line: l });
+            rules.push(HolidayRule {
+                name: r.name,
+                when,
+                line: l,
+            });
         }
     }
     let mut table = BankHolidays {
@@ -124,39 +147,79 @@ pub(super) fn build(
 /// One standing rule: exactly one of `date`, `easter`, or `month` + `weekday` + `nth`.
 fn rule_when(r: &RuleFile, l: usize, errors: &mut KnowledgeErrors) -> Option<When> {
     let nth_form = r.month.is_some() || r.weekday.is_some() || r.nth.is_some();
-    let forms = usize::from(r.date.is_some()) + usize::from(r.easter.is_some()) + usize::from(nth_form);
+    let forms =
+        usize::from(r.date.is_some()) + usize::from(r.easter.is_some()) + usize::from(nth_form);
     if forms != 1 {
         err(errors, l, format!("holiday `{}` must give exactly one of `date` (\"MM-DD\"), `easter` (days from Easter Sunday) or `month` + `weekday` + `nth`", r.name));
         return None;
     }
     if r.substitute.is_some() && r.date.is_none() {
-        err(errors, l, format!("holiday `{}`: `substitute` applies only to a fixed `date`", r.name));
+        err(
+            errors,
+            l,
+            format!(
+                "holiday `{}`: `substitute` applies only to a fixed `date`",
+                r.name
+            ),
+        );
     }
     if let Some(md) = &r.date {
         // 2024 is a leap year, but 29 February is refused below: it is not there every year.
-        let parsed = parse_date(&format!("2024-{md}")).filter(|d| !(d.month() == 2 && d.day() == 29));
+        let parsed =
+            parse_date(&format!("2024-{md}")).filter(|d| !(d.month() == 2 && d.day() == 29));
         return match parsed {
-            Some(d) => Some(When::Fixed { month: d.month(), day: d.day(), substitute: r.substitute.unwrap_or(false) }),
+            Some(d) => Some(When::Fixed {
+                month: d.month(),
+                day: d.day(),
+                substitute: r.substitute.unwrap_or(false),
+            }),
             None => {
-                err(errors, l, format!("holiday `{}`: `date` `{md}` is not a day of every year written \"MM-DD\"", r.name));
+                err(
+                    errors,
+                    l,
+                    format!(
+                        "holiday `{}`: `date` `{md}` is not a day of every year written \"MM-DD\"",
+                        r.name
+                    ),
+                );
                 None
             }
         };
     }
     if let Some(offset) = r.easter {
-        return match i16::try_from(offset).ok().filter(|o| (-63..=63).contains(o)) {
+        return match i16::try_from(offset)
+            .ok()
+            .filter(|o| (-63..=63).contains(o))
+        {
             Some(o) => Some(When::Easter(o)),
             None => {
-                err(errors, l, format!("holiday `{}`: `easter` {offset} must be from -63 to 63 days", r.name));
+                err(
+                    errors,
+                    l,
+                    format!(
+                        "holiday `{}`: `easter` {offset} must be from -63 to 63 days",
+                        r.name
+                    ),
+                );
                 None
             }
         };
     }
-    let month = r.month.and_then(|m| i8::try_from(m).ok()).filter(|m| (1..=12).contains(m));
+    let month = r
+        .month
+        .and_then(|m| i8::try_from(m).ok())
+        .filter(|m| (1..=12).contains(m));
     let wd = r.weekday.as_deref().and_then(weekday);
-    let nth = r.nth.and_then(|n| i8::try_from(n).ok()).filter(|n| (1..=4).contains(n) || *n == -1);
+    let nth = r
+        .nth
+        .and_then(|n| i8::try_from(n).ok())
+        .filter(|n| (1..=4).contains(n) || *n == -1);
     match (month, wd, nth) {
-        (Some(month), Some(weekday), Some(nth)) => Some(When::NthWeekday { month, weekday, nth }),
+        (Some(month), Some(weekday), Some(nth)) => Some(When::NthWeekday {
+            month,
+            weekday,
+            nth,
+        }),
         _ => {
             err(errors, l, format!("holiday `{}` needs `month` (1-12), `weekday` (monday … sunday, lower case) and `nth` (1-4, or -1 for the last)", r.name));
             None
@@ -165,12 +228,24 @@ fn rule_when(r: &RuleFile, l: usize, errors: &mut KnowledgeErrors) -> Option<Whe
 }
 
 /// One one-off change, checked against the standing rules of its year.
-fn change(t: &BankHolidays, c: ChangeFile, l: usize, errors: &mut KnowledgeErrors) -> Option<Change> {
+fn change(
+    t: &BankHolidays,
+    c: ChangeFile,
+    l: usize,
+    errors: &mut KnowledgeErrors,
+) -> Option<Change> {
     let date = |s: &Option<String>, field: &str, errors: &mut KnowledgeErrors| -> Option<Date> {
         let s = s.as_ref()?;
         let d = parse_date(s);
         if d.is_none() {
-            err(errors, l, format!("change `{}`: `{field}` `{s}` is not a date written YYYY-MM-DD", c.name));
+            err(
+                errors,
+                l,
+                format!(
+                    "change `{}`: `{field}` `{s}` is not a date written YYYY-MM-DD",
+                    c.name
+                ),
+            );
         }
         d
     };
@@ -193,7 +268,14 @@ fn change(t: &BankHolidays, c: ChangeFile, l: usize, errors: &mut KnowledgeError
         ChangeKind::Added(d) => (d.year(), None, Some(d)),
         ChangeKind::Moved { from, to } => {
             if to.year() != from.year() {
-                err(errors, l, format!("change `{}`: a bank holiday moves within its year ({from} to {to})", c.name));
+                err(
+                    errors,
+                    l,
+                    format!(
+                        "change `{}`: a bank holiday moves within its year ({from} to {to})",
+                        c.name
+                    ),
+                );
             }
             (from.year(), Some(from), Some(to))
         }
@@ -210,8 +292,19 @@ fn change(t: &BankHolidays, c: ChangeFile, l: usize, errors: &mut KnowledgeError
     }
     if let Some(d) = new_day {
         if is_weekend(d) || holidays.iter().any(|h| h.date == d) {
-            err(errors, l, format!("change `{}`: {d} is a weekend or already a bank holiday", c.name));
+            err(
+                errors,
+                l,
+                format!(
+                    "change `{}`: {d} is a weekend or already a bank holiday",
+                    c.name
+                ),
+            );
         }
     }
-    Some(Change { name: c.name, kind, line: l })
+    Some(Change {
+        name: c.name,
+        kind,
+        line: l,
+    })
 }

@@ -5,9 +5,9 @@
 use std::fmt::Write;
 
 use super::DecisionRecord;
+use crate::reply::EMERGENCY_LINE;
 use crate::triage::deadline;
 use crate::triage::render::contact_line;
-use crate::reply::EMERGENCY_LINE;
 
 /// The headings, in order: tests and the Discord attachment rely on them.
 pub const SECTIONS: [&str; 10] = [
@@ -109,7 +109,10 @@ fn deadlines(s: &mut String, r: &DecisionRecord) {
         s,
         "From the decision time, in London time. \"Same day\" ends at 23:59:59 that day; hours are clock hours; working days skip weekends and England and Wales bank holidays, and the day of the decision does not count.\n"
     );
-    let _ = writeln!(s, "| What | Rule, in the guidance's words | Due |\n|---|---|---|");
+    let _ = writeln!(
+        s,
+        "| What | Rule, in the guidance's words | Due |\n|---|---|---|"
+    );
     for d in &r.deadlines {
         let _ = writeln!(
             s,
@@ -119,7 +122,11 @@ fn deadlines(s: &mut String, r: &DecisionRecord) {
             cell(&deadline::due_text(d))
         );
     }
-    let cautions: Vec<&String> = r.deadlines.iter().filter_map(|d| d.caution.as_ref()).collect();
+    let cautions: Vec<&String> = r
+        .deadlines
+        .iter()
+        .filter_map(|d| d.caution.as_ref())
+        .collect();
     if !cautions.is_empty() {
         let _ = writeln!(s);
         for c in cautions {

@@ -248,7 +248,7 @@ fn validate_outcome(k: &Knowledge, o: &super::Outcome, errors: &mut KnowledgeErr
         if t.trim().is_empty() {
             continue;
         }
-        if let Err(e) = crate::triage::deadline::parse(t) {
+        if let Err(e) = crate::triage::timeframe::parse(t) {
             let line = o.timeframe_lines.get(i).copied().unwrap_or(o.line);
             err(errors, line, format!("{what}: {e}"));
         }
