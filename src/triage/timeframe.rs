@@ -2,7 +2,7 @@
 //! the words that open it ("Same day", "Within 24 hours", "Within 5 working days",
 //! "Immediately", "On arrest", "Treat with urgency", "The guidance sets no timeframe"), an
 //! optional qualifier ("as a matter of urgency", or a condition "if …") and what is due. Kept
-//! apart from [`super::deadline`] (which computes dates) so the tree's validator can use it:
+//! apart from the deadline module (which computes dates) so the tree's validator can use it:
 //! a timeframe this parser cannot read is a `check` error at its line.
 
 /// How a timeframe becomes (or does not become) a clock deadline.

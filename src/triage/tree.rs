@@ -186,7 +186,7 @@ pub struct Outcome {
     /// Two or three sentences on what this outcome means.
     pub summary: String,
     /// How fast, as the guidance words it; the first is the headline timeframe. Each opens
-    /// with a rule [`super::timeframe::parse`] can read (checked on load).
+    /// with a rule the timeframe parser can read (checked on load).
     pub timeframes: Vec<String>,
     /// The line of each timeframe in `triage.toml`, for errors.
     pub timeframe_lines: Vec<usize>,
