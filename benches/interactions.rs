@@ -27,7 +27,6 @@
 mod support;
 
 use std::collections::HashMap;
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -219,30 +218,9 @@ async fn run() {
     let started = Instant::now();
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().expect("scratch folder");
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"))
-        .args(["serve", "--config"])
-        .arg(dir.path())
-        .env_clear()
-        .env("DISCORD_TOKEN", "bench-token")
-        .env("SAFEGUARDING_BOT__DISCORD__API_BASE", fake.base())
-        .env(
-            "SAFEGUARDING_BOT__DISCORD__GUILD_IDS",
-            support::GUILD_ID.to_string(),
-        )
+    // The default log settings (info, one line per interaction), written nowhere.
+    let mut child = support::serve_command(fake.base(), dir.path(), "bench-token")
         .env("SAFEGUARDING_BOT__DISCORD__RATE_LIMIT_PER_MINUTE", "0")
-        .env(
-            "SAFEGUARDING_BOT__DATABASE__URL",
-            format!("sqlite://{}?mode=rwc", dir.path().join("bot.db").display()),
-        )
-        .env(
-            "SAFEGUARDING_BOT__AUDIT__RELOAD_LOG",
-            dir.path().join("audit.jsonl"),
-        )
-        .env("NO_PROXY", "127.0.0.1")
-        // The default log settings (info, one line per interaction), written nowhere.
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
         .spawn()
         .expect("the bot starts");
     let pid = child.id().expect("pid");

@@ -1,7 +1,7 @@
 //! Hostile and malformed queries get a clear reply, never a panic: empty, huge, control
 //! characters, all punctuation, query syntax that would break a strict parser, unknown commands.
 
-mod common;
+mod support;
 
 use safeguarding_bot::commands::{self, Command};
 use safeguarding_bot::console;
@@ -17,13 +17,13 @@ const QUERY_COMMANDS: [Command; 4] = [
 #[test]
 fn empty_query_explains_what_to_type() {
     for c in [Command::Threshold, Command::Offence, Command::Search] {
-        let r = commands::run(common::snapshot(), c, "   ");
+        let r = commands::run(support::snapshot(), c, "   ");
         assert_eq!(r.kind, ReplyKind::Error, "{c:?}");
         assert!(r.body.contains(&format!("/{}", c.name())), "{}", r.body);
         assert!(r.emergency.is_some());
     }
     // /whocall on its own lists the emergency routes rather than failing.
-    let r = commands::run(common::snapshot(), Command::WhoCall, "");
+    let r = commands::run(support::snapshot(), Command::WhoCall, "");
     assert!(r.results.iter().any(|h| h.body.contains("999")));
 }
 
@@ -31,7 +31,7 @@ fn empty_query_explains_what_to_type() {
 fn huge_query_is_answered() {
     let q = "grooming ".repeat(1200); // ~10 kB
     for c in QUERY_COMMANDS {
-        let r = commands::run(common::snapshot(), c, &q);
+        let r = commands::run(support::snapshot(), c, &q);
         assert!(r.query.len() <= safeguarding_bot::search::analyzer::MAX_QUERY_CHARS);
         assert_eq!(r.kind, ReplyKind::Answer, "{c:?}");
     }
@@ -50,7 +50,7 @@ fn control_characters_and_punctuation_do_not_break_anything() {
         "\u{202e}reversed",
     ] {
         for c in QUERY_COMMANDS {
-            let r = commands::run(common::snapshot(), c, q);
+            let r = commands::run(support::snapshot(), c, q);
             assert!(
                 matches!(
                     r.kind,
@@ -69,7 +69,7 @@ fn control_characters_and_punctuation_do_not_break_anything() {
 
 #[test]
 fn punctuation_only_is_no_match_with_emergency_route() {
-    let r = commands::run(common::snapshot(), Command::Search, "?!?!");
+    let r = commands::run(support::snapshot(), Command::Search, "?!?!");
     assert_eq!(r.kind, ReplyKind::NoMatch);
     assert!(r.title.contains("Nothing"));
     assert!(r.emergency.as_deref().unwrap().contains("999"));
@@ -77,7 +77,7 @@ fn punctuation_only_is_no_match_with_emergency_route() {
 
 #[test]
 fn unknown_command_is_a_clear_error() {
-    let r = console::run_line(common::snapshot(), "/deleteeverything now");
+    let r = console::run_line(support::snapshot(), "/deleteeverything now");
     assert_eq!(r.kind, ReplyKind::Error);
     assert!(r.body.contains("Unknown command"));
     assert!(r.body.contains("/whocall"));

@@ -1,11 +1,13 @@
 //! The command line as a user meets it: `ask` (text and `--json`), batch `ask` on standard
 //! input, `console` fed from a pipe, and `eval`.
 
+mod support;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 
 fn bot() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"))
+    support::bin()
 }
 
 #[test]

@@ -12,12 +12,14 @@
 //!
 //! Run: `cargo test --test cli_broken_pipe`.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn bot() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"))
+    support::bin()
 }
 
 /// Waits for the child (bounded: a binary that ignored the closed pipe and kept going would

@@ -4,18 +4,19 @@
 //! environment variable that set it. Each run gets an empty environment and its own config
 //! folder, and none goes near the network.
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const TOKEN: &str = "MTIzNDU2Nzg5MDEy.Gh7-xy.config-test-secret";
 
 /// Runs the binary with only `env` in its environment.
 fn run(args: &[&str], config_dir: &Path, env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"));
+    let mut cmd = support::bin();
     cmd.args(args)
         .arg("--config")
         .arg(config_dir)
-        .env_clear()
         .current_dir(config_dir);
     for (k, v) in env {
         cmd.env(k, v);

@@ -7,6 +7,7 @@ mod support;
 
 use std::time::Duration;
 
+use safeguarding_bot::knowledge::KnowledgeFiles;
 use safeguarding_bot::reload::AuditLog;
 use serde_json::Value;
 use support::{custom_ids, flags, payloads, text_of, Bot, Knowledge, Who, ADMIN_ROLE, WAIT};
@@ -226,7 +227,10 @@ async fn reload_is_for_admins_reports_errors_and_keeps_old_knowledge() {
     let body = bot.callback(&sent).await.body.unwrap();
     assert_eq!(flags(&body) & EPHEMERAL, EPHEMERAL);
     says(&body, "Only admins");
-    assert_eq!(audit.read_all().unwrap()[0].result, "refused");
+    assert_eq!(
+        audit.read_all().unwrap()[0].result,
+        safeguarding_bot::reload::ReloadResult::Refused
+    );
 
     // Break the knowledge: a malformed phone number (a validation error)...
     let kdir = bot.knowledge_dir();
@@ -265,7 +269,7 @@ async fn reload_is_for_admins_reports_errors_and_keeps_old_knowledge() {
 
     // Fixed, with one more contact (a copy of the first under a new id): a member with Manage
     // Server reloads and sees what changed.
-    support::write_embedded(&kdir);
+    support::write_knowledge(&KnowledgeFiles::embedded(), &kdir);
     let mut doc: toml::Table = toml::from_str(&contacts).unwrap();
     let list = doc["contact"].as_array_mut().unwrap();
     let mut extra = list[0].clone();
@@ -621,7 +625,7 @@ async fn serve_refuses_to_start_without_token_or_a_reachable_api() {
     s.discord.token = Some(safeguarding_bot::settings::Secret::new("t"));
     s.discord.api_base = Some(format!("http://{addr}"));
     let fixture = tempfile::tempdir().unwrap();
-    support::write_embedded(fixture.path());
+    support::write_knowledge(&KnowledgeFiles::embedded(), fixture.path());
     s.knowledge.dir = Some(fixture.path().to_path_buf());
     let err = safeguarding_bot::discord::start(s)
         .await
@@ -877,30 +881,14 @@ async fn serve_binary_answers_and_stops_cleanly_on_sigterm() {
     const TOKEN: &str = "very-secret-token-value";
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"))
-        .args(["serve", "--config"])
-        .arg(dir.path())
-        .env("DISCORD_TOKEN", TOKEN)
-        .env("SAFEGUARDING_BOT__DISCORD__API_BASE", fake.base())
-        .env(
-            "SAFEGUARDING_BOT__DISCORD__GUILD_IDS",
-            support::GUILD_ID.to_string(),
-        )
+    let mut child = support::serve_command(fake.base(), dir.path(), TOKEN)
+        // A database in a folder that does not exist yet: `serve` creates it.
         .env(
             "SAFEGUARDING_BOT__DATABASE__URL",
-            format!(
-                "sqlite://{}?mode=rwc",
-                dir.path().join("db/bot.db").display()
-            ),
+            support::db_url(&dir.path().join("db/bot.db")),
         )
-        .env(
-            "SAFEGUARDING_BOT__AUDIT__RELOAD_LOG",
-            dir.path().join("audit.jsonl"),
-        )
-        .env("NO_PROXY", "127.0.0.1")
         .env("RUST_LOG", "info")
         .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
         .spawn()
         .expect("the binary starts");
     fake.wait_for(0, WAIT, "command registration", |r| {

@@ -21,8 +21,9 @@
 //!
 //! Run: `cargo test --test dockerfile`.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -149,7 +150,7 @@ fn dockerfile() -> (String, Vec<Instruction>) {
 /// Runs the real binary with `args` then `--help`; the command line is accepted when that
 /// exits 0.
 fn accepted(args: &[String]) -> Result<(), String> {
-    let out = Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"))
+    let out = support::bin()
         .args(args)
         .arg("--help")
         .output()

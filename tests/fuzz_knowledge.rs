@@ -36,29 +36,13 @@ use std::sync::OnceLock;
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
-use proptest::test_runner::Config;
+mod support;
 
 use safeguarding_bot::commands::{self, Command};
 use safeguarding_bot::knowledge::{Knowledge, KnowledgeErrors, KnowledgeFiles};
 use safeguarding_bot::reply::ReplyKind;
 use safeguarding_bot::snapshot::Snapshot;
 use safeguarding_bot::triage::{Node, Tree};
-
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn config(default_cases: u32) -> Config {
-    Config {
-        cases: cases(default_cases),
-        failure_persistence: None,
-        max_shrink_iters: 1024,
-        ..Config::default()
-    }
-}
 
 fn embedded() -> &'static KnowledgeFiles {
     static FILES: OnceLock<KnowledgeFiles> = OnceLock::new();
@@ -462,7 +446,7 @@ fn check_tree_promises(tree: &Tree, k: &Knowledge, what: &str) {
 // A copy that loads costs a full index build (~0.2 s in a debug build), so the properties over
 // whole copies run 128 cases; the tree-only property is cheap and runs 512.
 proptest! {
-    #![proptest_config(config(128))]
+    #![proptest_config(support::proptest_config(128))]
 
     /// (a) Any text at all in place of one file.
     #[test]
@@ -499,7 +483,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(512))]
+    #![proptest_config(support::proptest_config(512))]
 
     /// (c) Edits of the triage tree alone, against the real knowledge.
     #[test]
@@ -523,7 +507,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(32))]
+    #![proptest_config(support::proptest_config(32))]
 
     /// (a) Arbitrary bytes, invalid UTF-8 included, in a copy on disk.
     #[test]

@@ -26,12 +26,11 @@
 //! Run: `cargo test --test fuzz_queries` (harder: `PROPTEST_CASES=5000 cargo test --release
 //! --test fuzz_queries`).
 
-mod common;
+mod support;
 
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
-use proptest::test_runner::Config;
 
 use safeguarding_bot::commands::{self, Command};
 use safeguarding_bot::console;
@@ -44,21 +43,6 @@ const QUERY_COMMANDS: [Command; 4] = [
     Command::Offence,
     Command::Search,
 ];
-
-/// 256 cases per property unless `PROPTEST_CASES` says otherwise; no regression files are
-/// written (failures are turned into named regression tests instead).
-fn config() -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(256);
-    Config {
-        cases,
-        failure_persistence: None,
-        max_shrink_iters: 2048,
-        ..Config::default()
-    }
-}
 
 /// Characters that have broken text handling somewhere before: query syntax, controls, bidi and
 /// zero-width marks, non-characters, multi-code-point emoji, case-mapping oddities.
@@ -332,7 +316,7 @@ fn check_common(r: &Reply, what: &str) {
 /// What every reply to a query command must satisfy.
 fn check_query_reply(r: &Reply, command: Command, what: &str) {
     check_common(r, what);
-    let k = &common::snapshot().knowledge;
+    let k = &support::snapshot().knowledge;
     assert!(
         matches!(
             r.kind,
@@ -390,7 +374,7 @@ fn check_line_reply(line: &str, r: &Reply) {
 }
 
 fn check_autocomplete(command: Command, partial: &str) {
-    let choices = commands::autocomplete(common::snapshot(), command, partial);
+    let choices = commands::autocomplete(support::snapshot(), command, partial);
     assert!(
         choices.len() <= 25,
         "{command:?} {partial:?}: {} choices",
@@ -410,13 +394,13 @@ fn check_autocomplete(command: Command, partial: &str) {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(support::proptest_config(256))]
 
     #[test]
     fn every_query_command_answers_anything(q in query(), which in 0usize..QUERY_COMMANDS.len()) {
         // One command per case chosen at random, plus /search on every case (the command a
         // line without a slash runs).
-        let snap = common::snapshot();
+        let snap = support::snapshot();
         for c in [QUERY_COMMANDS[which], Command::Search] {
             let r = commands::run(snap, c, &q);
             check_query_reply(&r, c, &format!("{c:?} {q:?}"));
@@ -425,7 +409,7 @@ proptest! {
 
     #[test]
     fn any_console_line_gets_a_clear_reply(line in command_line()) {
-        let r = console::run_line(common::snapshot(), &line);
+        let r = console::run_line(support::snapshot(), &line);
         check_line_reply(&line, &r);
         // The JSON rendering of any reply is well-formed JSON that reads back.
         let json = console::render_json(&r).to_string();
@@ -467,7 +451,7 @@ fn known_awkward_inputs() {
         "yr yr yr yr yr yr yr yr yr yr yr yr yr yr yr yr yr yr yr yr yr yr yr yr yr yr yr",
         "y/o msgs pics",
     ];
-    let snap = common::snapshot();
+    let snap = support::snapshot();
     for q in &inputs {
         for c in QUERY_COMMANDS {
             check_query_reply(&commands::run(snap, c, q), c, &format!("{c:?} {q:?}"));
@@ -486,7 +470,7 @@ fn known_awkward_inputs() {
 /// checks see real answers, and the emergency answer in particular.
 #[test]
 fn real_queries_are_answers_with_999_first() {
-    let snap = common::snapshot();
+    let snap = support::snapshot();
     let r = commands::run(snap, Command::WhoCall, "immediate danger");
     check_query_reply(&r, Command::WhoCall, "immediate danger");
     assert_eq!(r.kind, ReplyKind::Answer);

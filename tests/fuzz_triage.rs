@@ -42,11 +42,9 @@
 //!
 //! Run: `cargo test --test fuzz_triage` (`PROPTEST_CASES=N` for more cases).
 
-mod common;
+mod support;
 
 use std::collections::HashSet;
-use std::path::Path as FsPath;
-use std::process::Command;
 
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -61,29 +59,9 @@ use safeguarding_bot::triage::{self, render, Node, SessionView, Store, TriageErr
 
 const OWNER: &str = "312345678901234567";
 
-fn cases(default: u32) -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn config(default_cases: u32) -> Config {
-    Config {
-        cases: cases(default_cases),
-        failure_persistence: None,
-        max_shrink_iters: 512,
-        ..Config::default()
-    }
-}
-
-fn db_url(dir: &FsPath) -> String {
-    format!("sqlite://{}?mode=rwc", dir.join("triage.db").display())
-}
-
 /// Every answer value and question id in the tree, for near-miss inputs.
 fn tree_words() -> Vec<String> {
-    let tree = &common::snapshot().triage;
+    let tree = &support::snapshot().triage;
     let mut w: Vec<String> = tree
         .questions()
         .iter()
@@ -263,7 +241,7 @@ enum Expect {
 }
 
 fn predict(m: &Model, id: &str, step: u32, action: &str, actor: &str) -> Expect {
-    let tree = &common::snapshot().triage;
+    let tree = &support::snapshot().triage;
     if !triage::is_session_id(id) {
         return Expect::Unknown;
     }
@@ -304,7 +282,7 @@ async fn row(pool: &sqlx::SqlitePool, id: &str) -> Option<(u32, String)> {
 
 /// The session is exactly where the model says, read back both ways.
 async fn check_unchanged(store: &Store, pool: &sqlx::SqlitePool, m: &Model, what: &str) {
-    let snap = common::snapshot();
+    let snap = support::snapshot();
     let (step, path) = row(pool, &m.id)
         .await
         .unwrap_or_else(|| panic!("{what}: session {} is gone", m.id));
@@ -318,7 +296,7 @@ async fn check_unchanged(store: &Store, pool: &sqlx::SqlitePool, m: &Model, what
 
 /// A view shows the model's step and exactly the reply the engine gives for its path.
 fn check_view(v: &SessionView, m: &Model, what: &str) {
-    let snap = common::snapshot();
+    let snap = support::snapshot();
     let walk = engine::replay(&snap.triage, &m.path);
     assert_eq!(v.session_id, m.id, "{what}");
     assert_eq!(v.step, m.step, "{what}: view step");
@@ -372,7 +350,7 @@ async fn run_case(
     presses: &[Press],
     sessions: &mut Vec<Model>,
 ) {
-    let snap = common::snapshot();
+    let snap = support::snapshot();
     let tree = &snap.triage;
     let words = tree_words();
     let v = triage::start(store, snap, OWNER).await.expect("start");
@@ -471,15 +449,17 @@ fn forged_button_presses_are_refused_correctly_and_change_nothing() {
         .expect("runtime");
     let dir = tempfile::tempdir().expect("tempdir");
     let (store, pool) = rt.block_on(async {
-        let store = Store::open(&db_url(dir.path())).await.expect("store");
-        let pool = sqlx::SqlitePool::connect(&db_url(dir.path()))
+        let store = Store::open(&support::db_url(&dir.path().join("triage.db")))
+            .await
+            .expect("store");
+        let pool = sqlx::SqlitePool::connect(&support::db_url(&dir.path().join("triage.db")))
             .await
             .expect("second connection");
         (store, pool)
     });
     let sessions: std::cell::RefCell<Vec<Model>> = std::cell::RefCell::new(Vec::new());
     let strategy = (vec(0usize..20, 0..4), vec(press(), 1..12));
-    let mut runner = TestRunner::new(config(256));
+    let mut runner = TestRunner::new(support::proptest_config(256));
     let result = runner.run(&strategy, |(warmup, presses)| {
         let mut s = sessions.borrow_mut();
         rt.block_on(run_case(&store, &pool, &warmup, &presses, &mut s));
@@ -510,7 +490,7 @@ fn forged_button_presses_are_refused_correctly_and_change_nothing() {
         store.close().await;
     });
     assert!(
-        sessions.len() >= cases(256) as usize,
+        sessions.len() >= support::proptest_config(256).cases as usize,
         "every case ran: {}",
         sessions.len()
     );
@@ -523,7 +503,7 @@ fn forged_button_presses_are_refused_correctly_and_change_nothing() {
 /// garbage, odd separators and spacing; or arbitrary text.
 fn answers() -> impl Strategy<Value = String> {
     let words = tree_words();
-    let tree = &common::snapshot().triage;
+    let tree = &support::snapshot().triage;
     let full_paths: Vec<String> = all_paths(tree);
     let word = prop_oneof![
         6 => select(words),
@@ -593,7 +573,7 @@ fn all_paths(tree: &triage::Tree) -> Vec<String> {
 /// Runs the library behind `triage --json` and checks the result; returns the JSON and whether
 /// it was a success.
 fn check_script(answers: &str) -> (serde_json::Value, bool) {
-    let snap = common::snapshot();
+    let snap = support::snapshot();
     let tree = &snap.triage;
     let what = format!("--answers {answers:?}");
     let decoded = Path::decode(answers);
@@ -692,7 +672,7 @@ fn check_script(answers: &str) -> (serde_json::Value, bool) {
 }
 
 proptest! {
-    #![proptest_config(config(512))]
+    #![proptest_config(support::proptest_config(512))]
 
     #[test]
     fn any_answers_string_gets_an_outcome_or_a_clear_error(a in answers()) {
@@ -703,7 +683,7 @@ proptest! {
 proptest! {
     // Each case starts the binary (~0.3 s in a debug build): at most 64 cases even when
     // PROPTEST_CASES asks for more.
-    #![proptest_config(Config { cases: cases(16).min(64), ..config(16) })]
+    #![proptest_config(Config { cases: support::proptest_config(16).cases.min(64), ..support::proptest_config(16) })]
 
     #[test]
     fn the_binary_prints_one_json_object_and_exits_0_or_2(
@@ -711,7 +691,7 @@ proptest! {
         joined in any::<bool>(),
     ) {
         let (expected, ok) = check_script(&a);
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"));
+        let mut cmd = support::bin();
         cmd.args(["triage", "--json"]);
         if joined {
             cmd.arg(format!("--answers={a}"));
@@ -748,7 +728,7 @@ fn console_line() -> impl Strategy<Value = String> {
 
 proptest! {
     // Each case runs a whole console dialogue on its own in-memory store.
-    #![proptest_config(config(64))]
+    #![proptest_config(support::proptest_config(64))]
 
     /// Anything typed at the console's triage prompt: the dialogue answers every line, ends at
     /// `quit` or the end of input, and any outcome it reports is a real one.
@@ -756,7 +736,7 @@ proptest! {
     fn the_console_dialogue_takes_any_typing(lines in vec(console_line(), 0..25)) {
         let script = lines.join("\n") + "\n";
         let mut out: Vec<u8> = Vec::new();
-        let outcome = triage::console::run_dialogue(common::snapshot(), &mut script.as_bytes(), &mut out)
+        let outcome = triage::console::run_dialogue(support::snapshot(), &mut script.as_bytes(), &mut out)
             .expect("the dialogue runs");
         let text = String::from_utf8(out).expect("UTF-8 output");
         prop_assert!(text.contains(EMERGENCY_LINE), "{}", text);
@@ -766,7 +746,7 @@ proptest! {
             &text[text.len().saturating_sub(200)..]
         );
         if let Some(o) = outcome {
-            prop_assert!(common::snapshot().triage.outcome(&o).is_some(), "{}", o);
+            prop_assert!(support::snapshot().triage.outcome(&o).is_some(), "{}", o);
         }
     }
 }
@@ -776,7 +756,7 @@ fn answers_that_look_like_flags_reach_the_engine() {
     // `--answers -x` used to be taken by the argument parser as an unknown flag: usage text on
     // standard error and nothing on standard output.
     for a in ["-x", "--json", "-immediate_danger=no", "-"] {
-        let out = Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"))
+        let out = support::bin()
             .args(["triage", "--json", "--answers", a])
             .output()
             .expect("run the binary");
@@ -796,7 +776,7 @@ fn the_generators_reach_every_kind_of_result() {
     let mut kinds: HashSet<String> = HashSet::new();
     for _ in 0..2000 {
         let a = strategy.new_tree(&mut runner).expect("value").current();
-        let kind = match engine::script(&common::snapshot().triage, &a) {
+        let kind = match engine::script(&support::snapshot().triage, &a) {
             Ok(_) => "ok".to_string(),
             Err(e) => e.kind().to_string(),
         };

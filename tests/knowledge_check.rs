@@ -2,9 +2,7 @@
 //! serves is printed in the guidance itself; dated law carries a currency note; and broken
 //! copies are rejected with every error named by file and line.
 
-mod common;
-
-use std::process::Command as Process;
+mod support;
 
 use safeguarding_bot::knowledge::{Knowledge, KnowledgeFiles, OffenceStatus};
 
@@ -37,7 +35,7 @@ fn embedded_knowledge_is_valid_and_complete() {
 
 #[test]
 fn key_contacts_have_the_guidance_numbers() {
-    let k = &common::snapshot().knowledge;
+    let k = &support::snapshot().knowledge;
     let phone = |id: &str| k.contact(id).and_then(|c| c.phone.clone());
     assert_eq!(phone("police-999").as_deref(), Some("999"));
     assert_eq!(phone("spa").as_deref(), Some("020 8547 5008"));
@@ -49,7 +47,7 @@ fn key_contacts_have_the_guidance_numbers() {
 
 #[test]
 fn no_number_or_address_is_invented() {
-    let k = &common::snapshot().knowledge;
+    let k = &support::snapshot().knowledge;
     let text = all_section_text(k);
     let squashed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     for c in &k.contacts {
@@ -90,7 +88,7 @@ fn no_number_or_address_is_invented() {
 
 #[test]
 fn dated_law_carries_a_currency_note() {
-    let k = &common::snapshot().knowledge;
+    let k = &support::snapshot().knowledge;
     for o in &k.offences {
         let noted = !k.notes_for(&o.id).is_empty();
         if o.status != OffenceStatus::Current || o.act.contains("Data Protection Act 1998") {
@@ -122,11 +120,11 @@ fn dated_law_carries_a_currency_note() {
 }
 
 fn broken_copy(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
-    common::knowledge_copy_with(file, edit)
+    support::knowledge_copy_with(file, edit)
 }
 
 fn errors_for(dir: &tempfile::TempDir) -> Vec<(String, usize, String)> {
-    common::load_errors(dir.path())
+    support::load_errors(dir.path())
 }
 
 fn line_containing(text: &str, needle: &str) -> usize {
@@ -234,7 +232,7 @@ fn check_command_prints_all_errors_and_fails() {
                 1,
             )
     });
-    let out = Process::new(env!("CARGO_BIN_EXE_safeguarding-bot"))
+    let out = support::bin()
         .args(["check", "--knowledge"])
         .arg(dir.path())
         .output()
@@ -245,10 +243,7 @@ fn check_command_prints_all_errors_and_fails() {
     assert!(err.contains("0808-1000-900"), "{err}");
     assert!(err.contains("guidance.missing-section"), "{err}");
 
-    let ok = Process::new(env!("CARGO_BIN_EXE_safeguarding-bot"))
-        .arg("check")
-        .output()
-        .unwrap();
+    let ok = support::bin().arg("check").output().unwrap();
     assert!(
         ok.status.success(),
         "{}",

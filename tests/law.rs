@@ -4,14 +4,14 @@
 //! own text states the law; and a knowledge copy whose status lacks its data is rejected with the
 //! file and line.
 
-mod common;
+mod support;
 
 use safeguarding_bot::commands::offence;
 use safeguarding_bot::knowledge::{Knowledge, KnowledgeFiles, Offence, OffenceStatus};
 use safeguarding_bot::reply::{Hit, Reply};
 
 fn knowledge() -> &'static Knowledge {
-    &common::snapshot().knowledge
+    &support::snapshot().knowledge
 }
 
 fn record(id: &str) -> &'static Offence {
@@ -21,7 +21,7 @@ fn record(id: &str) -> &'static Offence {
 }
 
 fn ask(query: &str) -> Reply {
-    offence::run(common::snapshot(), query)
+    offence::run(support::snapshot(), query)
 }
 
 fn ids(r: &Reply) -> Vec<&str> {
@@ -344,8 +344,8 @@ fn source_errors_are_quoted_not_restated() {
 /// The embedded knowledge with `offences.toml` edited, loaded: the edited text and its errors.
 fn load_with_offences(edit: impl Fn(&str) -> String) -> (String, Vec<(String, usize, String)>) {
     let edited = edit(KnowledgeFiles::embedded().get("offences.toml").unwrap());
-    let dir = common::knowledge_copy_with("offences.toml", |_| edited.clone());
-    (edited, common::load_errors(dir.path()))
+    let dir = support::knowledge_copy_with("offences.toml", |_| edited.clone());
+    (edited, support::load_errors(dir.path()))
 }
 
 /// The 1-based line of the `[[offence]]` header of the record with `id` in `text`.

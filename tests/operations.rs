@@ -33,28 +33,8 @@ struct Serve {
 impl Serve {
     fn start(fake: &FakeDiscord, token: &str, env: &[(&str, &str)]) -> Serve {
         let dir = tempfile::tempdir().unwrap();
-        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"));
-        cmd.args(["serve", "--config"])
-            .arg(dir.path())
-            .env_clear()
-            .env("DISCORD_TOKEN", token)
-            .env("SAFEGUARDING_BOT__DISCORD__API_BASE", fake.base())
-            .env(
-                "SAFEGUARDING_BOT__DISCORD__GUILD_IDS",
-                support::GUILD_ID.to_string(),
-            )
-            .env(
-                "SAFEGUARDING_BOT__DATABASE__URL",
-                format!("sqlite://{}?mode=rwc", dir.path().join("bot.db").display()),
-            )
-            .env(
-                "SAFEGUARDING_BOT__AUDIT__RELOAD_LOG",
-                dir.path().join("audit.jsonl"),
-            )
-            .env("NO_PROXY", "127.0.0.1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true);
+        let mut cmd = support::serve_command(fake.base(), dir.path(), token);
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -291,10 +271,9 @@ async fn interactions_are_logged_as_spans_with_ids_latency_and_outcome_never_tex
         "{h}"
     );
     let dir = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"))
+    let out = support::bin()
         .args(["health", "--config"])
         .arg(dir.path())
-        .env_clear()
         .env("SAFEGUARDING_BOT__HEALTH__LISTEN", &listen)
         .output()
         .unwrap();
@@ -414,9 +393,8 @@ async fn get(url: &str) -> (u16, serde_json::Value) {
 
 /// Runs `safeguarding-bot health --url URL`: (exit success, its one line).
 fn health_command(url: &str) -> (bool, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"))
+    let out = support::bin()
         .args(["health", "--url", url])
-        .env_clear()
         .output()
         .unwrap();
     let line = String::from_utf8_lossy(&out.stdout).to_string();
@@ -538,7 +516,9 @@ async fn admin_paths_refuse_non_admins_and_dms_and_admit_admins() {
     }
     let records = audit.read_all().unwrap();
     assert_eq!(records.len(), refused.len());
-    assert!(records.iter().all(|r| r.result == "refused"));
+    assert!(records
+        .iter()
+        .all(|r| r.result == safeguarding_bot::reload::ReloadResult::Refused));
 
     // In a DM there is no member and no server: refused before the command runs.
     let dm = bot.fake.next_id();

@@ -2,7 +2,7 @@
 //! previous copy stays live; a good copy is swapped in whole, and queries running meanwhile
 //! always answer from one complete copy.
 
-mod common;
+mod support;
 
 use std::sync::Arc;
 

@@ -3,7 +3,7 @@
 //! top-3 = 100 %. The same grading runs from the command line:
 //! `cargo run --release -- eval tests/queries.toml`.
 
-mod common;
+mod support;
 
 use safeguarding_bot::eval::{grade, parse_cases};
 
@@ -14,7 +14,7 @@ fn assert_quality(name: &str, text: &str, min_cases: usize) {
         "{name}: only {} cases",
         cases.len()
     );
-    let report = grade(common::snapshot(), &cases);
+    let report = grade(support::snapshot(), &cases);
     println!("{name}:\n{}", report.render());
     assert!(
         report.hit_rate(1) >= 0.90,
@@ -40,7 +40,7 @@ fn own_query_set_meets_the_bar() {
 
 #[test]
 fn shared_development_set_meets_the_bar() {
-    let Some(shared) = common::shared_dir() else {
+    let Some(shared) = support::shared_dir() else {
         println!("skipped: ../shared is absent, so shared/eval/queries.toml was not graded");
         return;
     };
@@ -54,7 +54,7 @@ fn shared_development_set_meets_the_bar() {
 #[test]
 fn extra_query_set_does_not_regress() {
     let cases = parse_cases(include_str!("queries-extra.toml")).expect("query file parses");
-    let report = grade(common::snapshot(), &cases);
+    let report = grade(support::snapshot(), &cases);
     println!("tests/queries-extra.toml:\n{}", report.render());
     assert!(report.hit_rate(1) >= 0.75, "{}", report.render());
     assert!(report.hit_rate(3) >= 0.90, "{}", report.render());
@@ -66,7 +66,7 @@ fn extra_query_set_does_not_regress() {
 fn guard_query_set_meets_its_floor() {
     let cases = parse_cases(include_str!("queries-guard.toml")).expect("query file parses");
     assert!(cases.len() >= 40, "only {} cases", cases.len());
-    let report = grade(common::snapshot(), &cases);
+    let report = grade(support::snapshot(), &cases);
     println!("tests/queries-guard.toml:\n{}", report.render());
     assert!(
         report.hit_rate(1) >= GUARD_TOP1_FLOOR,
@@ -92,7 +92,7 @@ const GUARD_TOP1_FLOOR: f64 = 0.85;
 fn second_guard_query_set_meets_its_floor() {
     let cases = parse_cases(include_str!("queries-guard2.toml")).expect("query file parses");
     assert!(cases.len() >= 15, "only {} cases", cases.len());
-    let report = grade(common::snapshot(), &cases);
+    let report = grade(support::snapshot(), &cases);
     println!("tests/queries-guard2.toml:\n{}", report.render());
     assert!(report.hit_rate(1) >= 0.70, "{}", report.render());
     assert!(report.hit_rate(3) >= 0.90, "{}", report.render());
@@ -105,7 +105,7 @@ fn second_guard_query_set_meets_its_floor() {
 #[test]
 fn no_reply_lists_a_record_twice() {
     use safeguarding_bot::commands::{self, Command};
-    let snap = common::snapshot();
+    let snap = support::snapshot();
     let k = &snap.knowledge;
     let mut queries: Vec<String> = vec![String::new(), "out of hours".into(), "999".into()];
     for file in [

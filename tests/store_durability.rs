@@ -31,7 +31,7 @@
 
 #![cfg(unix)]
 
-mod common;
+mod support;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -51,10 +51,6 @@ const CHILD_ENV: &str = "SG_DURABILITY_DB";
 const OWNER: &str = "312345678901234567";
 const TASKS: u64 = 4;
 const ROUNDS: u64 = 4;
-
-fn db_url(db: &FsPath) -> String {
-    format!("sqlite://{}?mode=rwc", db.display())
-}
 
 /// A small deterministic generator (xorshift64*), so the bot needs no extra dependency.
 struct Rng(u64);
@@ -102,7 +98,7 @@ async fn bot_task(
     report: Arc<dyn Fn(Commit) + Send + Sync>,
     stop: Arc<dyn Fn() -> bool + Send + Sync>,
 ) {
-    let snap = common::snapshot();
+    let snap = support::snapshot();
     let tree = &snap.triage;
     let mut rng = Rng::new(seed);
     // (session id, step, path) of this task's live sessions.
@@ -160,7 +156,7 @@ fn run_bot(
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let store = Store::open(&db_url(db)).await.expect("open store");
+        let store = Store::open(&support::db_url(db)).await.expect("open store");
         let tasks: Vec<_> = (0..TASKS)
             .map(|t| {
                 tokio::spawn(bot_task(
@@ -237,15 +233,17 @@ fn latest(commits: &[Commit]) -> HashMap<String, Commit> {
 /// documentation). With `exact`, the stored step must equal the reported one. Afterwards every
 /// session has been continued to an outcome and `reported` holds where each now stands.
 fn verify(db: &FsPath, reported: &mut HashMap<String, Commit>, exact: bool) {
-    let snap = common::snapshot();
+    let snap = support::snapshot();
     let tree = &snap.triage;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let store = Store::open(&db_url(db)).await.expect("reopen store");
-        let pool = sqlx::SqlitePool::connect(&db_url(db))
+        let store = Store::open(&support::db_url(db))
+            .await
+            .expect("reopen store");
+        let pool = sqlx::SqlitePool::connect(&support::db_url(db))
             .await
             .expect("second connection");
         let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")

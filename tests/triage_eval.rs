@@ -3,15 +3,15 @@
 //! binary, must reach the outcome `triage-spec.md` requires. Without the folder the test says it
 //! skipped; the project never needs `../shared` to build or pass.
 
-mod triage_support;
+mod support;
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde::Deserialize;
 
+use safeguarding_bot::knowledge::KnowledgeFiles;
 use safeguarding_bot::triage::engine;
-use triage_support::{files, snapshot, write_dir};
+use support::{knowledge_dir_of, snapshot};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,14 +44,14 @@ fn shared_triage_vignettes_reach_the_required_outcomes() {
         .case;
     assert!(!cases.is_empty(), "{} has no cases", path.display());
     let tree = &snapshot().triage;
-    let dir = write_dir(&files());
+    let dir = knowledge_dir_of(&KnowledgeFiles::embedded());
     let mut failures = Vec::new();
     for c in &cases {
         let engine_outcome = match engine::script(tree, &c.answers) {
             Ok(run) => run.walk.outcome().map(|o| o.id.clone()).unwrap_or_default(),
             Err(e) => format!("error: {e}"),
         };
-        let out = Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"))
+        let out = support::bin()
             .arg("--knowledge")
             .arg(dir.path())
             .args(["triage", "--json", "--answers", &c.answers])

@@ -3,7 +3,7 @@
 //! images route is reachable only on the guidance's one condition, and the questions keep the
 //! guidance's routes apart. `docs/hazard-log.md` names these tests as the controls' proof.
 
-mod common;
+mod support;
 
 use safeguarding_bot::triage::{engine, Node, Tree};
 
@@ -36,7 +36,7 @@ fn answered(path: &[(String, String)], q: &str, v: &str) -> bool {
 }
 
 fn tree() -> &'static Tree {
-    &common::snapshot().triage
+    &support::snapshot().triage
 }
 
 const IMAGE_TESTS: [&str; 5] = [

@@ -2,7 +2,7 @@
 //! and are purged, the audit keeps no personal data, Back and Restart work, and every kind of bad
 //! request gets a clear error without changing anything.
 
-mod triage_support;
+mod support;
 
 use std::path::Path;
 use std::time::Duration;
@@ -10,16 +10,13 @@ use std::time::Duration;
 use sqlx::Row;
 
 use safeguarding_bot::clock::ManualClock;
+use safeguarding_bot::knowledge::KnowledgeFiles;
 use safeguarding_bot::reply::{ButtonStyle, ReplyKind, EMERGENCY_LINE};
 use safeguarding_bot::snapshot::Snapshot;
 use safeguarding_bot::triage::{self, act, start, view, SessionView, Store, TriageError};
-use triage_support::{files, snapshot};
+use support::{knowledge_dir_of, snapshot};
 
 const OWNER: &str = "312345678901234567";
-
-fn db_url(dir: &Path) -> String {
-    format!("sqlite://{}?mode=rwc", dir.join("triage.db").display())
-}
 
 async fn answer(store: &Store, v: &SessionView, action: &str) -> SessionView {
     act(store, snapshot(), &v.session_id, v.step, action, OWNER)
@@ -29,14 +26,18 @@ async fn answer(store: &Store, v: &SessionView, action: &str) -> SessionView {
 
 /// Opens the database file directly, as an auditor would.
 async fn raw(dir: &Path) -> sqlx::SqlitePool {
-    sqlx::SqlitePool::connect(&db_url(dir)).await.unwrap()
+    sqlx::SqlitePool::connect(&support::db_url(&dir.join("triage.db")))
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
 async fn a_session_survives_a_restart_of_the_bot() {
     let dir = tempfile::tempdir().unwrap();
     let (id, step) = {
-        let store = Store::open(&db_url(dir.path())).await.unwrap();
+        let store = Store::open(&support::db_url(&dir.path().join("triage.db")))
+            .await
+            .unwrap();
         let v = start(&store, snapshot(), OWNER).await.unwrap();
         let v = answer(&store, &v, "no").await;
         let v = answer(&store, &v, "no").await;
@@ -48,8 +49,10 @@ async fn a_session_survives_a_restart_of_the_bot() {
         (v.session_id, v.step)
     };
     // A new process: new store on the same file, and a snapshot built afresh.
-    let store = Store::open(&db_url(dir.path())).await.unwrap();
-    let snap = Snapshot::build(&files()).unwrap();
+    let store = Store::open(&support::db_url(&dir.path().join("triage.db")))
+        .await
+        .unwrap();
+    let snap = Snapshot::build(&KnowledgeFiles::embedded()).unwrap();
     let v = view(&store, &snap, &id).await.unwrap();
     assert_eq!(v.step, step);
     assert!(!v.finished);
@@ -77,7 +80,9 @@ async fn a_session_survives_a_restart_of_the_bot() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_answers_to_one_step_count_once() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&db_url(dir.path())).await.unwrap();
+    let store = Store::open(&support::db_url(&dir.path().join("triage.db")))
+        .await
+        .unwrap();
     for round in 0..5 {
         let v = start(&store, snapshot(), OWNER).await.unwrap();
         // Several presses of the step-0 buttons at once, with different answers.
@@ -415,14 +420,14 @@ async fn idle_sessions_expire_and_are_purged() {
     let dir = tempfile::tempdir().unwrap();
     let ttl = Duration::from_secs(3600);
     let idle = ttl + Duration::from_secs(1);
-    let store = Store::open(&db_url(dir.path()))
+    let store = Store::open(&support::db_url(&dir.path().join("triage.db")))
         .await
         .unwrap()
         .with_session_ttl(ttl)
         .with_clock(clock.clone());
     assert_eq!(store.session_ttl(), ttl);
     // The same database seen with the default TTL, to look without expiring anything.
-    let patient = Store::open(&db_url(dir.path()))
+    let patient = Store::open(&support::db_url(&dir.path().join("triage.db")))
         .await
         .unwrap()
         .with_clock(clock.clone());
@@ -493,7 +498,9 @@ async fn idle_sessions_expire_and_are_purged() {
 #[tokio::test]
 async fn the_database_holds_only_ids_answers_and_timestamps() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&db_url(dir.path())).await.unwrap();
+    let store = Store::open(&support::db_url(&dir.path().join("triage.db")))
+        .await
+        .unwrap();
     let v = start(&store, snapshot(), OWNER).await.unwrap();
     let v = answer(&store, &v, "no").await;
     let v = answer(&store, &v, "no").await;
@@ -588,7 +595,7 @@ async fn a_session_resumes_sensibly_after_the_tree_changes() {
     let v = answer(&store, &v, "no").await;
     let v = answer(&store, &v, "bullying").await;
     // A reload renames the bullying answer: the stored "incident_type=bullying" no longer fits.
-    let mut f = files();
+    let mut f = KnowledgeFiles::embedded();
     let changed = f.get("triage.toml").unwrap().replacen(
         "value = \"bullying\"",
         "value = \"online_bullying\"",
@@ -654,8 +661,8 @@ fn the_console_dialogue_runs_with_numbers_back_restart_and_quit() {
 
 #[test]
 fn the_console_command_hands_triage_to_the_dialogue() {
-    let dir = triage_support::write_dir(&files());
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"))
+    let dir = knowledge_dir_of(&KnowledgeFiles::embedded());
+    let mut child = support::bin()
         .arg("--knowledge")
         .arg(dir.path())
         .arg("console")

@@ -3,12 +3,13 @@
 //! contacts. A broken `triage.toml` is refused with `triage.toml:LINE` errors by `Tree::load`,
 //! by `Snapshot::build` (so `/reload` refuses it) and by `check`.
 
-mod triage_support;
+mod support;
 
 use safeguarding_bot::knowledge::{KnowledgeError, KnowledgeErrors};
 use safeguarding_bot::snapshot::Snapshot;
 use safeguarding_bot::triage::{Node, Tree};
-use triage_support::{fixture_files, fixture_knowledge, line_of, snapshot, triage_text};
+use support::fixture::{fixture_files, fixture_knowledge, line_of, triage_text};
+use support::{knowledge_dir_of, snapshot};
 
 /// A small valid tree: q1 (yes → o1, no → q2), q2 (yes → o1, no → o2).
 const MINI: &str = r#"start = "q1"
@@ -262,8 +263,8 @@ fn a_broken_tree_fails_the_snapshot_so_reload_refuses_it() {
 #[test]
 fn check_reports_a_broken_tree_with_file_and_line() {
     let broken = triage_text().replacen("next = \"prevent_referral\"", "next = \"prevent\"", 1);
-    let dir = triage_support::write_dir(&fixture_files(&broken));
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"))
+    let dir = knowledge_dir_of(&fixture_files(&broken));
+    let out = support::bin()
         .args(["check", "--knowledge"])
         .arg(dir.path())
         .output()

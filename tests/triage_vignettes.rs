@@ -3,16 +3,17 @@
 //! the pure engine, and a stored chat session, and all three must agree. Then what each outcome
 //! must say (spec table): actions, contacts with numbers, timeframes, evidence, citations.
 
-mod triage_support;
+mod support;
 
 use std::collections::HashSet;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
+use safeguarding_bot::knowledge::KnowledgeFiles;
 use safeguarding_bot::reply::{ReplyKind, EMERGENCY_LINE};
 use safeguarding_bot::triage::{self, engine, Store};
-use triage_support::{files, snapshot, write_dir};
+use support::{knowledge_dir_of, snapshot};
 
 struct Vignette {
     story: &'static str,
@@ -193,7 +194,7 @@ const VIGNETTES: &[Vignette] = &[
 ];
 
 fn run_binary(dir: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"))
+    support::bin()
         .arg("--knowledge")
         .arg(dir)
         .args(args)
@@ -253,7 +254,7 @@ fn vignettes_through_the_engine() {
 
 #[test]
 fn vignettes_through_the_binary() {
-    let dir = write_dir(&files());
+    let dir = knowledge_dir_of(&KnowledgeFiles::embedded());
     for vg in VIGNETTES {
         let out = run_binary(dir.path(), &["triage", "--json", "--answers", vg.answers]);
         assert!(out.status.success(), "{}: {:?}", vg.story, out);
@@ -576,7 +577,7 @@ fn contacts_come_with_numbers_and_hours_from_the_knowledge() {
 
 #[test]
 fn scripted_errors_exit_2_and_name_the_problem() {
-    let dir = write_dir(&files());
+    let dir = knowledge_dir_of(&KnowledgeFiles::embedded());
     let cases: &[(&str, &str, Option<&str>)] = &[
         // The path needs bullying_severe.
         (
@@ -639,7 +640,7 @@ fn scripted_errors_exit_2_and_name_the_problem() {
 
 #[test]
 fn unneeded_answers_are_listed_as_unused_not_used() {
-    let dir = write_dir(&files());
+    let dir = knowledge_dir_of(&KnowledgeFiles::embedded());
     let out = run_binary(
         dir.path(),
         &[
@@ -667,14 +668,14 @@ fn unneeded_answers_are_listed_as_unused_not_used() {
 
 #[test]
 fn the_knowledge_option_is_honoured() {
-    let mut f = files();
+    let mut f = KnowledgeFiles::embedded();
     let changed = f.get("triage.toml").unwrap().replacen(
         "title = \"Call 999 now\"",
         "title = \"Call 999 now (test copy)\"",
         1,
     );
     f.insert("triage.toml", changed);
-    let dir = write_dir(&f);
+    let dir = knowledge_dir_of(&f);
     let out = run_binary(
         dir.path(),
         &["triage", "--json", "--answers", "immediate_danger=yes"],
@@ -683,13 +684,13 @@ fn the_knowledge_option_is_honoured() {
     assert_eq!(json_of(&out)["title"], "Call 999 now (test copy)");
 
     // A knowledge folder whose tree is broken is refused, with the file named.
-    let mut f = files();
+    let mut f = KnowledgeFiles::embedded();
     let broken =
         f.get("triage.toml")
             .unwrap()
             .replacen("next = \"call_999\"", "next = \"call_998\"", 1);
     f.insert("triage.toml", broken);
-    let dir = write_dir(&f);
+    let dir = knowledge_dir_of(&f);
     let out = run_binary(
         dir.path(),
         &["triage", "--json", "--answers", "immediate_danger=yes"],
@@ -702,7 +703,7 @@ fn the_knowledge_option_is_honoured() {
 
 #[test]
 fn text_output_shows_the_summary() {
-    let dir = write_dir(&files());
+    let dir = knowledge_dir_of(&KnowledgeFiles::embedded());
     let out = run_binary(
         dir.path(),
         &[

@@ -3,7 +3,7 @@
 //! conditions, in the guidance's words, before the records — in the console, in `ask --json`
 //! and on Discord — and a rule that disagrees with its records is refused by `check`.
 
-mod common;
+mod support;
 
 use safeguarding_bot::commands::{self, Command};
 use safeguarding_bot::console::{render_json, render_text};
@@ -12,7 +12,7 @@ use safeguarding_bot::knowledge::KnowledgeFiles;
 use safeguarding_bot::reply::Reply;
 
 fn ask(command: Command, query: &str) -> Reply {
-    commands::run(common::snapshot(), command, query)
+    commands::run(support::snapshot(), command, query)
 }
 
 fn discord_text(r: &Reply) -> String {
@@ -141,12 +141,12 @@ fn a_question_touching_no_rule_gets_no_rule() {
 }
 
 fn with_thresholds(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
-    common::knowledge_copy_with("thresholds.toml", edit)
+    support::knowledge_copy_with("thresholds.toml", edit)
 }
 
 /// Each error as `file:line: message`.
 fn errors(dir: &tempfile::TempDir) -> Vec<String> {
-    common::load_errors(dir.path())
+    support::load_errors(dir.path())
         .into_iter()
         .map(|(f, l, m)| format!("{f}:{l}: {m}"))
         .collect()

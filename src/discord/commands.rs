@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use poise::serenity_prelude as serenity;
 
-use super::components;
-use super::instrument::set_outcome;
+use super::custom_id;
+use super::instrument::{set_outcome, Outcome};
 use super::render::{self, ButtonOut, MessageOut};
 use super::{checks, Context, Data, Error};
 use crate::commands::{self, Command};
@@ -132,7 +132,7 @@ async fn reload(ctx: Context<'_>) -> Result<(), Error> {
     for m in render::render(&reply) {
         ctx.send(m.to_poise(true)).await?;
     }
-    set_outcome(outcome.result().as_str());
+    set_outcome(Outcome::Reload(outcome.result()));
     tracing::info!(
         command = "reload",
         user_id = %ctx.author().id,
@@ -217,7 +217,7 @@ pub fn add_post_buttons(messages: &mut [MessageOut], command: Command) {
         } else {
             "Post to channel".to_string()
         };
-        let id = components::post_id(command, part, parts);
+        let id = custom_id::post_id(command, part, parts);
         if let Some(b) = ButtonOut::new(id, &label, ButtonStyle::Secondary) {
             m.buttons.push(b);
         }
@@ -225,7 +225,7 @@ pub fn add_post_buttons(messages: &mut [MessageOut], command: Command) {
 }
 
 async fn limited(ctx: Context<'_>, wait: Duration) -> Result<(), Error> {
-    set_outcome("rate_limited");
+    set_outcome(Outcome::RateLimited);
     tracing::info!(user_id = %ctx.author().id, "rate limited");
     let mut r = Reply::new(
         &ctx.command().name,
@@ -259,7 +259,7 @@ fn log_done(ctx: Context<'_>, command: Command, started: Instant) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::discord::components::{parse, Route};
+    use crate::discord::custom_id::{parse, Route};
 
     #[test]
     fn every_part_of_a_long_answer_gets_its_own_post_button() {

@@ -11,8 +11,8 @@
 //! - `interaction_id`, `guild_id` (absent in DMs), `user_id`;
 //! - `latency_ms`: from the event reaching the framework to the handler finishing (the answer
 //!   sent);
-//! - `outcome`: `ok`, or what a handler reported with [`set_outcome`] (`rate_limited`,
-//!   `refused`, `stale`, `unknown_button`, `error`, a `/reload` result, …).
+//! - `outcome`: how it ended, an [`Outcome`] reported with [`set_outcome`] (`ok` unless a
+//!   handler said otherwise).
 //!
 //! and ends with one `interaction handled` event carrying `latency_ms` and `outcome`. Option
 //! values, autocomplete input and message text are never recorded.
@@ -23,15 +23,55 @@ use std::time::Instant;
 use poise::serenity_prelude as serenity;
 use tracing::Instrument as _;
 
-use super::components::{self, Route};
+use super::custom_id::{self, Route};
+use crate::reload::ReloadResult;
+
+/// How an interaction ended, as its log span's `outcome` records it. An enum so that a handler
+/// cannot report a word the operator's dashboards do not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Answered as asked.
+    Ok,
+    /// The user had sent too many commands in the last minute.
+    RateLimited,
+    /// Not allowed: a triage click by someone else, on an expired session, an admin-only
+    /// command, …
+    Refused,
+    /// A click on a step that has moved on, or a message with nothing left to post.
+    Stale,
+    /// A button whose custom_id this version does not know.
+    UnknownButton,
+    /// A slash command this version does not have.
+    UnknownCommand,
+    /// Something failed; the user was told and given the emergency line.
+    Error,
+    /// The result of a `/reload`.
+    Reload(ReloadResult),
+}
+
+impl Outcome {
+    /// The word written to the span.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::RateLimited => "rate_limited",
+            Outcome::Refused => "refused",
+            Outcome::Stale => "stale",
+            Outcome::UnknownButton => "unknown_button",
+            Outcome::UnknownCommand => "unknown",
+            Outcome::Error => "error",
+            Outcome::Reload(r) => r.as_str(),
+        }
+    }
+}
 
 tokio::task_local! {
-    static OUTCOME: Cell<&'static str>;
+    static OUTCOME: Cell<Outcome>;
 }
 
 /// Records how the interaction being handled ended, for its span's `outcome`. Outside an
 /// instrumented interaction it does nothing.
-pub fn set_outcome(outcome: &'static str) {
+pub fn set_outcome(outcome: Outcome) {
     let _ = OUTCOME.try_with(|c| c.set(outcome));
 }
 
@@ -52,9 +92,9 @@ impl<F: serenity::Framework> serenity::Framework for Instrumented<F> {
         let started = Instant::now();
         let inner = &self.0;
         let outcome = OUTCOME
-            .scope(Cell::new("ok"), async move {
+            .scope(Cell::new(Outcome::Ok), async move {
                 inner.dispatch(ctx, event).await;
-                OUTCOME.with(Cell::get)
+                OUTCOME.with(Cell::get).as_str()
             })
             .instrument(span.clone())
             .await;
@@ -83,7 +123,7 @@ fn span_for(interaction: &serenity::Interaction) -> tracing::Span {
             Some(a.user.id),
         ),
         serenity::Interaction::Component(c) => {
-            let route = match components::parse(&c.data.custom_id) {
+            let route = match custom_id::parse(&c.data.custom_id) {
                 Route::Post { command, .. } | Route::LegacyPost { command, .. } => {
                     format!("post:{}", command.name())
                 }

@@ -19,6 +19,7 @@
 pub mod checks;
 pub mod commands;
 pub mod components;
+pub mod custom_id;
 pub mod health;
 pub mod instrument;
 pub mod ratelimit;
@@ -414,7 +415,7 @@ async fn on_event(
 async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     match error {
         poise::FrameworkError::Command { error, ctx, .. } => {
-            instrument::set_outcome("error");
+            instrument::set_outcome(instrument::Outcome::Error);
             tracing::error!(
                 command = %ctx.command().name,
                 user_id = %ctx.author().id,
@@ -438,7 +439,7 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
         } => {
             // A command Discord still shows but this bot no longer has (e.g. registered by an
             // older version): say so rather than leave "the application did not respond".
-            instrument::set_outcome("unknown");
+            instrument::set_outcome(instrument::Outcome::UnknownCommand);
             tracing::warn!(interaction_id = %interaction.id, "unknown command");
             if interaction.data.kind == serenity::CommandType::ChatInput {
                 let reply = serenity::CreateInteractionResponse::Message(
@@ -457,7 +458,7 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
             }
         }
         poise::FrameworkError::EventHandler { error, .. } => {
-            instrument::set_outcome("error");
+            instrument::set_outcome(instrument::Outcome::Error);
             tracing::error!(error = %error, "event handler failed");
         }
         other => {
@@ -466,8 +467,8 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
                 | poise::FrameworkError::DmOnly { .. }
                 | poise::FrameworkError::NotAnOwner { .. }
                 | poise::FrameworkError::MissingUserPermissions { .. }
-                | poise::FrameworkError::CommandCheckFailed { .. } => "refused",
-                _ => "error",
+                | poise::FrameworkError::CommandCheckFailed { .. } => instrument::Outcome::Refused,
+                _ => instrument::Outcome::Error,
             });
             if let Err(e) = poise::builtins::on_error(other).await {
                 tracing::error!(error = %e, "error while handling an error");

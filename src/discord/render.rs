@@ -14,6 +14,7 @@
 
 use poise::serenity_prelude as serenity;
 
+use super::custom_id::CUSTOM_ID_MAX;
 use crate::reply::{ButtonStyle, Reply, ReplyKind};
 
 /// Embed title limit.
@@ -34,8 +35,6 @@ pub const MESSAGE_EMBED_TOTAL_MAX: usize = 6000;
 pub const EMBEDS_MAX: usize = 10;
 /// Message content limit.
 pub const CONTENT_MAX: usize = 2000;
-/// Component custom_id limit.
-pub const CUSTOM_ID_MAX: usize = 100;
 /// Button label limit.
 pub const LABEL_MAX: usize = 80;
 /// Buttons per action row.
@@ -109,7 +108,7 @@ impl EmbedOut {
 /// A button.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ButtonOut {
-    /// Routed back by [`super::components`] (≤ 100).
+    /// Routed back by the click router; format in [`super::custom_id`] (≤ 100).
     pub custom_id: String,
     /// What the user sees (≤ 80).
     pub label: String,
@@ -497,6 +496,25 @@ pub fn split_text(s: &str, max: usize) -> Vec<String> {
         out.push(rest.to_string());
     }
     out
+}
+
+/// Answers a click with a message only the clicker sees: why a button did nothing, or that
+/// there was nothing to post. Every private note goes through here, so each is cut to Discord's
+/// limit the same way.
+pub async fn private_note(
+    ctx: &serenity::Context,
+    c: &serenity::ComponentInteraction,
+    text: &str,
+) -> Result<(), serenity::Error> {
+    c.create_response(
+        &ctx.http,
+        serenity::CreateInteractionResponse::Message(
+            serenity::CreateInteractionResponseMessage::new()
+                .content(truncate(text, CONTENT_MAX))
+                .ephemeral(true),
+        ),
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@
 
 use poise::serenity_prelude as serenity;
 
-use super::components::{self, triage_id};
+use super::custom_id::triage_id;
+use super::instrument::{set_outcome, Outcome};
 use super::render::{self, ButtonOut, MessageOut};
 use super::{Context, Data, Error};
 use crate::reply::Reply;
@@ -44,7 +45,7 @@ pub async fn start(ctx: Context<'_>) -> Result<(), Error> {
     let view = match triage::start(&data.store, &snapshot, &user.get().to_string()).await {
         Ok(v) => v,
         Err(e) => {
-            super::instrument::set_outcome("error");
+            set_outcome(Outcome::Error);
             return tell(ctx, &e.reply()).await;
         }
     };
@@ -123,7 +124,7 @@ pub async fn click(
     let view = match result {
         Ok(v) => v,
         Err(TriageError::StaleStep { .. }) => {
-            super::instrument::set_outcome("stale");
+            set_outcome(Outcome::Stale);
             // A double click or an old copy of the message: redraw where the session really is.
             match triage::view(&data.store, &snapshot, session).await {
                 Ok(mut v) => {
@@ -179,13 +180,14 @@ async fn refuse(
         TriageError::InvalidAction(_) => "invalid_action",
         TriageError::Store(_) => "store",
     };
-    super::instrument::set_outcome(if reason == "store" {
-        "error"
-    } else {
-        "refused"
+    set_outcome(match e {
+        TriageError::Store(_) => Outcome::Error,
+        _ => Outcome::Refused,
     });
     tracing::info!(user_id = %c.user.id, reason, "triage click refused");
-    components::private_note(ctx, c, &e.to_string()).await
+    render::private_note(ctx, c, &e.to_string())
+        .await
+        .map_err(Into::into)
 }
 
 async fn tell(ctx: Context<'_>, reply: &Reply) -> Result<(), Error> {

@@ -52,12 +52,6 @@ impl ReloadResult {
     }
 }
 
-impl PartialEq<&str> for ReloadResult {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
 /// What one reload attempt came to.
 #[derive(Debug, Clone)]
 pub enum ReloadOutcome {

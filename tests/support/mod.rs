@@ -1,321 +1,145 @@
-//! The harness for end-to-end Discord tests: a fake Discord on 127.0.0.1, the real `serve` code
-//! pointed at it, and helpers to send interactions and read back what the bot sent.
+//! Everything the integration tests (and the interactions bench) share, in one place: the
+//! knowledge they test against, the binary and how to start it, the proptest set-up, the
+//! database URL, the knowledge fixture for tree tests and the fake-Discord harness.
+//!
+//! Every test file has `mod support;` and takes what it needs; nothing here is a test.
 
-#![allow(dead_code)]
+// Each test binary uses its own part of this; the rest is not dead, only unused there.
+#![allow(dead_code, unused_imports)]
 
+pub mod bot;
 pub mod fake_discord;
+pub mod fixture;
 pub mod openapi;
 pub mod payloads;
 
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::OnceLock;
 
-use safeguarding_bot::discord::{self, ServeHandle};
-use safeguarding_bot::settings::{Secret, Settings};
-use serde_json::Value;
+use safeguarding_bot::knowledge::{Knowledge as LoadedKnowledge, KnowledgeFiles};
+use safeguarding_bot::snapshot::Snapshot;
 
+pub use bot::{custom_ids, flags, settings_for, text_of, Bot, Knowledge, Sent, ADMIN_ROLE, WAIT};
 pub use fake_discord::{FakeDiscord, Recorded, APP_ID, CHANNEL_ID, GUILD_ID};
 pub use payloads::Who;
 
-/// The admin role configured for the tests' bot.
-pub const ADMIN_ROLE: u64 = 900_000_000_000_000_300;
-
-/// How long a test waits for the bot to do something.
-pub const WAIT: Duration = Duration::from_secs(10);
-
-/// Which knowledge the bot serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Knowledge {
-    /// A copy of the built-in knowledge written to a directory (`knowledge.dir`), which the test
-    /// can then break and fix.
-    Dir,
-    /// The copy built into the binary (the real guidance).
-    Embedded,
+/// The knowledge built into the binary, as one snapshot (index, tree) built once per test
+/// binary. Every test that needs "the real guidance" uses this one.
+pub fn snapshot() -> &'static Snapshot {
+    static SNAP: OnceLock<Snapshot> = OnceLock::new();
+    SNAP.get_or_init(|| match Snapshot::embedded() {
+        Ok(s) => s,
+        Err(e) => panic!("the embedded knowledge must be valid:\n{e}"),
+    })
 }
 
-/// Writes the built-in knowledge into `dir`.
-pub fn write_embedded(dir: &std::path::Path) {
-    let files = safeguarding_bot::knowledge::KnowledgeFiles::embedded();
-    for path in files.paths() {
-        let p = dir.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, files.get(path).unwrap()).unwrap();
-    }
+/// `../shared` beside the project, when it exists (it does in CI and for developers; tests
+/// that grade it skip, saying so, where it does not).
+pub fn shared_dir() -> Option<PathBuf> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    p.is_dir().then_some(p)
 }
 
-/// A bot running against a fake Discord.
-pub struct Bot {
-    /// The fake.
-    pub fake: FakeDiscord,
-    /// The running bot (taken by [`Bot::finish`]).
-    pub handle: Option<ServeHandle>,
-    /// Scratch folder: knowledge, database, audit log.
-    pub dir: tempfile::TempDir,
-    /// The settings the bot runs with.
-    pub settings: Settings,
-}
-
-/// One interaction sent to the bot.
-#[derive(Debug, Clone)]
-pub struct Sent {
-    /// Interaction id.
-    pub id: u64,
-    /// Interaction token.
-    pub token: String,
-    /// Index into the fake's request log when it was sent.
-    pub from: usize,
-    /// When it was sent.
-    pub at: Instant,
-}
-
-impl Sent {
-    /// The callback path for this interaction.
-    pub fn callback_path(&self) -> String {
-        format!("/api/v10/interactions/{}/{}/callback", self.id, self.token)
-    }
-
-    /// The follow-up path for this interaction.
-    pub fn followup_path(&self) -> String {
-        format!("/api/v10/webhooks/{}/{}", APP_ID, self.token)
+/// Writes every file of `files` under `root` (for `--knowledge DIR`, `knowledge.dir`, reload).
+pub fn write_knowledge(files: &KnowledgeFiles, root: &Path) {
+    for p in files.paths() {
+        let path = root.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, files.get(p).unwrap()).unwrap();
     }
 }
 
-/// Settings pointing at `fake`, with everything written under `dir`.
-pub fn settings_for(fake: &FakeDiscord, dir: &std::path::Path, knowledge: Knowledge) -> Settings {
-    let mut s = Settings::defaults().expect("defaults");
-    s.discord.token = Some(Secret::new("fake-token-for-tests"));
-    s.discord.api_base = Some(fake.base().to_string());
-    s.discord.guild_ids = vec![GUILD_ID];
-    s.discord.admin_role_ids = vec![ADMIN_ROLE];
-    s.database.url = format!("sqlite://{}?mode=rwc", dir.join("bot.db").display());
-    s.audit.reload_log = dir.join("reload-audit.jsonl");
-    if knowledge == Knowledge::Dir {
-        let kdir = dir.join("knowledge");
-        std::fs::create_dir_all(&kdir).unwrap();
-        write_embedded(&kdir);
-        s.knowledge.dir = Some(kdir);
-    }
-    s
+/// `files` written to a fresh temporary directory.
+pub fn knowledge_dir_of(files: &KnowledgeFiles) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_knowledge(files, dir.path());
+    dir
 }
 
-impl Bot {
-    /// Starts a fake Discord and the bot against it, with `tweak` applied to the settings, and
-    /// waits until the commands are registered.
-    pub async fn start(knowledge: Knowledge, tweak: impl FnOnce(&mut Settings)) -> Bot {
-        let fake = FakeDiscord::start().await;
-        let dir = tempfile::tempdir().unwrap();
-        let mut settings = settings_for(&fake, dir.path(), knowledge);
-        tweak(&mut settings);
-        let handle = Self::launch(&settings).await;
-        Bot {
-            fake,
-            handle: Some(handle),
-            dir,
-            settings,
-        }
-    }
+/// The embedded knowledge written to a temp dir, with `edit` applied to the file `file`: how
+/// the tests make a broken copy to load, `check` or `/reload`.
+pub fn knowledge_copy_with(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let embedded = KnowledgeFiles::embedded();
+    let original = embedded
+        .get(file)
+        .unwrap_or_else(|| panic!("no knowledge file {file}"));
+    let dir = knowledge_dir_of(&embedded);
+    std::fs::write(dir.path().join(file), edit(original)).unwrap();
+    dir
+}
 
-    /// Starts the real `serve` code with `settings` and waits for it to be ready.
-    pub async fn launch(settings: &Settings) -> ServeHandle {
-        let mut handle = discord::start(settings.clone())
-            .await
-            .expect("the bot starts");
-        tokio::time::timeout(WAIT, handle.ready())
-            .await
-            .expect("ready in time")
-            .expect("commands registered");
-        handle
-    }
-
-    /// Stops the bot and starts a new one (same settings, same database), as after a crash or
-    /// a deploy. The fake Discord keeps running.
-    pub async fn restart(&mut self) {
-        let old = self.handle.take().expect("running");
-        old.shutdown().await.expect("clean shutdown");
-        self.handle = Some(Self::launch(&self.settings).await);
-    }
-
-    /// The knowledge folder (fixture only).
-    pub fn knowledge_dir(&self) -> PathBuf {
-        self.settings
-            .knowledge
-            .dir
-            .clone()
-            .expect("fixture knowledge")
-    }
-
-    /// Sends a slash command in the test channel.
-    pub async fn command(&self, who: &Who, name: &str, options: &[(&str, &str)]) -> Sent {
-        self.command_in(who, name, options, payloads::channel(CHANNEL_ID, false))
-            .await
-    }
-
-    /// Sends a slash command in a given channel.
-    pub async fn command_in(
-        &self,
-        who: &Who,
-        name: &str,
-        options: &[(&str, &str)],
-        channel: Value,
-    ) -> Sent {
-        let sent = self.new_sent();
-        let payload = payloads::command(sent.id, &sent.token, name, options, who, channel);
-        self.fake.dispatch("INTERACTION_CREATE", payload).await;
-        sent
-    }
-
-    /// Sends an autocomplete request.
-    pub async fn autocomplete(&self, who: &Who, name: &str, option: &str, partial: &str) -> Sent {
-        let sent = self.new_sent();
-        let payload = payloads::autocomplete(sent.id, &sent.token, name, option, partial, who);
-        self.fake.dispatch("INTERACTION_CREATE", payload).await;
-        sent
-    }
-
-    /// Clicks a button on `message` (a message object as the fake returned it).
-    pub async fn click(&self, who: &Who, custom_id: &str, message: Value) -> Sent {
-        let channel_id: u64 = message["channel_id"]
-            .as_str()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(CHANNEL_ID);
-        let thread = channel_id != CHANNEL_ID;
-        let sent = self.new_sent();
-        let payload = payloads::component(
-            sent.id,
-            &sent.token,
-            custom_id,
-            message,
-            who,
-            payloads::channel(channel_id, thread),
-        );
-        self.fake.dispatch("INTERACTION_CREATE", payload).await;
-        sent
-    }
-
-    fn new_sent(&self) -> Sent {
-        let id = self.fake.next_id();
-        Sent {
-            id,
-            token: format!("tok{id}"),
-            from: self.fake.requests().len(),
-            at: Instant::now(),
-        }
-    }
-
-    /// Waits for the interaction's callback.
-    pub async fn callback(&self, sent: &Sent) -> Recorded {
-        let path = sent.callback_path();
-        self.fake
-            .wait_for(sent.from, WAIT, &format!("POST {path}"), |r| {
-                r.method == "POST" && r.path == path
-            })
-            .await
-    }
-
-    /// Waits for the `n`th follow-up (0-based) of the interaction.
-    pub async fn followup(&self, sent: &Sent, n: usize) -> Recorded {
-        let path = sent.followup_path();
-        let from = sent.from;
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let found: Vec<Recorded> = self
-                .fake
-                .requests()
-                .into_iter()
-                .skip(from)
-                .filter(|r| r.method == "POST" && r.path == path)
-                .collect();
-            if let Some(r) = found.get(n) {
-                return r.clone();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no follow-up #{n} for interaction {}",
-                sent.id
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
-    /// Every request since `sent` was sent.
-    pub fn since(&self, sent: &Sent) -> Vec<Recorded> {
-        self.fake.requests().into_iter().skip(sent.from).collect()
-    }
-
-    /// Shuts the bot down cleanly, then checks every request body it sent against Discord's
-    /// OpenAPI spec (where `../shared` exists).
-    pub async fn finish(mut self) {
-        if let Some(h) = self.handle.take() {
-            h.shutdown().await.expect("clean shutdown");
-        }
-        let requests = self.fake.requests();
-        if let Some(n) = openapi::check_all(&requests) {
-            assert!(n > 0, "no request bodies were checked");
-        }
-        let unknown: Vec<String> = requests
+/// Every error loading the copy in `dir` gives, as (file, line, message); empty when it loads.
+pub fn load_errors(dir: &Path) -> Vec<(String, usize, String)> {
+    let f = KnowledgeFiles::from_dir(dir).unwrap();
+    match LoadedKnowledge::load(&f) {
+        Ok(_) => Vec::new(),
+        Err(e) => e
             .iter()
-            .filter(|r| !r.path.starts_with("/api/v10/"))
-            .map(|r| format!("{} {}", r.method, r.path))
-            .collect();
-        assert!(unknown.is_empty(), "requests outside the API: {unknown:?}");
+            .map(|e| (e.file.clone(), e.line, e.message.clone()))
+            .collect(),
     }
 }
 
-/// All text of a message body's embeds and content, for assertions.
-pub fn text_of(body: &Value) -> String {
-    let data = if body.get("data").is_some() {
-        &body["data"]
-    } else {
-        body
-    };
-    let mut out = String::new();
-    if let Some(c) = data["content"].as_str() {
-        out.push_str(c);
-        out.push('\n');
-    }
-    for e in data["embeds"].as_array().into_iter().flatten() {
-        for k in ["title", "description"] {
-            if let Some(s) = e[k].as_str() {
-                out.push_str(s);
-                out.push('\n');
-            }
-        }
-        for f in e["fields"].as_array().into_iter().flatten() {
-            out.push_str(f["name"].as_str().unwrap_or(""));
-            out.push_str(": ");
-            out.push_str(f["value"].as_str().unwrap_or(""));
-            out.push('\n');
-        }
-        if let Some(s) = e["footer"]["text"].as_str() {
-            out.push_str(s);
-            out.push('\n');
-        }
-    }
-    out
+/// The `safeguarding-bot` binary with an empty environment, so a developer's own
+/// `SAFEGUARDING_BOT__*`, `DISCORD_TOKEN` or `RUST_LOG` never changes what a test sees. Add
+/// what the test needs with `.env(..)`.
+pub fn bin() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"));
+    cmd.env_clear().env("NO_PROXY", "127.0.0.1");
+    cmd
 }
 
-/// The custom ids of a message body's buttons.
-pub fn custom_ids(body: &Value) -> Vec<String> {
-    let data = if body.get("data").is_some() {
-        &body["data"]
-    } else {
-        body
-    };
-    data["components"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
-        .filter_map(|b| b["custom_id"].as_str().map(String::from))
-        .collect()
+/// [`bin`] for async tests.
+pub fn bin_async() -> tokio::process::Command {
+    tokio::process::Command::from(bin())
 }
 
-/// The message flags of a response body (64 = ephemeral).
-pub fn flags(body: &Value) -> u64 {
-    let data = if body.get("data").is_some() {
-        &body["data"]
-    } else {
-        body
-    };
-    data["flags"].as_u64().unwrap_or(0)
+/// `safeguarding-bot serve` set up against the fake Discord at `fake_base` with `token`, in an
+/// empty environment (see [`bin`]), with everything it writes (database, audit log) under `dir`
+/// and the process killed when its handle is dropped. The caller chooses what happens to its
+/// output (a piped stream must be read, or the bot stalls when the pipe fills), may override
+/// any setting with `.env(..)`, and spawns it. Every test and bench that runs the real `serve`
+/// starts it here.
+pub fn serve_command(fake_base: &str, dir: &Path, token: &str) -> tokio::process::Command {
+    let mut cmd = bin_async();
+    cmd.args(["serve", "--config"])
+        .arg(dir)
+        .env("DISCORD_TOKEN", token)
+        .env("SAFEGUARDING_BOT__DISCORD__API_BASE", fake_base)
+        .env("SAFEGUARDING_BOT__DISCORD__GUILD_IDS", GUILD_ID.to_string())
+        .env(
+            "SAFEGUARDING_BOT__DATABASE__URL",
+            db_url(&dir.join("bot.db")),
+        )
+        .env(
+            "SAFEGUARDING_BOT__AUDIT__RELOAD_LOG",
+            dir.join("audit.jsonl"),
+        )
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true);
+    cmd
+}
+
+/// The SQLite URL of a database file, created when missing.
+pub fn db_url(file: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", file.display())
+}
+
+/// The proptest set-up every property test uses: `default_cases` cases unless
+/// `PROPTEST_CASES` says otherwise, and no regression files (a failure found is turned into a
+/// named test instead).
+pub fn proptest_config(default_cases: u32) -> proptest::test_runner::Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default_cases);
+    proptest::test_runner::Config {
+        cases,
+        failure_persistence: None,
+        max_shrink_iters: 1024,
+        ..proptest::test_runner::Config::default()
+    }
 }

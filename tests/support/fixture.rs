@@ -1,32 +1,18 @@
-//! Knowledge for the triage tests. With the real knowledge in `knowledge/` (manifest and all)
-//! the tests run against it; in a checkout holding only `knowledge/triage.toml` they run against
-//! a small fixture generated around the real `triage.toml`: every section it may cite (each
-//! holding the quotes that cite it first) and every contact it may name.
-
-#![allow(dead_code)]
+//! A small knowledge fixture generated around a `triage.toml`: every section it may cite (each
+//! holding the quotes that cite it first) and every contact it may name. The tree tests use it
+//! to validate broken trees against knowledge that is otherwise sound, without copying the
+//! whole of `knowledge/`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use safeguarding_bot::knowledge::{Knowledge, KnowledgeFiles};
-use safeguarding_bot::snapshot::Snapshot;
 
-/// The project's `knowledge/` folder.
-pub fn knowledge_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("knowledge")
-}
-
-/// The real `triage.toml`.
+/// The real `triage.toml` (the copy built into the binary).
 pub fn triage_text() -> String {
-    std::fs::read_to_string(knowledge_dir().join("triage.toml")).expect("knowledge/triage.toml")
-}
-
-/// True when the whole real knowledge is present (not just `triage.toml`). Set
-/// `TRIAGE_TEST_FIXTURE=1` to run against the fixture even then.
-pub fn real_knowledge_present() -> bool {
-    std::env::var_os("TRIAGE_TEST_FIXTURE").is_none()
-        && knowledge_dir().join("manifest.toml").is_file()
+    KnowledgeFiles::embedded()
+        .get("triage.toml")
+        .expect("knowledge/triage.toml")
+        .to_string()
 }
 
 /// Section ids the fixture provides: the ones the triage may cite.
@@ -238,42 +224,9 @@ file = "sources/guidance.md"
     KnowledgeFiles::from_map(files, "triage test fixture")
 }
 
-/// The best knowledge available: the real copy when present, else the fixture.
-pub fn files() -> KnowledgeFiles {
-    if real_knowledge_present() {
-        KnowledgeFiles::from_dir(&knowledge_dir()).expect("knowledge/ readable")
-    } else {
-        fixture_files(&triage_text())
-    }
-}
-
-/// A snapshot of [`files`], built once per test binary.
-pub fn snapshot() -> &'static Snapshot {
-    static SNAP: OnceLock<Snapshot> = OnceLock::new();
-    SNAP.get_or_init(|| match Snapshot::build(&files()) {
-        Ok(s) => s,
-        Err(e) => panic!("the knowledge (with triage.toml) must be valid:\n{e}"),
-    })
-}
-
 /// The fixture's knowledge without any triage tree check (for validating broken trees).
 pub fn fixture_knowledge() -> Knowledge {
     Knowledge::load(&fixture_files(&triage_text())).expect("fixture knowledge is valid")
-}
-
-/// Writes a knowledge copy to a fresh temporary directory (for the binary's `--knowledge`).
-pub fn write_dir(files: &KnowledgeFiles) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    write_into(files, dir.path());
-    dir
-}
-
-fn write_into(files: &KnowledgeFiles, root: &Path) {
-    for p in files.paths() {
-        let path = root.join(p);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, files.get(p).unwrap()).unwrap();
-    }
 }
 
 /// 1-based line of the first line containing `needle` (after line `after`).

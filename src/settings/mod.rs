@@ -14,22 +14,22 @@
 
 #![warn(missing_docs)]
 
-use std::cell::Cell;
+mod keys;
+mod load;
+mod show;
+
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use config::{Config, ConfigError, Environment, File, FileFormat, Map, Source, Value, ValueKind};
-use serde::de::{
-    self, value::MapDeserializer, DeserializeSeed, Deserializer, IntoDeserializer, SeqAccess,
-    Visitor,
-};
 use serde::{Deserialize, Serialize, Serializer};
+
+pub use keys::keys;
 
 /// The defaults, compiled in so the binary runs from any directory. The committed file documents
 /// every key.
-pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+pub const DEFAULT_TOML: &str = include_str!("../../config/default.toml");
 
 /// Prefix of the environment variables that override settings
 /// (`SAFEGUARDING_BOT__DISCORD__GUILD_IDS`).
@@ -97,10 +97,10 @@ pub struct DiscordSettings {
     #[serde(default)]
     pub token: Option<Secret>,
     /// Servers to register the commands in (instant); empty registers them globally.
-    #[serde(deserialize_with = "id_list")]
+    #[serde(deserialize_with = "keys::id_list")]
     pub guild_ids: Vec<u64>,
     /// Roles whose members may run `/reload` (besides members with Manage Server).
-    #[serde(deserialize_with = "id_list")]
+    #[serde(deserialize_with = "keys::id_list")]
     pub admin_role_ids: Vec<u64>,
     /// Answer privately, with a "Post to channel" button.
     pub ephemeral: bool,
@@ -277,158 +277,6 @@ impl Settings {
         Self::load_from(Some(&config_dir.join("local.toml")), &env)
     }
 
-    /// Loads from the defaults, an optional local file and the given environment (passed in so
-    /// tests need not change the process environment). Every error names the key and the layer
-    /// that set it.
-    pub fn load_from(
-        local: Option<&Path>,
-        env: &HashMap<String, String>,
-    ) -> Result<Settings, SettingsError> {
-        // The layers, later ones winning, each with its name in messages and `config` output
-        // (`None`: the environment, where each key is named by its own variable).
-        type Layer = (Option<String>, Box<dyn Source + Send + Sync>);
-        let toml = FileFormat::Toml;
-        let mut layers: Vec<Layer> = vec![(
-            Some(DEFAULT_LAYER.into()),
-            Box::new(File::from_str(DEFAULT_TOML, toml)),
-        )];
-        if let Some(local) = local {
-            let file = File::from(local).format(toml).required(false);
-            layers.push((Some(local.display().to_string()), Box::new(file)));
-        }
-        // `DISCORD_TOKEN` alone, read as `discord` `_` `token`.
-        let token_var = env
-            .get_key_value(TOKEN_ENV)
-            .map(|(k, v)| (k.clone(), v.clone()));
-        let token_var = Environment::default()
-            .separator("_")
-            .ignore_empty(true)
-            .source(Some(token_var.into_iter().collect()));
-        layers.push((Some(TOKEN_ENV.into()), Box::new(token_var)));
-        let vars = Environment::with_prefix(ENV_PREFIX)
-            .prefix_separator("__")
-            .separator("__")
-            .ignore_empty(true)
-            .source(Some(env.clone()));
-        layers.push((None, Box::new(vars)));
-
-        // Each layer's keys, to name the layer of every merged key and to refuse unknown keys
-        // (serde would refuse them too, but not say where they were set).
-        let known = keys();
-        let mut origins = Origins {
-            local_file: local.map(Path::to_path_buf),
-            ..Origins::default()
-        };
-        for (name, layer) in &layers {
-            let values = layer.collect().map_err(|e| match (e, name) {
-                (ConfigError::FileParse { cause, .. }, Some(name)) => {
-                    SettingsError(format!("{name} is not valid TOML: {cause}"))
-                }
-                (e, _) => SettingsError(e.to_string()),
-            })?;
-            let mut set = Vec::new();
-            leaves(&values, "", &mut set);
-            set.sort();
-            for key in set {
-                let origin = name.clone().unwrap_or_else(|| env_var(&key));
-                let section = known
-                    .iter()
-                    .any(|k| k.split('.').next() == Some(key.as_str()));
-                if !section && !known.contains(&key) {
-                    return Err(SettingsError(unknown_key(&key, &origin, &known)));
-                }
-                if name.is_none() {
-                    origins.env_vars.push(origin.clone());
-                }
-                origins.keys.insert(key, origin);
-            }
-        }
-        origins.env_vars.sort();
-
-        let config = Config::builder()
-            .add_source(layers.into_iter().map(|(_, l)| l).collect::<Vec<_>>())
-            .build()
-            .map_err(|e| SettingsError(e.to_string()))?;
-        let token = config.get_string("discord.token").ok();
-        let scrub = |msg: String| match &token {
-            Some(t) if !t.is_empty() => msg.replace(t.as_str(), "[redacted]"),
-            _ => msg,
-        };
-        let mut settings: Settings = config
-            .try_deserialize()
-            .map_err(|e| SettingsError(scrub(explain(e, &origins))))?;
-        settings.validate().map_err(|(key, msg)| {
-            SettingsError(scrub(format!("{msg} (set in {})", origins.of(key))))
-        })?;
-        settings.origins = origins;
-        Ok(settings)
-    }
-
-    /// Checks values the types alone cannot; an error names the key it is about.
-    fn validate(&self) -> Result<(), (&'static str, String)> {
-        let (d, filter, listen) = (&self.discord, &self.log.filter, self.health.listen.trim());
-        let minutes = d.thread_auto_archive_minutes;
-        ensure(
-            ARCHIVE_MINUTES.contains(&minutes),
-            "discord.thread_auto_archive_minutes",
-            || {
-                format!("discord.thread_auto_archive_minutes is {minutes}; Discord accepts only 60, 1440, 4320 or 10080")
-            },
-        )?;
-        ensure(
-            d.token
-                .as_ref()
-                .is_none_or(|t| !t.expose().trim().is_empty()),
-            "discord.token",
-            || "discord.token is empty: set DISCORD_TOKEN to the bot token".into(),
-        )?;
-        for (key, url) in [
-            ("discord.api_base", &d.api_base),
-            ("knowledge.url", &self.knowledge.url),
-        ] {
-            if let Some(url) = url {
-                ensure(
-                    url.starts_with("http://") || url.starts_with("https://"),
-                    key,
-                    || format!("{key} must start with http:// or https://, not \"{url}\""),
-                )?;
-            }
-        }
-        let db = &self.database.url;
-        ensure(db.starts_with("sqlite:"), "database.url", || {
-            format!("database.url must be an SQLite URL such as \"sqlite://data/safeguarding-bot.db?mode=rwc\", not \"{db}\"")
-        })?;
-        for (key, days) in [
-            ("triage.session_ttl_days", self.triage.session_ttl_days),
-            (
-                "triage.audit_retention_days",
-                self.triage.audit_retention_days,
-            ),
-        ] {
-            ensure(days > 0, key, || format!("{key} must be at least 1"))?;
-        }
-        ensure(
-            !self.audit.reload_log.as_os_str().is_empty(),
-            "audit.reload_log",
-            || "audit.reload_log must name a file, e.g. \"data/reload-audit.jsonl\"".into(),
-        )?;
-        if let Err(e) = tracing_subscriber::EnvFilter::builder().parse(filter) {
-            return Err((
-                "log.filter",
-                format!(
-                    "log.filter \"{filter}\" is not a filter such as \"info,serenity=warn\": {e}"
-                ),
-            ));
-        }
-        ensure(
-            listen.is_empty() || self.health.addr().is_some(),
-            "health.listen",
-            || {
-                format!("health.listen must be an address and port such as \"127.0.0.1:8080\" (or empty for no endpoint), not \"{listen}\"")
-            },
-        )
-    }
-
     /// The token, or an error naming the key and every way to set it (for `serve`).
     pub fn require_token(&self) -> Result<&Secret, SettingsError> {
         self.discord.token.as_ref().ok_or_else(|| {
@@ -461,50 +309,6 @@ impl Settings {
             .as_deref()
             .map(|b| b.trim_end_matches('/'))
     }
-
-    /// The merged configuration as TOML, every key with the layer that set it and secrets
-    /// redacted: what `safeguarding-bot config` prints, so an operator can see what `serve`
-    /// would run with without starting it. Unset optional keys appear as comments.
-    pub fn render_effective(&self) -> String {
-        let o = &self.origins;
-        let local = match &o.local_file {
-            Some(p) if p.exists() => p.display().to_string(),
-            Some(p) => format!("{} (not found)", p.display()),
-            None => "(no local file)".into(),
-        };
-        let token = match o.keys.get("discord.token").map(String::as_str) {
-            Some(TOKEN_ENV) => "set",
-            _ => "not used",
-        };
-        let vars = match o.env_vars.as_slice() {
-            [] => format!("{ENV_PREFIX}__SECTION__KEY variables (none set)"),
-            vars => format!("environment: {}", vars.join(", ")),
-        };
-        let mut out = format!(
-            "# safeguarding-bot: effective configuration. Layers, later ones winning:\n#   1. {DEFAULT_LAYER}\n#   2. {local}\n#   3. {TOKEN_ENV} ({token})\n#   4. {vars}\n"
-        );
-        let table = toml::Value::try_from(self).unwrap_or(toml::Value::Table(Default::default()));
-        let (keys, mut section) = (keys(), "");
-        for key in &keys {
-            let (sec, name) = key.split_once('.').expect("keys are section.name");
-            if sec != section {
-                out.push_str(&format!("\n[{sec}]\n"));
-                section = sec;
-            }
-            match table.get(sec).and_then(|t| t.get(name)) {
-                Some(toml::Value::String(url)) if key == "knowledge.url" => {
-                    let shown = toml::Value::String(crate::knowledge::remote::redact_url(url));
-                    out.push_str(&format!("{name} = {shown}  # from {}\n", o.of(key)));
-                }
-                Some(v) => out.push_str(&format!("{name} = {v}  # from {}\n", o.of(key))),
-                None if key == "discord.token" => out.push_str(&format!(
-                    "# {name} = (not set): `serve` needs it; set {TOKEN_ENV}\n"
-                )),
-                None => out.push_str(&format!("# {name} = (not set)\n")),
-            }
-        }
-        out
-    }
 }
 
 impl fmt::Display for Settings {
@@ -535,195 +339,6 @@ impl fmt::Display for Settings {
                 None => "off".into(),
             },
         )
-    }
-}
-
-/// `Err((key, message))` unless `ok`.
-fn ensure(
-    ok: bool,
-    key: &'static str,
-    message: impl FnOnce() -> String,
-) -> Result<(), (&'static str, String)> {
-    if ok {
-        Ok(())
-    } else {
-        Err((key, message()))
-    }
-}
-
-/// The variable that sets `key`: `log.format` ← `SAFEGUARDING_BOT__LOG__FORMAT`.
-fn env_var(key: &str) -> String {
-    format!("{ENV_PREFIX}__{}", key.replace('.', "__").to_uppercase())
-}
-
-/// Collects the dotted keys a layer sets (arrays and empty tables count as leaves).
-fn leaves(map: &Map<String, Value>, prefix: &str, out: &mut Vec<String>) {
-    for (k, v) in map {
-        let key = if prefix.is_empty() {
-            k.clone()
-        } else {
-            format!("{prefix}.{k}")
-        };
-        match &v.kind {
-            ValueKind::Table(t) if !t.is_empty() => leaves(t, &key, out),
-            _ => out.push(key),
-        }
-    }
-}
-
-/// The message for a key nobody reads, naming where it was set and the keys its section takes.
-fn unknown_key(key: &str, origin: &str, known: &[String]) -> String {
-    let section = key.split_once('.').map_or(key, |(s, _)| s);
-    let names: Vec<&str> = known
-        .iter()
-        .filter_map(|k| k.strip_prefix(section)?.strip_prefix('.'))
-        .collect();
-    let hint = if names.is_empty() {
-        let mut sections: Vec<&str> = known.iter().filter_map(|k| k.split('.').next()).collect();
-        sections.dedup();
-        format!("the sections are {}", sections.join(", "))
-    } else {
-        format!("[{section}] takes {}", names.join(", "))
-    };
-    format!("unknown key `{key}` (set in {origin}); {hint}")
-}
-
-/// A deserialisation error, told in the layer that set the key it carries.
-fn explain(mut e: ConfigError, origins: &Origins) -> String {
-    if let ConfigError::Type {
-        origin,
-        key: Some(key),
-        ..
-    }
-    | ConfigError::At {
-        origin,
-        key: Some(key),
-        ..
-    } = &mut e
-    {
-        // `discord.guild_ids[1]` was set with the whole list.
-        *origin = Some(origins.of(key.split('[').next().unwrap_or(key)).to_string());
-    }
-    e.to_string()
-}
-
-/// Every key [`Settings`] accepts, `section.name` in declaration order: serde's own field lists,
-/// read by starting to deserialise `Settings` from [`FieldNames`].
-pub fn keys() -> Vec<String> {
-    let fields = |section| {
-        let found = Cell::new(&[][..]);
-        let _ = Settings::deserialize(FieldNames {
-            section,
-            found: &found,
-        });
-        found.get()
-    };
-    let sections = fields(None);
-    sections
-        .iter()
-        .flat_map(|s| fields(Some(s)).iter().map(move |k| format!("{s}.{k}")))
-        .collect()
-}
-
-/// A deserializer that records the field names of the struct asked of it and then stops; with a
-/// `section`, it first offers that one field, to record the fields of the struct it holds.
-struct FieldNames<'a> {
-    section: Option<&'static str>,
-    found: &'a Cell<&'static [&'static str]>,
-}
-
-impl<'de> Deserializer<'de> for FieldNames<'_> {
-    type Error = de::value::Error;
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _: &'static str,
-        fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        let Some(section) = self.section else {
-            self.found.set(fields);
-            return Err(de::Error::custom("field names recorded"));
-        };
-        let inner = FieldNames {
-            section: None,
-            found: self.found,
-        };
-        visitor.visit_map(MapDeserializer::new(std::iter::once((section, inner))))
-    }
-
-    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
-        Err(de::Error::custom("not a struct"))
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
-        unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
-    }
-}
-
-impl<'de> IntoDeserializer<'de, de::value::Error> for FieldNames<'_> {
-    type Deserializer = Self;
-
-    fn into_deserializer(self) -> Self {
-        self
-    }
-}
-
-/// Reads a list of Discord ids written as a TOML list (of numbers or strings), a single number,
-/// or a comma-separated string (the form an environment variable takes).
-fn id_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
-    d.deserialize_any(Ids)
-}
-
-/// The visitor of [`id_list`], and the seed of each id in a list.
-struct Ids;
-
-impl<'de> DeserializeSeed<'de> for Ids {
-    type Value = Vec<u64>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<u64>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Ids {
-    type Value = Vec<u64>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a list of Discord ids, or a comma-separated string of them")
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Vec<u64>, E> {
-        Ok(vec![v])
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Vec<u64>, E> {
-        u64::try_from(v)
-            .map(|v| vec![v])
-            .map_err(|_| E::custom("a Discord id cannot be negative"))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<u64>, E> {
-        v.split(',')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                p.parse()
-                    .map_err(|_| E::custom(format!("`{p}` is not a Discord id (digits only)")))
-            })
-            .collect()
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<u64>, A::Error> {
-        let mut out = Vec::new();
-        while let Some(ids) = seq.next_element_seed(Ids)? {
-            match ids[..] {
-                [id] => out.push(id),
-                _ => return Err(de::Error::custom("expected one Discord id")),
-            }
-        }
-        Ok(out)
     }
 }
 

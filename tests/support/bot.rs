@@ -1,0 +1,307 @@
+//! The in-process Discord harness: a fake Discord on 127.0.0.1, the real `serve` code pointed
+//! at it, and helpers to send interactions and read back what the bot sent.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use safeguarding_bot::discord::{self, ServeHandle};
+use safeguarding_bot::knowledge::KnowledgeFiles;
+use safeguarding_bot::settings::{Secret, Settings};
+use serde_json::Value;
+
+use super::fake_discord::{FakeDiscord, Recorded, APP_ID, CHANNEL_ID, GUILD_ID};
+use super::openapi;
+use super::payloads::{self, Who};
+
+/// The admin role configured for the tests' bot.
+pub const ADMIN_ROLE: u64 = 900_000_000_000_000_300;
+
+/// How long a test waits for the bot to do something.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// Which knowledge the bot serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Knowledge {
+    /// A copy of the built-in knowledge written to a directory (`knowledge.dir`), which the test
+    /// can then break and fix.
+    Dir,
+    /// The copy built into the binary (the real guidance).
+    Embedded,
+}
+
+/// A bot running against a fake Discord.
+pub struct Bot {
+    /// The fake.
+    pub fake: FakeDiscord,
+    /// The running bot (taken by [`Bot::finish`]).
+    pub handle: Option<ServeHandle>,
+    /// Scratch folder: knowledge, database, audit log.
+    pub dir: tempfile::TempDir,
+    /// The settings the bot runs with.
+    pub settings: Settings,
+}
+
+/// One interaction sent to the bot.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    /// Interaction id.
+    pub id: u64,
+    /// Interaction token.
+    pub token: String,
+    /// Index into the fake's request log when it was sent.
+    pub from: usize,
+    /// When it was sent.
+    pub at: Instant,
+}
+
+impl Sent {
+    /// The callback path for this interaction.
+    pub fn callback_path(&self) -> String {
+        format!("/api/v10/interactions/{}/{}/callback", self.id, self.token)
+    }
+
+    /// The follow-up path for this interaction.
+    pub fn followup_path(&self) -> String {
+        format!("/api/v10/webhooks/{}/{}", APP_ID, self.token)
+    }
+}
+
+/// Settings pointing at `fake`, with everything written under `dir`.
+pub fn settings_for(fake: &FakeDiscord, dir: &std::path::Path, knowledge: Knowledge) -> Settings {
+    let mut s = Settings::defaults().expect("defaults");
+    s.discord.token = Some(Secret::new("fake-token-for-tests"));
+    s.discord.api_base = Some(fake.base().to_string());
+    s.discord.guild_ids = vec![GUILD_ID];
+    s.discord.admin_role_ids = vec![ADMIN_ROLE];
+    s.database.url = format!("sqlite://{}?mode=rwc", dir.join("bot.db").display());
+    s.audit.reload_log = dir.join("reload-audit.jsonl");
+    if knowledge == Knowledge::Dir {
+        let kdir = dir.join("knowledge");
+        std::fs::create_dir_all(&kdir).unwrap();
+        super::write_knowledge(&KnowledgeFiles::embedded(), &kdir);
+        s.knowledge.dir = Some(kdir);
+    }
+    s
+}
+
+impl Bot {
+    /// Starts a fake Discord and the bot against it, with `tweak` applied to the settings, and
+    /// waits until the commands are registered.
+    pub async fn start(knowledge: Knowledge, tweak: impl FnOnce(&mut Settings)) -> Bot {
+        let fake = FakeDiscord::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = settings_for(&fake, dir.path(), knowledge);
+        tweak(&mut settings);
+        let handle = Self::launch(&settings).await;
+        Bot {
+            fake,
+            handle: Some(handle),
+            dir,
+            settings,
+        }
+    }
+
+    /// Starts the real `serve` code with `settings` and waits for it to be ready.
+    pub async fn launch(settings: &Settings) -> ServeHandle {
+        let mut handle = discord::start(settings.clone())
+            .await
+            .expect("the bot starts");
+        tokio::time::timeout(WAIT, handle.ready())
+            .await
+            .expect("ready in time")
+            .expect("commands registered");
+        handle
+    }
+
+    /// Stops the bot and starts a new one (same settings, same database), as after a crash or
+    /// a deploy. The fake Discord keeps running.
+    pub async fn restart(&mut self) {
+        let old = self.handle.take().expect("running");
+        old.shutdown().await.expect("clean shutdown");
+        self.handle = Some(Self::launch(&self.settings).await);
+    }
+
+    /// The knowledge folder (fixture only).
+    pub fn knowledge_dir(&self) -> PathBuf {
+        self.settings
+            .knowledge
+            .dir
+            .clone()
+            .expect("fixture knowledge")
+    }
+
+    /// Sends a slash command in the test channel.
+    pub async fn command(&self, who: &Who, name: &str, options: &[(&str, &str)]) -> Sent {
+        self.command_in(who, name, options, payloads::channel(CHANNEL_ID, false))
+            .await
+    }
+
+    /// Sends a slash command in a given channel.
+    pub async fn command_in(
+        &self,
+        who: &Who,
+        name: &str,
+        options: &[(&str, &str)],
+        channel: Value,
+    ) -> Sent {
+        let sent = self.new_sent();
+        let payload = payloads::command(sent.id, &sent.token, name, options, who, channel);
+        self.fake.dispatch("INTERACTION_CREATE", payload).await;
+        sent
+    }
+
+    /// Sends an autocomplete request.
+    pub async fn autocomplete(&self, who: &Who, name: &str, option: &str, partial: &str) -> Sent {
+        let sent = self.new_sent();
+        let payload = payloads::autocomplete(sent.id, &sent.token, name, option, partial, who);
+        self.fake.dispatch("INTERACTION_CREATE", payload).await;
+        sent
+    }
+
+    /// Clicks a button on `message` (a message object as the fake returned it).
+    pub async fn click(&self, who: &Who, custom_id: &str, message: Value) -> Sent {
+        let channel_id: u64 = message["channel_id"]
+            .as_str()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(CHANNEL_ID);
+        let thread = channel_id != CHANNEL_ID;
+        let sent = self.new_sent();
+        let payload = payloads::component(
+            sent.id,
+            &sent.token,
+            custom_id,
+            message,
+            who,
+            payloads::channel(channel_id, thread),
+        );
+        self.fake.dispatch("INTERACTION_CREATE", payload).await;
+        sent
+    }
+
+    fn new_sent(&self) -> Sent {
+        let id = self.fake.next_id();
+        Sent {
+            id,
+            token: format!("tok{id}"),
+            from: self.fake.requests().len(),
+            at: Instant::now(),
+        }
+    }
+
+    /// Waits for the interaction's callback.
+    pub async fn callback(&self, sent: &Sent) -> Recorded {
+        let path = sent.callback_path();
+        self.fake
+            .wait_for(sent.from, WAIT, &format!("POST {path}"), |r| {
+                r.method == "POST" && r.path == path
+            })
+            .await
+    }
+
+    /// Waits for the `n`th follow-up (0-based) of the interaction.
+    pub async fn followup(&self, sent: &Sent, n: usize) -> Recorded {
+        let path = sent.followup_path();
+        let from = sent.from;
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let found: Vec<Recorded> = self
+                .fake
+                .requests()
+                .into_iter()
+                .skip(from)
+                .filter(|r| r.method == "POST" && r.path == path)
+                .collect();
+            if let Some(r) = found.get(n) {
+                return r.clone();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no follow-up #{n} for interaction {}",
+                sent.id
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Every request since `sent` was sent.
+    pub fn since(&self, sent: &Sent) -> Vec<Recorded> {
+        self.fake.requests().into_iter().skip(sent.from).collect()
+    }
+
+    /// Shuts the bot down cleanly, then checks every request body it sent against Discord's
+    /// OpenAPI spec (where `../shared` exists).
+    pub async fn finish(mut self) {
+        if let Some(h) = self.handle.take() {
+            h.shutdown().await.expect("clean shutdown");
+        }
+        let requests = self.fake.requests();
+        if let Some(n) = openapi::check_all(&requests) {
+            assert!(n > 0, "no request bodies were checked");
+        }
+        let unknown: Vec<String> = requests
+            .iter()
+            .filter(|r| !r.path.starts_with("/api/v10/"))
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect();
+        assert!(unknown.is_empty(), "requests outside the API: {unknown:?}");
+    }
+}
+
+/// All text of a message body's embeds and content, for assertions.
+pub fn text_of(body: &Value) -> String {
+    let data = if body.get("data").is_some() {
+        &body["data"]
+    } else {
+        body
+    };
+    let mut out = String::new();
+    if let Some(c) = data["content"].as_str() {
+        out.push_str(c);
+        out.push('\n');
+    }
+    for e in data["embeds"].as_array().into_iter().flatten() {
+        for k in ["title", "description"] {
+            if let Some(s) = e[k].as_str() {
+                out.push_str(s);
+                out.push('\n');
+            }
+        }
+        for f in e["fields"].as_array().into_iter().flatten() {
+            out.push_str(f["name"].as_str().unwrap_or(""));
+            out.push_str(": ");
+            out.push_str(f["value"].as_str().unwrap_or(""));
+            out.push('\n');
+        }
+        if let Some(s) = e["footer"]["text"].as_str() {
+            out.push_str(s);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The custom ids of a message body's buttons.
+pub fn custom_ids(body: &Value) -> Vec<String> {
+    let data = if body.get("data").is_some() {
+        &body["data"]
+    } else {
+        body
+    };
+    data["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|b| b["custom_id"].as_str().map(String::from))
+        .collect()
+}
+
+/// The message flags of a response body (64 = ephemeral).
+pub fn flags(body: &Value) -> u64 {
+    let data = if body.get("data").is_some() {
+        &body["data"]
+    } else {
+        body
+    };
+    data["flags"].as_u64().unwrap_or(0)
+}
