@@ -4,7 +4,7 @@
 //! bank-holiday table matches the published lists, is validated by `check` at file and line, and
 //! every outcome timeframe is one the parser reads (or `check` says where it is not).
 
-mod common;
+mod support;
 
 use jiff::civil::{date, Date, Weekday};
 use jiff::Timestamp;
@@ -14,7 +14,7 @@ use safeguarding_bot::knowledge::BankHolidays;
 use safeguarding_bot::triage::deadline::{self, due, london, rfc3339, Rule};
 
 fn holidays() -> &'static BankHolidays {
-    &common::snapshot().knowledge.bank_holidays
+    &support::snapshot().knowledge.bank_holidays
 }
 
 fn at(s: &str) -> Timestamp {
@@ -360,7 +360,7 @@ fn five_working_days_span_a_bank_holiday_weekend() {
 
 #[test]
 fn every_outcome_timeframe_becomes_a_deadline_or_says_why_not() {
-    let snap = common::snapshot();
+    let snap = support::snapshot();
     let decided = at("2026-11-23T14:05:00Z");
     for o in snap.triage.outcomes() {
         let ds = deadline::deadlines(o, holidays(), decided).unwrap();
@@ -402,7 +402,7 @@ fn a_timeframe_the_parser_cannot_read_is_a_check_error_at_its_line() {
     )
     .unwrap();
     let line = line_with(&text, "timeframes = [\"Within 24 hours.\"]");
-    let dir = common::knowledge_copy_with("triage.toml", |t| {
+    let dir = support::knowledge_copy_with("triage.toml", |t| {
         t.replace(
             "timeframes = [\"Within 24 hours.\"]",
             "timeframes = [\"Within a day.\"]",
@@ -426,8 +426,8 @@ fn a_timeframe_the_parser_cannot_read_is_a_check_error_at_its_line() {
 
 /// Loading a copy whose bank-holiday file was edited by `edit`: the errors.
 fn bank_holiday_errors(edit: impl Fn(&str) -> String) -> Vec<(String, usize, String)> {
-    let dir = common::knowledge_copy_with("bank_holidays.toml", edit);
-    common::load_errors(dir.path())
+    let dir = support::knowledge_copy_with("bank_holidays.toml", edit);
+    support::load_errors(dir.path())
 }
 
 fn bank_holidays_text() -> String {
@@ -524,9 +524,9 @@ fn check_rejects_a_malformed_bank_holiday_file_at_file_and_line() {
         (&file, line_with(&text, "checked_from = ")),
         "{errs:?}"
     );
-    let dir = common::knowledge_copy_with("bank_holidays.toml", |t| t.to_string());
+    let dir = support::knowledge_copy_with("bank_holidays.toml", |t| t.to_string());
     std::fs::remove_file(dir.path().join("bank_holidays.toml")).unwrap();
-    let errs = common::load_errors(dir.path());
+    let errs = support::load_errors(dir.path());
     assert!(
         errs.iter().any(|e| e.0 == file && e.2.contains("missing")),
         "{errs:?}"

@@ -4,7 +4,7 @@
 //! evidence, citations, the knowledge version and hash, a blank Notes section, and nothing
 //! typed by anyone).
 
-mod common;
+mod support;
 
 use std::collections::HashSet;
 use std::process::Command;
@@ -59,7 +59,7 @@ fn record_md(answers: &str, at: &str) -> String {
 #[test]
 fn the_json_record_has_every_field_with_deadlines_from_the_decision() {
     let v = record_json(ADULT_OFFENCE, "2026-12-24T10:00:00Z");
-    let snap = common::snapshot();
+    let snap = support::snapshot();
     let o = snap.triage.outcome("lado_same_day_referral").unwrap();
     assert_eq!(v["outcome"], "lado_same_day_referral");
     assert_eq!(v["decided_at"], "2026-12-24T10:00:00+00:00");
@@ -244,7 +244,7 @@ fn the_record_holds_no_free_text_and_depends_only_on_ids_time_and_knowledge() {
 
 #[test]
 fn records_need_a_decision_and_are_named_by_the_london_date() {
-    let snap = common::snapshot();
+    let snap = support::snapshot();
     let walk = engine::replay(&snap.triage, &Path::decode("immediate_danger=no").unwrap());
     let at: jiff::Timestamp = "2026-07-01T23:30:00Z".parse().unwrap();
     assert!(matches!(
@@ -304,7 +304,7 @@ fn answers(s: &str) -> Path {
 
 #[test]
 fn a_change_drops_the_later_answers_that_no_longer_apply() {
-    let tree = &common::snapshot().triage;
+    let tree = &support::snapshot().triage;
     // Sexual images → bullying: the six image questions no longer apply; bullying_severe is
     // asked next.
     let c = review::change(tree, &answers(IMAGES_24H), 3, "bullying").unwrap();
@@ -355,7 +355,7 @@ fn a_change_drops_the_later_answers_that_no_longer_apply() {
 
 #[test]
 fn the_review_lists_every_answer_with_a_change_button_and_the_emergency_line() {
-    let snap = common::snapshot();
+    let snap = support::snapshot();
     let walk = engine::replay(&snap.triage, &answers(IMAGES_24H));
     let r = review::review_reply(snap, &walk, &[]);
     assert_eq!(r.kind, ReplyKind::TriageReview);
@@ -394,7 +394,7 @@ fn the_review_lists_every_answer_with_a_change_button_and_the_emergency_line() {
 #[tokio::test]
 async fn a_stored_session_changes_an_answer_from_the_review() {
     let store = Store::open("sqlite::memory:").await.unwrap();
-    let snap = common::snapshot();
+    let snap = support::snapshot();
     let mut v = triage::start(&store, snap, OWNER).await.unwrap();
     assert!(v.review.is_none());
     for a in answers(IMAGES_24H).0 {
@@ -530,7 +530,7 @@ fn the_console_reviews_changes_and_shows_deadlines_from_now() {
         let store = Store::open("sqlite::memory:").await.unwrap();
         triage::console::dialogue_with_clock(
             &store,
-            common::snapshot(),
+            support::snapshot(),
             &mut script.as_bytes(),
             &mut out,
             clock.as_ref(),

@@ -114,24 +114,12 @@ fn toml_str(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
-/// The real `bank_holidays.toml`, or (in a checkout without it) the standing rules alone.
+/// The real `bank_holidays.toml` (the copy built into the binary).
 pub fn bank_holidays_text() -> String {
-    std::fs::read_to_string(knowledge_dir().join("bank_holidays.toml")).unwrap_or_else(|_| {
-        let mut s = String::from("region = \"England and Wales\"\nsource = \"fixture\"\nlast_checked = \"2026-11-23\"\nchecked_from = 2026\nchecked_through = 2027\n");
-        for (name, rule) in [
-            ("New Year's Day", "date = \"01-01\"\nsubstitute = true"),
-            ("Good Friday", "easter = -2"),
-            ("Easter Monday", "easter = 1"),
-            ("Early May bank holiday", "month = 5\nweekday = \"monday\"\nnth = 1"),
-            ("Spring bank holiday", "month = 5\nweekday = \"monday\"\nnth = -1"),
-            ("Summer bank holiday", "month = 8\nweekday = \"monday\"\nnth = -1"),
-            ("Christmas Day", "date = \"12-25\"\nsubstitute = true"),
-            ("Boxing Day", "date = \"12-26\"\nsubstitute = true"),
-        ] {
-            s.push_str(&format!("\n[[holiday]]\nname = \"{name}\"\n{rule}\n"));
-        }
-        s
-    })
+    KnowledgeFiles::embedded()
+        .get("bank_holidays.toml")
+        .expect("knowledge/bank_holidays.toml")
+        .to_string()
 }
 
 /// The fixture: a minimal knowledge copy that `triage` (the text of a `triage.toml`) can be
