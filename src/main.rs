@@ -94,12 +94,29 @@ enum Cmd {
         answers: Option<String>,
         /// Draw the decision tree as a flowchart (with `--answers`, the path they take) into
         /// the file given by `-o`: `.svg` or `.png`.
-        #[arg(long, requires = "output")]
+        #[arg(long, requires = "output", conflicts_with_all = ["record", "json"])]
         map: bool,
         /// Where `--map` writes the map; the format comes from the extension (.svg or .png).
         #[arg(short = 'o', long, value_name = "FILE", requires = "map")]
         output: Option<PathBuf>,
+        /// Print the decision record instead: `md` (Markdown, to save as
+        /// triage-record-YYYY-MM-DD.md) or `json`. Holds ids and the guidance's words only.
+        #[arg(long, value_name = "FORMAT", conflicts_with = "json")]
+        record: Option<RecordFormat>,
+        /// The decision time the deadlines count from, in RFC 3339 (e.g.
+        /// 2026-11-23T14:05:00Z) [default: now].
+        #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+        at: Option<String>,
     },
+}
+
+/// The forms of `triage --record`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum RecordFormat {
+    /// Markdown.
+    Md,
+    /// One JSON object.
+    Json,
 }
 
 /// Standard output that tolerates a reader going away: after the first broken-pipe error every
@@ -219,8 +236,19 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             output: Some(file),
             ..
         } => triage_map(&mut out, &knowledge, answers.as_deref(), &file),
-        Cmd::Triage { json, answers, .. } => {
-            triage(&mut out, &knowledge, json, answers.as_deref().unwrap_or(""))
+        Cmd::Triage {
+            json,
+            answers,
+            record,
+            at,
+            ..
+        } => {
+            let opts = TriageOpts {
+                json: json || matches!(record, Some(RecordFormat::Json)),
+                record,
+                at,
+            };
+            triage(&mut out, &knowledge, &opts, answers.as_deref().unwrap_or(""))
         }
         Cmd::Eval { file } => eval(&mut out, &knowledge, &file),
     }
@@ -364,15 +392,39 @@ fn eval(out: &mut Out, dir: &Option<PathBuf>, file: &std::path::Path) -> Result<
     Ok(ExitCode::SUCCESS)
 }
 
+/// What `triage` was asked to print.
+struct TriageOpts {
+    /// JSON output (the scripted-run object, or the record with `--record json`; errors too).
+    json: bool,
+    /// Print the decision record in this form.
+    record: Option<RecordFormat>,
+    /// `--at`: the decision time, RFC 3339.
+    at: Option<String>,
+}
+
 /// `triage --answers`: walks the tree with answers given up front; exit status 2 when the answers
-/// cannot reach an outcome.
+/// cannot reach an outcome (or `--at` is not a time).
 fn triage(
     out: &mut Out,
     dir: &Option<PathBuf>,
-    json: bool,
+    opts: &TriageOpts,
     answers: &str,
 ) -> Result<ExitCode, String> {
-    use safeguarding_bot::triage::{engine, render};
+    use safeguarding_bot::triage::{engine, record, render};
+    let json = opts.json;
+    let at = match opts.at.as_deref().map(record::parse_time) {
+        None => record::now(&safeguarding_bot::clock::SystemClock),
+        Some(Ok(t)) => t,
+        Some(Err(message)) => {
+            if json {
+                let e = serde_json::json!({"error": "invalid_time", "message": message});
+                emit(out, format_args!("{e}\n"))?;
+            } else {
+                report(format_args!("error: {message}"));
+            }
+            return Ok(ExitCode::from(2));
+        }
+    };
     let snapshot = match load_snapshot(dir) {
         Ok(s) => s,
         Err(message) if json => {
@@ -388,6 +440,14 @@ fn triage(
         Err(message) => return Err(message),
     };
     match engine::script(&snapshot.triage, answers) {
+        Ok(run) if opts.record.is_some() => {
+            let r = record::build(&snapshot, &run.walk, at).map_err(|e| e.to_string())?;
+            match opts.record {
+                Some(RecordFormat::Json) => emit(out, format_args!("{}\n", r.to_json()))?,
+                _ => emit(out, r.to_markdown())?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Ok(run) if json => {
             emit(
                 out,
@@ -398,6 +458,9 @@ fn triage(
         Ok(run) => {
             let mut reply = render::reply(&snapshot, &run.walk);
             reply.buttons.clear(); // nothing to press in a scripted run
+            if let Some(o) = run.walk.outcome() {
+                record::add_deadlines(&mut reply, &snapshot, o, at).map_err(|e| e.to_string())?;
+            }
             emit(out, console::render_text(&reply))?;
             if !run.unused.is_empty() {
                 let unused: Vec<String> = run

@@ -21,6 +21,8 @@ pub enum ReplyKind {
     Info,
     /// One step of a triage dialogue.
     TriageStep,
+    /// "Check your answers": a finished triage's answers, each changeable, before the summary.
+    TriageReview,
     /// The end of a triage dialogue.
     TriageSummary,
     /// The request could not be served; the body says why and what to do.

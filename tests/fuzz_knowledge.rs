@@ -262,6 +262,7 @@ fn whole_file_problem(message: &str) -> bool {
         "cannot read",
         "is not a directory",
         "has no [[evidence]] rules",
+        "has no [[holiday]] rules",
     ]
     .iter()
     .any(|m| message.contains(m))

@@ -641,6 +641,12 @@ fn the_console_dialogue_runs_with_numbers_back_restart_and_quit() {
     assert!(out.contains("Please type a number from 1 to 2"), "{out}");
     assert!(out.contains("Severe online bullying"));
     assert!(out.contains("[1] Yes"));
+    // The outcome is reached on "Check your answers", before the summary.
+    assert!(out.contains("== Check your answers =="), "{out}");
+    assert!(
+        !out.contains("== Severe online bullying"),
+        "no summary until confirmed: {out}"
+    );
     assert!(out.contains("Left the triage."));
     assert!(out.contains(EMERGENCY_LINE));
 

@@ -52,7 +52,7 @@ text = "Second question?"
 id = "o1"
 title = "Outcome one"
 summary = "One."
-timeframes = ["Now."]
+timeframes = ["Immediately."]
 actions = ["Do one."]
 contacts = ["spa"]
 sources = ["strategy.s14"]
@@ -228,7 +228,7 @@ fn a_typo_in_a_field_name_is_a_parse_error_with_its_line() {
 fn an_outcome_with_no_actions_or_timeframes_is_refused() {
     let broken = MINI
         .replacen("actions = [\"Do one.\"]", "actions = []", 1)
-        .replacen("timeframes = [\"Now.\"]", "timeframes = []", 1);
+        .replacen("timeframes = [\"Immediately.\"]", "timeframes = []", 1);
     let errs = errors(&broken);
     let o1 = line_of(&broken, "id = \"o1\"", 0) - 1;
     assert_error_at(&errs, o1, "needs `actions`");

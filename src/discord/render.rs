@@ -251,6 +251,7 @@ pub fn colour(kind: ReplyKind) -> u32 {
         ReplyKind::NoMatch => 0xdd6b20,
         ReplyKind::Info => 0x4a5568,
         ReplyKind::TriageStep => 0x6b46c1,
+        ReplyKind::TriageReview => 0x6b46c1,
         ReplyKind::TriageSummary => 0x2f855a,
         ReplyKind::Error => 0xc53030,
     }

@@ -147,7 +147,15 @@ pub fn load(files: &KnowledgeFiles) -> Result<Knowledge, KnowledgeErrors> {
         })
         .unwrap_or_default();
 
-    let Some(manifest) = manifest else {
+    let bank_holidays = match super::BankHolidays::load(files) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            errors.0.extend(e.0);
+            None
+        }
+    };
+
+    let (Some(manifest), Some(bank_holidays)) = (manifest, bank_holidays) else {
         errors.sort();
         return Err(errors);
     };
@@ -161,6 +169,7 @@ pub fn load(files: &KnowledgeFiles) -> Result<Knowledge, KnowledgeErrors> {
         offences,
         notes,
         synonyms,
+        bank_holidays,
         files.clone(),
     );
     // Cross-reference checks are meaningful only when every file parsed: a record lost to a

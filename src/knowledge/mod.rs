@@ -2,6 +2,7 @@
 //! structured records (contacts, thresholds, offences, currency notes, vocabulary) that cite
 //! them. See `docs/knowledge-format.md` for the file format.
 
+pub mod bank_holidays;
 pub mod error;
 pub mod files;
 pub mod load;
@@ -13,6 +14,7 @@ pub mod validate;
 
 use std::collections::HashMap;
 
+pub use bank_holidays::BankHolidays;
 pub use error::{KnowledgeError, KnowledgeErrors};
 pub use files::KnowledgeFiles;
 pub use model::*;
@@ -38,6 +40,8 @@ pub struct Knowledge {
     pub notes: Vec<CurrencyNote>,
     /// Search vocabulary.
     pub synonyms: Synonyms,
+    /// England and Wales bank holidays, for working-day deadlines.
+    pub bank_holidays: BankHolidays,
     /// The raw files, for the triage tree and for hashing.
     pub files: KnowledgeFiles,
     /// Short hash of the raw files.
@@ -83,6 +87,7 @@ impl Knowledge {
         offences: Vec<Offence>,
         notes: Vec<CurrencyNote>,
         synonyms: Synonyms,
+        bank_holidays: BankHolidays,
         files: KnowledgeFiles,
     ) -> Knowledge {
         let section_index = sections
@@ -105,6 +110,7 @@ impl Knowledge {
             offences,
             notes,
             synonyms,
+            bank_holidays,
             files,
             hash,
             section_index,

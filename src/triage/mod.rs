@@ -8,6 +8,10 @@
 //! - [`store`]: sessions in SQLite, so a dialogue survives a restart and a double click cannot
 //!   count twice.
 //! - [`render`]: a session's state as a [`Reply`] or as scripted-run JSON.
+//! - [`timeframe`]: reads an outcome's timeframe words into a rule (checked on load).
+//! - [`deadline`]: an outcome's timeframes as deadlines from the decision time (London).
+//! - [`review`]: "Check your answers" before the summary, with changes that keep what still applies.
+//! - [`record`]: the decision record (JSON or Markdown) to file in the practitioner's own system.
 //! - [`console`]: the dialogue in a terminal.
 //! - [`map`]: the tree drawn as a flowchart (SVG, PNG), with the path a practitioner took.
 //!
@@ -18,10 +22,14 @@
 #![warn(missing_docs)]
 
 pub mod console;
+pub mod deadline;
 pub mod engine;
 pub mod map;
+pub mod record;
 pub mod render;
+pub mod review;
 pub mod store;
+pub mod timeframe;
 pub mod tree;
 
 pub use engine::{Action, Answer, Path, Walk};
@@ -80,6 +88,13 @@ pub struct SessionView {
     pub outcome: Option<String>,
     /// The question or summary; `kind` is `TriageStep` or `TriageSummary`, `emergency` is set.
     pub reply: Reply,
+    /// Once finished: "Check your answers" (`kind = TriageReview`), to show before `reply`
+    /// until the practitioner confirms (`rv:confirm`); its Change buttons lead to
+    /// [`change_prompt`] and [`change`].
+    pub review: Option<Reply>,
+    /// Answers the last [`change`] dropped because they no longer apply (also named in a note
+    /// on `review` or `reply`); empty otherwise.
+    pub dropped: Vec<Answer>,
 }
 
 /// True for a session id as [`start`] makes them: 32 lower-case hex characters.
@@ -122,7 +137,11 @@ fn view_of(guidance: &impl Guidance, session_id: &str, step: u32, walk: &Walk<'_
         step,
         finished: outcome.is_some(),
         outcome,
+        review: walk
+            .outcome()
+            .map(|_| review::review_reply(guidance, walk, &[])),
         reply,
+        dropped: Vec::new(),
     }
 }
 
@@ -171,11 +190,24 @@ pub async fn act(
     let walk = engine::replay(tree, &stored);
     let path = engine::apply(&walk, &action).map_err(|e| TriageError::InvalidAction(e.0))?;
     let next = engine::replay(tree, &path);
+    let restart = action == Action::Restart;
+    let step = save(store, guidance, &rec, expected_step, &path, &next, restart).await?;
+    Ok(view_of(guidance, session_id, step, &next))
+}
 
-    // The audit row follows the session: Back then a different answer updates the same row;
-    // Restart starts a fresh one.
-    let audit_id = match (&action, next.outcome(), &rec.audit_id) {
-        (Action::Restart, _, _) => None,
+/// Stores a new path at `expected_step` (the optimistic lock), keeping the audit row in step:
+/// Back then a different answer updates the same row; Restart starts a fresh one.
+async fn save(
+    store: &Store,
+    guidance: &impl Guidance,
+    rec: &store::SessionRecord,
+    expected_step: u32,
+    path: &Path,
+    next: &Walk<'_>,
+    restart: bool,
+) -> Result<u32, TriageError> {
+    let audit_id = match (restart, next.outcome(), &rec.audit_id) {
+        (true, _, _) => None,
         (_, Some(_), Some(existing)) => Some(existing.clone()),
         (_, Some(_), None) => Some(uuid::Uuid::new_v4().simple().to_string()),
         (_, None, existing) => existing.clone(),
@@ -189,17 +221,99 @@ pub async fn act(
         }),
         _ => None,
     };
-    let step = store
+    store
         .advance(
-            session_id,
+            &rec.id,
             expected_step,
             &path.encode(),
             audit_id.as_deref(),
             audit.as_ref(),
             store.now_ms(),
         )
-        .await?;
-    Ok(view_of(guidance, session_id, step, &next))
+        .await
+}
+
+/// Checks a session id, loads the session and checks the actor owns it and `step` is current.
+async fn owned_at(
+    store: &Store,
+    session_id: &str,
+    expected_step: u32,
+    actor: &str,
+) -> Result<store::SessionRecord, TriageError> {
+    if !is_session_id(session_id) {
+        return Err(TriageError::UnknownSession);
+    }
+    let rec = store.get(session_id).await?;
+    if rec.owner != actor {
+        return Err(TriageError::NotOwner);
+    }
+    if rec.step != expected_step {
+        return Err(TriageError::StaleStep { current: rec.step });
+    }
+    Ok(rec)
+}
+
+/// From the review: changes the answer at `position` (1-based, as the review numbers them) to
+/// `value`, keeping the later answers that still lie on the new path (see [`review::change`]).
+/// The same checks as [`act`] apply. The view's `dropped` lists what no longer applies, and a
+/// note on its `review` (outcome reached) or `reply` (a question the new path needs) says so.
+pub async fn change(
+    store: &Store,
+    guidance: &impl Guidance,
+    session_id: &str,
+    expected_step: u32,
+    position: usize,
+    value: &str,
+    actor: &str,
+) -> Result<SessionView, TriageError> {
+    let rec = owned_at(store, session_id, expected_step, actor).await?;
+    let tree = guidance.tree();
+    let stored =
+        Path::decode(&rec.path).map_err(|e| store::store_err("stored path is corrupt", e))?;
+    let walk = engine::replay(tree, &stored);
+    let changed = review::change(tree, &walk.path, position, value)
+        .map_err(|e| TriageError::InvalidAction(e.0))?;
+    let next = engine::replay(tree, &changed.path);
+    let step = save(
+        store,
+        guidance,
+        &rec,
+        expected_step,
+        &changed.path,
+        &next,
+        false,
+    )
+    .await?;
+    let mut v = view_of(guidance, session_id, step, &next);
+    if let Some(note) = review::dropped_note(tree, &changed.dropped) {
+        match &mut v.review {
+            Some(r) => *r = review::review_reply(guidance, &next, &changed.dropped),
+            None => v.reply.notes.insert(0, note),
+        }
+    }
+    v.dropped = changed.dropped;
+    Ok(v)
+}
+
+/// From the review: the question answered at `position`, to change it (no change is stored;
+/// its buttons carry `rv:set:N:value` for [`change`] and `rv:show` back to the review).
+pub async fn change_prompt(
+    store: &Store,
+    guidance: &impl Guidance,
+    session_id: &str,
+    position: usize,
+) -> Result<SessionView, TriageError> {
+    if !is_session_id(session_id) {
+        return Err(TriageError::UnknownSession);
+    }
+    let rec = store.get(session_id).await?;
+    let stored =
+        Path::decode(&rec.path).map_err(|e| store::store_err("stored path is corrupt", e))?;
+    let walk = engine::replay(guidance.tree(), &stored);
+    let mut v = view_of(guidance, session_id, rec.step, &walk);
+    v.reply = review::change_reply(guidance, &walk, position)
+        .map_err(|e| TriageError::InvalidAction(e.0))?;
+    Ok(v)
 }
 
 /// Shows where a session stands without changing it (e.g. to redraw after a restart of the
@@ -230,4 +344,19 @@ pub async fn path_of(store: &Store, session_id: &str, actor: &str) -> Result<Pat
         return Err(TriageError::NotOwner);
     }
     Path::decode(&rec.path).map_err(|e| store::store_err("stored path is corrupt", e))
+}
+
+/// The decision record of a finished session ("Save record"), made at `decided` (usually
+/// [`record::now`] of the adapter's clock): attach `rec.to_markdown()` as `rec.filename()`.
+/// Only the session's owner may have it; a session without an outcome yet is refused.
+pub async fn decision_record(
+    store: &Store,
+    guidance: &impl Guidance,
+    session_id: &str,
+    actor: &str,
+    decided: jiff::Timestamp,
+) -> Result<record::DecisionRecord, TriageError> {
+    let stored = path_of(store, session_id, actor).await?;
+    let walk = engine::replay(guidance.tree(), &stored);
+    record::build(guidance, &walk, decided).map_err(|e| TriageError::InvalidAction(e.to_string()))
 }

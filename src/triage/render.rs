@@ -32,7 +32,11 @@ pub fn reply(guidance: &impl Guidance, walk: &Walk<'_>) -> Reply {
     r
 }
 
-fn citations(k: &Knowledge, ids: impl IntoIterator<Item = impl AsRef<str>>) -> Vec<Citation> {
+/// The citations for `ids`, without repeats (unknown ids are skipped: validation rejects them).
+pub(crate) fn citations(
+    k: &Knowledge,
+    ids: impl IntoIterator<Item = impl AsRef<str>>,
+) -> Vec<Citation> {
     let mut out: Vec<Citation> = Vec::new();
     for id in ids {
         if let Some(c) = k.citation(id.as_ref()) {
@@ -44,12 +48,16 @@ fn citations(k: &Knowledge, ids: impl IntoIterator<Item = impl AsRef<str>>) -> V
     out
 }
 
-fn answers_field(tree: &Tree, walk: &Walk<'_>) -> Option<Field> {
-    let lines: Vec<String> = walk
-        .answered(tree)
+/// Each answer given as "Question short: Answer label", in order.
+pub(crate) fn answers_lines(tree: &Tree, walk: &Walk<'_>) -> Vec<String> {
+    walk.answered(tree)
         .iter()
         .map(|(q, c)| format!("{}: {}", q.short, c.label))
-        .collect();
+        .collect()
+}
+
+fn answers_field(tree: &Tree, walk: &Walk<'_>) -> Option<Field> {
+    let lines = answers_lines(tree, walk);
     (!lines.is_empty()).then(|| Field::new("Your answers", lines.join("\n")))
 }
 
@@ -74,7 +82,8 @@ fn question_reply(guidance: &impl Guidance, walk: &Walk<'_>, q: &Question) -> Re
     r
 }
 
-fn nav_buttons() -> [Button; 2] {
+/// Back and Restart.
+pub(crate) fn nav_buttons() -> [Button; 2] {
     [
         Button {
             label: "Back".into(),
@@ -111,7 +120,7 @@ pub fn contact_line(c: &Contact) -> String {
 
 /// `own` followed by the currency notes for every section and contact in `ids`, rendered,
 /// without repeats. (Not those of the shared evidence rules: they would repeat on every outcome.)
-fn currency_notes<'a>(
+pub(crate) fn currency_notes<'a>(
     k: &Knowledge,
     own: &[String],
     ids: impl IntoIterator<Item = &'a String>,

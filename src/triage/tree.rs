@@ -104,7 +104,7 @@ struct OutcomeFile {
     id: String,
     title: String,
     summary: String,
-    timeframes: Vec<String>,
+    timeframes: Vec<Spanned<String>>,
     actions: Vec<String>,
     #[serde(default)]
     contacts: Vec<String>,
@@ -185,8 +185,11 @@ pub struct Outcome {
     pub title: String,
     /// Two or three sentences on what this outcome means.
     pub summary: String,
-    /// How fast, as the guidance words it; the first is the headline timeframe.
+    /// How fast, as the guidance words it; the first is the headline timeframe. Each opens
+    /// with a rule the timeframe parser can read (checked on load).
     pub timeframes: Vec<String>,
+    /// The line of each timeframe in `triage.toml`, for errors.
+    pub timeframe_lines: Vec<usize>,
     /// What to do, in order.
     pub actions: Vec<String>,
     /// Contact ids (from `contacts.toml`) to show with numbers and hours.
@@ -364,7 +367,8 @@ fn build(text: &str, file: TreeFile) -> Tree {
                 id: o.id,
                 title: o.title,
                 summary: o.summary,
-                timeframes: o.timeframes,
+                timeframe_lines: o.timeframes.iter().map(|t| line(t.span().start)).collect(),
+                timeframes: o.timeframes.into_iter().map(Spanned::into_inner).collect(),
                 actions: o.actions,
                 contacts: o.contacts,
                 sources: o.sources,

@@ -114,6 +114,14 @@ fn toml_str(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
+/// The real `bank_holidays.toml` (the copy built into the binary).
+pub fn bank_holidays_text() -> String {
+    KnowledgeFiles::embedded()
+        .get("bank_holidays.toml")
+        .expect("knowledge/bank_holidays.toml")
+        .to_string()
+}
+
 /// The fixture: a minimal knowledge copy that `triage` (the text of a `triage.toml`) can be
 /// validated against.
 pub fn fixture_files(triage: &str) -> KnowledgeFiles {
@@ -200,6 +208,7 @@ file = "sources/guidance.md"
         files.insert(empty.to_string(), String::new());
     }
     files.insert("triage.toml".to_string(), triage.to_string());
+    files.insert("bank_holidays.toml".to_string(), bank_holidays_text());
     KnowledgeFiles::from_map(files, "triage test fixture")
 }
 

@@ -242,6 +242,17 @@ fn validate_outcome(k: &Knowledge, o: &super::Outcome, errors: &mut KnowledgeErr
             ),
         );
     }
+    // Each timeframe must be one the deadline parser reads: a decision record never leaves a
+    // deadline out because its wording was not understood.
+    for (i, t) in o.timeframes.iter().enumerate() {
+        if t.trim().is_empty() {
+            continue;
+        }
+        if let Err(e) = crate::triage::timeframe::parse(t) {
+            let line = o.timeframe_lines.get(i).copied().unwrap_or(o.line);
+            err(errors, line, format!("{what}: {e}"));
+        }
+    }
     if o.sources.is_empty() {
         err(
             errors,

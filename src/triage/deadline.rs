@@ -1,0 +1,246 @@
+//! Turns an outcome's timeframes, as the guidance words them in `triage.toml`, into deadlines
+//! computed from the moment of decision in Europe/London. The mapping is read from the text
+//! itself, never invented: each timeframe must open with a rule this parser knows ("Same day",
+//! "Within 24 hours", "Within 5 working days", "Immediately", …) or with words that say no clock
+//! time is set ("On arrest", "Treat with urgency", "The guidance sets no timeframe"). A timeframe
+//! it cannot read is a `check` error at its line, so no deadline is ever silently left out.
+//!
+//! - "Immediately" / "At once": due at the decision time.
+//! - "Same day": the end of the decision's day in London (23:59:59 local).
+//! - "Within N hours": N clock hours after the decision (across a clock change too).
+//! - "Within N working days": the end of the Nth working day after the decision's day, skipping
+//!   weekends and England and Wales bank holidays ([`BankHolidays`]); the decision day never
+//!   counts.
+//!
+//! Time zones come from the tz database bundled into the binary (jiff), so this works on a
+//! machine with no `/usr/share/zoneinfo`.
+
+use std::sync::OnceLock;
+
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp, Zoned};
+
+use super::timeframe::parse;
+pub use super::timeframe::{Rule, Timeframe};
+use super::tree::{Outcome, TRIAGE_FILE};
+use crate::knowledge::BankHolidays;
+
+/// The time zone every deadline is computed and shown in.
+pub const ZONE: &str = "Europe/London";
+
+/// Why deadlines could not be worked out. After `check` has passed neither can happen; they
+/// are errors rather than silent omissions all the same.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeadlineError {
+    /// A timeframe the parser cannot read (at `file:line`).
+    #[error("{file}:{line}: {message}")]
+    Unreadable {
+        /// Always `triage.toml`.
+        file: String,
+        /// The timeframe's line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The bundled time zone database has no Europe/London, or a date fell off the calendar.
+    #[error("the deadline could not be computed: {0}")]
+    Calendar(String),
+}
+
+/// One deadline of a decision: what, the rule in the guidance's words, and when it is due.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deadline {
+    /// What is due (the timeframe's own words after the rule, else the outcome's title).
+    pub what: String,
+    /// The rule as the guidance words it ("Within 5 working days").
+    pub rule: String,
+    /// The whole timeframe as written.
+    pub text: String,
+    /// How it was read.
+    pub kind: Rule,
+    /// When it is due, in London time; `None` for a rule that sets no clock time.
+    pub due: Option<Zoned>,
+    /// "if …": the deadline applies only if this holds (then from when it does).
+    pub condition: Option<String>,
+    /// A caution to show with the date: a working-day count through a year whose bank
+    /// holidays have not been checked.
+    pub caution: Option<String>,
+}
+
+/// Europe/London from the bundled tz database.
+pub fn london() -> Result<TimeZone, DeadlineError> {
+    static TZ: OnceLock<Option<TimeZone>> = OnceLock::new();
+    TZ.get_or_init(|| TimeZone::get(ZONE).ok())
+        .clone()
+        .ok_or_else(|| {
+            DeadlineError::Calendar(format!(
+                "time zone {ZONE} is not in the bundled tz database"
+            ))
+        })
+}
+
+fn cal(e: jiff::Error) -> DeadlineError {
+    DeadlineError::Calendar(e.to_string())
+}
+
+/// When `rule` is due for a decision at `decided`, in London time; `None` for a rule that sets
+/// no clock time.
+pub fn due(
+    rule: &Rule,
+    decided: Timestamp,
+    holidays: &BankHolidays,
+) -> Result<Option<Zoned>, DeadlineError> {
+    let tz = london()?;
+    let local = decided.to_zoned(tz.clone());
+    let end_of = |date: jiff::civil::Date| -> Result<Zoned, DeadlineError> {
+        date.at(23, 59, 59, 0).to_zoned(tz.clone()).map_err(cal)
+    };
+    Ok(Some(match rule {
+        Rule::Immediately => local,
+        Rule::SameDay => end_of(local.date())?,
+        Rule::WithinHours(h) => decided
+            .checked_add(SignedDuration::from_hours(i64::from(*h)))
+            .map_err(cal)?
+            .to_zoned(tz),
+        Rule::WithinWorkingDays(n) => {
+            let day = holidays
+                .working_days_after(local.date(), *n)
+                .ok_or_else(|| {
+                    DeadlineError::Calendar("a working day fell off the calendar".into())
+                })?;
+            end_of(day)?
+        }
+        _ => return Ok(None),
+    }))
+}
+
+/// Every deadline of `outcome` for a decision at `decided`, in the order of its timeframes.
+pub fn deadlines(
+    outcome: &Outcome,
+    holidays: &BankHolidays,
+    decided: Timestamp,
+) -> Result<Vec<Deadline>, DeadlineError> {
+    let mut out = Vec::new();
+    for (i, text) in outcome.timeframes.iter().enumerate() {
+        let tf = parse(text).map_err(|message| DeadlineError::Unreadable {
+            file: TRIAGE_FILE.to_string(),
+            line: outcome
+                .timeframe_lines
+                .get(i)
+                .copied()
+                .unwrap_or(outcome.line),
+            message,
+        })?;
+        let due = due(&tf.rule, decided, holidays)?;
+        let caution = match (&tf.rule, &due) {
+            (Rule::WithinWorkingDays(_), Some(d)) => unchecked_years(holidays, decided, d),
+            _ => None,
+        };
+        out.push(Deadline {
+            what: tf.what.clone().unwrap_or_else(|| outcome.title.clone()),
+            rule: tf.words,
+            text: tf.text,
+            kind: tf.rule,
+            due,
+            condition: tf.condition,
+            caution,
+        });
+    }
+    Ok(out)
+}
+
+fn unchecked_years(h: &BankHolidays, decided: Timestamp, due: &Zoned) -> Option<String> {
+    let first = decided.to_zoned(due.time_zone().clone()).year();
+    let last = due.year();
+    let unchecked: Vec<String> = (first..=last)
+        .filter(|y| !h.checked(*y))
+        .map(|y| y.to_string())
+        .collect();
+    (!unchecked.is_empty()).then(|| {
+        format!(
+            "The bank holidays for {} have not been checked against the published list (the table covers {} to {}, last checked {}): check this date.",
+            unchecked.join(", "),
+            h.checked_from,
+            h.checked_through,
+            h.last_checked
+        )
+    })
+}
+
+/// A deadline's due time for people: "Monday 23 November 2026, 23:59 (GMT)"; for a rule with
+/// no clock time, what the guidance says instead.
+pub fn due_text(d: &Deadline) -> String {
+    let when = match (&d.due, &d.kind) {
+        (Some(z), Rule::Immediately) => {
+            format!(
+                "Now: the decision time, {}",
+                z.strftime("%A %-d %B %Y, %H:%M (%Z)")
+            )
+        }
+        (Some(z), Rule::SameDay | Rule::WithinWorkingDays(_)) => {
+            format!("By the end of {}", z.strftime("%A %-d %B %Y (%H:%M:%S %Z)"))
+        }
+        (Some(z), _) => format!("By {}", z.strftime("%A %-d %B %Y, %H:%M (%Z)")),
+        (None, Rule::OnEvent(e)) => format!("When it happens ({e}): no clock deadline"),
+        (None, Rule::First) => {
+            "First, before anything else: the guidance sets no clock time".into()
+        }
+        (None, Rule::WithUrgency) => "With urgency: the guidance sets no clock time".into(),
+        (None, _) => "The guidance sets no timeframe".into(),
+    };
+    match &d.condition {
+        Some(c) => {
+            format!("{when}; applies {c} (if that only comes to light later, count from then)")
+        }
+        None => when,
+    }
+}
+
+/// A due time as RFC 3339 with its London offset, e.g. `2026-11-23T23:59:59+00:00`.
+pub fn rfc3339(z: &Zoned) -> String {
+    z.timestamp().display_with_offset(z.offset()).to_string()
+}
+
+/// The deadlines as one line each, for a summary field ("Deadlines, London time").
+pub fn lines(deadlines: &[Deadline]) -> String {
+    deadlines
+        .iter()
+        .map(|d| format!("- {}: {} — {}", d.rule, due_text(d), d.what))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn due_times_are_shown_in_london_with_their_offset() {
+        let t: Timestamp = "2026-07-01T09:00:00Z".parse().unwrap();
+        assert_eq!(
+            rfc3339(&t.to_zoned(london().unwrap())),
+            "2026-07-01T10:00:00+01:00"
+        );
+        let h = crate::knowledge::Knowledge::embedded()
+            .unwrap()
+            .bank_holidays;
+        let z = due(&Rule::SameDay, t, &h).unwrap().unwrap();
+        let d = Deadline {
+            what: "refer".into(),
+            rule: "Same day".into(),
+            text: "Same day: refer.".into(),
+            kind: Rule::SameDay,
+            due: Some(z),
+            condition: None,
+            caution: None,
+        };
+        assert_eq!(
+            due_text(&d),
+            "By the end of Wednesday 1 July 2026 (23:59:59 BST)"
+        );
+        assert_eq!(
+            lines(&[d]),
+            "- Same day: By the end of Wednesday 1 July 2026 (23:59:59 BST) — refer"
+        );
+    }
+}

@@ -1,0 +1,267 @@
+//! The decision record: what a finished triage decided, at what moment, and by when each step
+//! is due, for the practitioner to file in their own case-recording system. Built from ids and
+//! the knowledge only — the answers given (question ids and values), the decision time and the
+//! knowledge copy — so it can hold nothing about the child, nobody's name and no free text; its
+//! "Notes" section is left blank for the practitioner to complete in their own system.
+//!
+//! One [`DecisionRecord`] renders as JSON ([`DecisionRecord::to_json`], `triage --record json`)
+//! or Markdown ([`DecisionRecord::to_markdown`], `triage --record md`, and the file a chat
+//! adapter attaches, named by [`DecisionRecord::filename`]).
+
+use jiff::{Timestamp, Zoned};
+use serde_json::{json, Value};
+
+use super::deadline::{self, Deadline, DeadlineError};
+use super::engine::Walk;
+use super::render::{citations, currency_notes};
+use super::Guidance;
+use crate::knowledge::{Citation, Contact};
+use crate::reply::EMERGENCY_LINE;
+
+pub mod markdown;
+
+/// One question and the answer given, as the record shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordAnswer {
+    /// Question id (stable).
+    pub question_id: String,
+    /// The question as asked.
+    pub question: String,
+    /// The answer value (stable).
+    pub value: String,
+    /// The answer as its button read.
+    pub answer: String,
+}
+
+/// Which bank-holiday table the working-day deadlines used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HolidayTable {
+    /// When it was last checked against the published list (YYYY-MM-DD).
+    pub last_checked: String,
+    /// First and last years whose one-off changes were checked.
+    pub checked: (i16, i16),
+    /// The published list it was checked against.
+    pub source: String,
+}
+
+/// Everything the record says. Built by [`build`]; rendered by [`DecisionRecord::to_json`] and
+/// [`DecisionRecord::to_markdown`].
+#[derive(Debug, Clone)]
+pub struct DecisionRecord {
+    /// Outcome id.
+    pub outcome: String,
+    /// Outcome headline.
+    pub title: String,
+    /// Outcome summary.
+    pub summary: String,
+    /// The decision time, in London.
+    pub decided_at: Zoned,
+    /// Each timeframe as a deadline from the decision time.
+    pub deadlines: Vec<Deadline>,
+    /// The questions and answers given, in order.
+    pub answers: Vec<RecordAnswer>,
+    /// What to do, in order.
+    pub actions: Vec<String>,
+    /// Who to contact, with numbers and hours.
+    pub contacts: Vec<Contact>,
+    /// The evidence rules.
+    pub evidence: Vec<String>,
+    /// The guidance's words the outcome rests on, and the section they come from.
+    pub quote: (String, Option<String>),
+    /// Sections cited (the outcome's, then the evidence rules').
+    pub citations: Vec<Citation>,
+    /// Currency notes that apply.
+    pub notes: Vec<String>,
+    /// Knowledge version and hash.
+    pub knowledge: (String, String),
+    /// The bank-holiday table used.
+    pub holidays: HolidayTable,
+}
+
+/// Why a record could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RecordError {
+    /// The answers have not reached an outcome yet.
+    #[error("the triage has not reached a decision yet: answer the remaining questions first")]
+    NotFinished,
+    /// A deadline could not be computed (see [`DeadlineError`]).
+    #[error(transparent)]
+    Deadline(#[from] DeadlineError),
+}
+
+/// The record of the decision `walk` has reached, made at `decided` (seconds are kept, finer
+/// parts dropped).
+pub fn build(
+    guidance: &impl Guidance,
+    walk: &Walk<'_>,
+    decided: Timestamp,
+) -> Result<DecisionRecord, RecordError> {
+    let o = walk.outcome().ok_or(RecordError::NotFinished)?;
+    let k = guidance.knowledge();
+    let tree = guidance.tree();
+    let decided = Timestamp::from_second(decided.as_second()).unwrap_or(decided);
+    let deadlines = deadline::deadlines(o, &k.bank_holidays, decided)?;
+    let answers = walk
+        .answered(tree)
+        .into_iter()
+        .map(|(q, c)| RecordAnswer {
+            question_id: q.id.clone(),
+            question: q.text.clone(),
+            value: c.value.clone(),
+            answer: c.label.clone(),
+        })
+        .collect();
+    let h = &k.bank_holidays;
+    Ok(DecisionRecord {
+        outcome: o.id.clone(),
+        title: o.title.clone(),
+        summary: o.summary.clone(),
+        decided_at: decided.to_zoned(deadline::london()?),
+        deadlines,
+        answers,
+        actions: o.actions.clone(),
+        contacts: o
+            .contacts
+            .iter()
+            .filter_map(|id| k.contact(id))
+            .cloned()
+            .collect(),
+        evidence: tree.evidence().iter().map(|e| e.text.clone()).collect(),
+        quote: (
+            o.quote.trim().to_string(),
+            o.sources
+                .first()
+                .and_then(|s| k.citation(s))
+                .map(|c| c.section),
+        ),
+        citations: citations(
+            k,
+            o.sources
+                .iter()
+                .chain(tree.evidence().iter().flat_map(|e| &e.sources)),
+        ),
+        notes: currency_notes(k, &o.notes, o.sources.iter().chain(&o.contacts)),
+        knowledge: (k.manifest.version.clone(), k.hash.clone()),
+        holidays: HolidayTable {
+            last_checked: h.last_checked.to_string(),
+            checked: (h.checked_from, h.checked_through),
+            source: h.source.clone(),
+        },
+    })
+}
+
+/// The file name a record made at `decided` is saved under: `triage-record-YYYY-MM-DD.md`,
+/// with the London date.
+pub fn filename(decided: &Zoned) -> String {
+    format!("triage-record-{}.md", decided.strftime("%Y-%m-%d"))
+}
+
+fn contact_json(c: &Contact) -> Value {
+    json!({"id": c.id, "name": c.name, "phone": c.phone, "web": c.web, "hours": c.hours, "when": c.when})
+}
+
+/// One deadline as JSON: `what`, `rule` (the guidance's words), `due` (RFC 3339 with the London
+/// offset, or null where the guidance sets no clock time), and how it was read.
+pub fn deadline_json(d: &Deadline) -> Value {
+    json!({
+        "what": d.what,
+        "rule": d.rule,
+        "timeframe": d.text,
+        "kind": d.kind.kind(),
+        "due": d.due.as_ref().map(deadline::rfc3339),
+        "due_text": deadline::due_text(d),
+        "condition": d.condition,
+        "caution": d.caution,
+    })
+}
+
+impl DecisionRecord {
+    /// [`filename`] for this record's decision time.
+    pub fn filename(&self) -> String {
+        filename(&self.decided_at)
+    }
+
+    /// The record as one JSON object (`triage --record json`).
+    pub fn to_json(&self) -> Value {
+        json!({
+            "record": "triage-decision",
+            "outcome": self.outcome,
+            "title": self.title,
+            "summary": self.summary,
+            "decided_at": deadline::rfc3339(&self.decided_at),
+            "decided_at_utc": self.decided_at.timestamp().to_string(),
+            "time_zone": deadline::ZONE,
+            "deadlines": self.deadlines.iter().map(deadline_json).collect::<Vec<_>>(),
+            "answers": self.answers.iter().map(|a| json!({
+                "question_id": a.question_id,
+                "question": a.question,
+                "value": a.value,
+                "answer": a.answer,
+            })).collect::<Vec<_>>(),
+            "actions": self.actions,
+            "contacts": self.contacts.iter().map(contact_json).collect::<Vec<_>>(),
+            "evidence": self.evidence,
+            "quote": {"text": self.quote.0, "section": self.quote.1},
+            "citations": self.citations.iter().map(|c| json!({
+                "section_id": c.section_id,
+                "section": c.section,
+                "document_id": c.document_id,
+                "document": c.document,
+            })).collect::<Vec<_>>(),
+            "notes": self.notes,
+            "emergency": EMERGENCY_LINE,
+            "knowledge": {
+                "version": self.knowledge.0,
+                "hash": self.knowledge.1,
+                "bank_holidays": {
+                    "last_checked": self.holidays.last_checked,
+                    "checked_from": self.holidays.checked.0,
+                    "checked_through": self.holidays.checked.1,
+                    "source": self.holidays.source,
+                },
+            },
+        })
+    }
+
+    /// The record as Markdown, with a blank "Notes" section at the end.
+    pub fn to_markdown(&self) -> String {
+        markdown::render(self)
+    }
+}
+
+/// The name of the summary field that lists the deadlines.
+pub const DEADLINES_FIELD: &str = "Deadlines, London time";
+
+/// Adds the deadlines of outcome `o`, counted from `now`, to its summary `reply`, just after
+/// the "Timeframe" field (the console's and the scripted run's text summary).
+pub fn add_deadlines(
+    reply: &mut crate::reply::Reply,
+    guidance: &impl Guidance,
+    o: &super::Outcome,
+    now: Timestamp,
+) -> Result<(), RecordError> {
+    let ds = deadline::deadlines(o, &guidance.knowledge().bank_holidays, now)?;
+    let field = crate::reply::Field::new(DEADLINES_FIELD, deadline::lines(&ds));
+    let at = reply
+        .fields
+        .iter()
+        .position(|f| f.name == "Timeframe")
+        .map_or(reply.fields.len(), |i| i + 1);
+    reply.fields.insert(at, field);
+    Ok(())
+}
+
+/// Reads a decision time given as RFC 3339 (`2026-11-23T14:05:00Z`, `2026-07-01T09:00:00+01:00`).
+pub fn parse_time(s: &str) -> Result<Timestamp, String> {
+    s.trim().parse::<Timestamp>().map_err(|_| {
+        format!(
+            "`{}` is not a time in RFC 3339 form with an offset, e.g. 2026-11-23T14:05:00Z or 2026-07-01T09:00:00+01:00",
+            super::engine::clip(s)
+        )
+    })
+}
+
+/// The current time from `clock` as a [`Timestamp`].
+pub fn now(clock: &dyn crate::clock::Clock) -> Timestamp {
+    Timestamp::try_from(clock.now()).unwrap_or(Timestamp::UNIX_EPOCH)
+}
