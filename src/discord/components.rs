@@ -30,6 +30,7 @@ pub async fn handle(
             action,
         } => super::triage::click(ctx, data, c, session, step, action).await,
         Route::TriageMap { session } => super::map::show_path(ctx, data, c, session).await,
+        Route::TriageRecord { session } => super::record::save(ctx, data, c, session).await,
         Route::Unknown => {
             set_outcome(Outcome::UnknownButton);
             tracing::info!(user_id = %c.user.id, "unknown button");

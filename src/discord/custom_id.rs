@@ -16,6 +16,12 @@
 //! - `tr:{session_id}:{step}:{action}` — answer step `step` of a triage session.
 //! - `trmap:{session_id}` — "Show the path": the triage map with the path the session's answers
 //!   took (its owner only).
+//! - `trrec:{session_id}` — "Save record": the session's decision record as a Markdown file (its
+//!   owner only).
+//!
+//! "Check your answers" needs no route of its own: its buttons are triage buttons whose action
+//! is a review action (`tr:{session_id}:{step}:rv:confirm`, `…:rv:change:N`, `…:rv:set:N:value`,
+//! `…:rv:show`; see [`crate::triage::review::ReviewAction`]), at most 89 characters.
 //!
 //! Anything else is [`Route::Unknown`].
 
@@ -57,6 +63,11 @@ pub enum Route<'a> {
         /// Session id.
         session: &'a str,
     },
+    /// "Save record" on a triage summary.
+    TriageRecord {
+        /// Session id.
+        session: &'a str,
+    },
     /// Not ours, or from an incompatible version.
     Unknown,
 }
@@ -81,8 +92,19 @@ pub fn triage_map_id(session: &str) -> String {
     format!("trmap:{session}")
 }
 
+/// The custom_id of the "Save record" button on a triage summary.
+pub fn triage_record_id(session: &str) -> String {
+    format!("trrec:{session}")
+}
+
 /// Parses a custom_id.
 pub fn parse(custom_id: &str) -> Route<'_> {
+    if let Some(session) = custom_id.strip_prefix("trrec:") {
+        if !session.is_empty() && !session.contains(':') {
+            return Route::TriageRecord { session };
+        }
+        return Route::Unknown;
+    }
     if let Some(session) = custom_id.strip_prefix("trmap:") {
         if !session.is_empty() && !session.contains(':') {
             return Route::TriageMap { session };
@@ -252,5 +274,31 @@ mod tests {
             parse(&triage_id(session, 3, "yes")),
             Route::Triage { .. }
         ));
+    }
+
+    #[test]
+    fn save_record_ids_route_to_their_session() {
+        let session = "0123456789abcdef0123456789abcdef";
+        let id = triage_record_id(session);
+        assert!(id.len() <= CUSTOM_ID_MAX);
+        assert_eq!(parse(&id), Route::TriageRecord { session });
+        assert_eq!(parse("trrec:"), Route::Unknown);
+        assert_eq!(parse("trrec:a:b"), Route::Unknown);
+        assert_ne!(parse(&triage_map_id(session)), Route::TriageRecord { session });
+    }
+
+    #[test]
+    fn review_actions_travel_in_triage_ids() {
+        let session = "0123456789abcdef0123456789abcdef";
+        let id = triage_id(session, u32::MAX, "rv:set:12:sexual_images");
+        assert!(id.len() <= CUSTOM_ID_MAX);
+        assert_eq!(
+            parse(&id),
+            Route::Triage {
+                session,
+                step: u32::MAX,
+                action: "rv:set:12:sexual_images"
+            }
+        );
     }
 }

@@ -127,8 +127,14 @@ fn span_for(interaction: &serenity::Interaction) -> tracing::Span {
                 Route::Post { command, .. } | Route::LegacyPost { command, .. } => {
                     format!("post:{}", command.name())
                 }
+                Route::Triage { action, .. }
+                    if action.starts_with(crate::triage::review::PREFIX) =>
+                {
+                    "triage_review".to_string()
+                }
                 Route::Triage { .. } => "triage".to_string(),
                 Route::TriageMap { .. } => "triage_map".to_string(),
+                Route::TriageRecord { .. } => "triage_record".to_string(),
                 Route::Unknown => "unknown".to_string(),
             };
             ("component", route, c.id, c.guild_id, Some(c.user.id))

@@ -12,6 +12,7 @@
 
 use poise::serenity_prelude as serenity;
 
+use super::attachment::{refuse_if_limited, send_file};
 use super::custom_id::triage_map_id;
 use super::instrument::{set_outcome, Outcome};
 use super::render::{private_note, ButtonOut};
@@ -75,41 +76,15 @@ pub async fn whole(ctx: Context<'_>) -> Result<(), Error> {
     let alt = alt_text(&snapshot, false);
     let bytes = png(snapshot, None).await?;
     tracing::info!(user_id = %ctx.author().id, bytes = bytes.len(), "triage map sent");
-    send_png(
+    send_file(
         ctx.http(),
         &app.interaction.token,
         "The /triage decision tree as a flowchart: questions, answers and outcomes (coloured by urgency). Run /triage to be taken through it. If a child is in immediate danger, call 999 now.",
         MAP_FILE,
-        &alt,
+        Some(&alt),
         bytes,
     )
     .await
-}
-
-/// Sends `bytes` as a private follow-up to the interaction with `token`: a multipart body whose
-/// `payload_json` lists the attachment (id `"0"`, as the snowflake string Discord's API
-/// describes; serenity's builder would write the number 0) with its alt text, and `files[0]`.
-async fn send_png(
-    http: &serenity::Http,
-    token: &str,
-    content: &str,
-    file: &str,
-    alt: &str,
-    bytes: Vec<u8>,
-) -> Result<(), Error> {
-    let payload = serde_json::json!({
-        "content": content,
-        "flags": 64,
-        "allowed_mentions": {"parse": []},
-        "attachments": [{"id": "0", "filename": file, "description": alt}],
-    });
-    http.create_followup_message(
-        token,
-        &payload,
-        vec![serenity::CreateAttachment::bytes(bytes, file)],
-    )
-    .await?;
-    Ok(())
 }
 
 /// "Show the path": the map with the path the session's answers took, for its owner only.
@@ -120,13 +95,8 @@ pub async fn show_path(
     session: &str,
 ) -> Result<(), Error> {
     // Each click draws a picture: it counts against the same per-user limit as the commands.
-    if let Err(wait) = data.limiter.check(c.user.id.get()) {
-        set_outcome(Outcome::RateLimited);
-        let text = format!(
-            "Too many requests: please try again in {} s. If a child is in immediate danger, call 999 now.",
-            wait.as_secs().max(1)
-        );
-        return private_note(ctx, c, &text).await.map_err(Into::into);
+    if refuse_if_limited(ctx, data, c).await? {
+        return Ok(());
     }
     let actor = c.user.id.get().to_string();
     let path = match triage::path_of(&data.store, session, &actor).await {
@@ -151,12 +121,12 @@ pub async fn show_path(
     let alt = alt_text(&snapshot, true);
     let bytes = png(snapshot, Some(path)).await?;
     tracing::info!(user_id = %c.user.id, session, bytes = bytes.len(), "triage path map sent");
-    send_png(
+    send_file(
         &ctx.http,
         &c.token,
         "The path your answers took through the /triage decision tree, in purple. If a child is in immediate danger, call 999 now.",
         PATH_FILE,
-        &alt,
+        Some(&alt),
         bytes,
     )
     .await

@@ -7,7 +7,10 @@
 //! - [`checks`]: who may `/reload`.
 //! - [`ratelimit`]: per-user limit on expensive commands.
 //! - [`triage`]: the `/triage` dialogue in a thread.
+//! - [`review`]: "Check your answers" before a triage summary (Confirm, Change N).
 //! - [`map`]: the triage map as a PNG attachment (`/triage map:True`, "Show the path").
+//! - [`record`]: "Save record", the decision record as a Markdown attachment.
+//! - [`attachment`]: what replies with a file share (rate limit, multipart follow-up).
 //! - [`instrument`]: one log span per interaction (ids, latency, outcome; never text).
 //! - [`health`]: the `GET /health` endpoint and the `health` subcommand.
 //!
@@ -17,6 +20,7 @@
 
 #![warn(missing_docs)]
 
+pub mod attachment;
 pub mod checks;
 pub mod commands;
 pub mod components;
@@ -25,7 +29,9 @@ pub mod health;
 pub mod instrument;
 pub mod map;
 pub mod ratelimit;
+pub mod record;
 pub mod render;
+pub mod review;
 pub mod triage;
 
 use std::sync::Arc;

@@ -4,7 +4,8 @@
 //! incident stay out of the channel); `discord.triage_thread` can choose a public thread, or the
 //! current thread when the command is run inside one. Each question is one message whose buttons
 //! carry `tr:{session}:{step}:{action}`; a click is applied with [`crate::triage::act`] and the
-//! message is updated in place to the next question, or to the summary. All state is in the
+//! message is updated in place to the next question, or to "Check your answers" and from there
+//! (see [`super::review`]) to the summary. All state is in the
 //! SQLite store, so a dialogue continues after the bot restarts; only the practitioner who
 //! started it may answer, and a double click cannot count twice (the step in the id is checked).
 
@@ -109,7 +110,9 @@ pub async fn start(ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Applies a button click to its session and updates the message in place.
+/// Applies a button click to its session and updates the message in place: to the next
+/// question or, once the answers reach an outcome, to "Check your answers". Review actions
+/// (`rv:…`) go to [`super::review`].
 pub async fn click(
     ctx: &serenity::Context,
     data: &Data,
@@ -118,24 +121,18 @@ pub async fn click(
     step: u32,
     action: &str,
 ) -> Result<(), Error> {
+    if action.starts_with(triage::review::PREFIX) {
+        return super::review::click(ctx, data, c, session, step, action).await;
+    }
     let snapshot = data.live.current();
     let actor = c.user.id.get().to_string();
     let result = triage::act(&data.store, &snapshot, session, step, action, &actor).await;
     let view = match result {
         Ok(v) => v,
-        Err(TriageError::StaleStep { .. }) => {
-            set_outcome(Outcome::Stale);
-            // A double click or an old copy of the message: redraw where the session really is.
-            match triage::view(&data.store, &snapshot, session).await {
-                Ok(mut v) => {
-                    v.reply
-                        .notes
-                        .insert(0, TriageError::StaleStep { current: v.step }.to_string());
-                    v
-                }
-                Err(e) => return refuse(ctx, c, &e).await,
-            }
-        }
+        Err(TriageError::StaleStep { .. }) => match stale(data, session).await {
+            Ok(v) => v,
+            Err(e) => return refuse(ctx, c, &e).await,
+        },
         Err(e) => return refuse(ctx, c, &e).await,
     };
     tracing::info!(
@@ -146,7 +143,28 @@ pub async fn click(
         outcome = view.outcome.as_deref().unwrap_or(""),
         "triage step"
     );
-    let all = messages(&view);
+    update(ctx, c, &super::review::current(&view)).await
+}
+
+/// A double click or an old copy of the message: where the session really is, with a note
+/// (on the question, or on the review once finished) saying the click changed nothing.
+pub(super) async fn stale(data: &Data, session: &str) -> Result<SessionView, TriageError> {
+    set_outcome(Outcome::Stale);
+    let mut v = triage::view(&data.store, &data.live.current(), session).await?;
+    let note = TriageError::StaleStep { current: v.step }.to_string();
+    v.reply.notes.insert(0, note.clone());
+    if let Some(r) = v.review.as_mut() {
+        r.notes.insert(0, note);
+    }
+    Ok(v)
+}
+
+/// Updates the clicked message in place with the first of `all`; the rest follow as messages.
+pub(super) async fn update(
+    ctx: &serenity::Context,
+    c: &serenity::ComponentInteraction,
+    all: &[MessageOut],
+) -> Result<(), Error> {
     let mut it = all.iter();
     if let Some(first) = it.next() {
         // `components` is always sent (empty when the step has none) so old buttons are cleared.
@@ -167,7 +185,7 @@ pub async fn click(
 }
 
 /// Tells the clicker, privately, why the click did nothing.
-async fn refuse(
+pub(super) async fn refuse(
     ctx: &serenity::Context,
     c: &serenity::ComponentInteraction,
     e: &TriageError,
@@ -198,26 +216,30 @@ async fn tell(ctx: Context<'_>, reply: &Reply) -> Result<(), Error> {
 }
 
 /// The messages for a step: the reply rendered within limits, with its buttons (answers, Back,
-/// Restart) on the last message.
+/// Restart) on the last message; on the summary also "Show the path" and "Save record".
 pub fn messages(view: &SessionView) -> Vec<MessageOut> {
-    let mut out = render::render(&view.reply);
+    let mut out = drawn(&view.session_id, view.step, &view.reply);
     if let Some(last) = out.last_mut() {
-        last.buttons = view
-            .reply
-            .buttons
-            .iter()
-            .filter_map(|b| {
-                ButtonOut::new(
-                    triage_id(&view.session_id, view.step, &b.action),
-                    &b.label,
-                    b.style,
-                )
-            })
-            .collect();
         if view.finished {
             last.buttons
                 .extend(super::map::path_button(&view.session_id));
+            last.buttons
+                .extend(super::record::record_button(&view.session_id));
         }
+    }
+    out
+}
+
+/// `reply` rendered within limits, its buttons (each action in a `tr:{session}:{step}:…` id)
+/// on the last message.
+pub(super) fn drawn(session_id: &str, step: u32, reply: &Reply) -> Vec<MessageOut> {
+    let mut out = render::render(reply);
+    if let Some(last) = out.last_mut() {
+        last.buttons = reply
+            .buttons
+            .iter()
+            .filter_map(|b| ButtonOut::new(triage_id(session_id, step, &b.action), &b.label, b.style))
+            .collect();
     }
     out
 }

@@ -149,6 +149,12 @@ impl Store {
         self
     }
 
+    /// The clock the store keeps time by: the bot's clock, which adapters also use for "now"
+    /// (the moment a decision record is made), so tests that set it see the same time.
+    pub fn clock(&self) -> &dyn crate::clock::Clock {
+        &*self.clock
+    }
+
     /// Now, by the store's clock, in Unix milliseconds.
     pub(crate) fn now_ms(&self) -> i64 {
         self.clock.now_ms()
