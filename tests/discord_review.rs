@@ -1,0 +1,392 @@
+//! "Check your answers" and "Save record" on Discord, end to end against the fake Discord
+//! (tests/support): the last answer shows the review, not the summary; Change N leads to the
+//! question and back, dropping (and naming) answers that no longer apply; Confirm shows the
+//! summary with "Show the path" and "Save record"; the record is a Markdown file for the
+//! session's owner alone, rate limited; every body conforms to Discord's OpenAPI description
+//! (checked by `Bot::finish`).
+//!
+//! Run: `cargo test --test discord_review`.
+
+mod support;
+
+use jiff::Timestamp;
+use safeguarding_bot::triage::deadline::{deadlines, due_text, london};
+use safeguarding_bot::triage::record;
+use serde_json::Value;
+use support::{custom_ids, flags, payloads, text_of, Bot, Knowledge, Recorded, Who, WAIT};
+
+const EPHEMERAL: u64 = 64;
+
+fn alice() -> Who {
+    Who {
+        name: "Alice Example",
+        ..Who::member(910_000_000_000_000_001)
+    }
+}
+
+fn bob() -> Who {
+    Who::member(910_000_000_000_000_002)
+}
+
+/// The path to "Referral within 24 hours": nine answers, the five §17 tests all No.
+const IMAGES_24H: [&str; 9] = [
+    "no",            // immediate_danger
+    "no",            // adult_in_position_of_trust
+    "sexual_images", // incident_type
+    "no",            // adult_involved
+    "no",            // coercion_or_capacity
+    "no",            // unusual_or_violent
+    "no",            // sexual_acts_under_18
+    "no",            // immediate_risk_from_sharing
+    "yes",           // similar_age
+];
+
+/// Starts /triage for `who`; returns the thread id and the first question's message body.
+async fn open_triage(bot: &Bot, who: &Who) -> (u64, Value) {
+    let sent = bot
+        .command_in(
+            who,
+            "triage",
+            &[],
+            payloads::channel(support::CHANNEL_ID, false),
+        )
+        .await;
+    let post = bot
+        .fake
+        .wait_for(sent.from, WAIT, "the first question", |r| {
+            r.method == "POST"
+                && r.path.starts_with("/api/v10/channels/")
+                && r.path.ends_with("/messages")
+        })
+        .await;
+    let thread: u64 = post.path.split('/').nth(4).unwrap().parse().unwrap();
+    (thread, post.body.unwrap())
+}
+
+/// The action a triage button id carries (`tr:{session}:{step}:{action}`).
+fn action_of(id: &str) -> Option<&str> {
+    let rest = id.strip_prefix("tr:")?;
+    let mut parts = rest.splitn(3, ':');
+    parts.next()?;
+    parts.next()?;
+    parts.next()
+}
+
+/// The custom id of the triage button whose action is exactly `action`.
+fn button(body: &Value, action: &str) -> String {
+    custom_ids(body)
+        .into_iter()
+        .find(|id| action_of(id) == Some(action))
+        .unwrap_or_else(|| panic!("no `{action}` button in {:?}", custom_ids(body)))
+}
+
+/// Clicks the button `custom_id` on the message `body` in `thread`.
+async fn click(bot: &Bot, who: &Who, thread: u64, body: &Value, custom_id: &str) -> support::Sent {
+    let message = payloads::message(
+        bot.fake.next_id(),
+        thread,
+        &body.get("data").unwrap_or(body).clone(),
+    );
+    bot.click(who, custom_id, message).await
+}
+
+/// Presses the triage button for `action` on `body`; returns the callback body.
+async fn press(bot: &Bot, who: &Who, thread: u64, body: &Value, action: &str) -> Value {
+    let sent = click(bot, who, thread, body, &button(body, action)).await;
+    bot.callback(&sent).await.body.unwrap()
+}
+
+/// Answers `answers` in turn from `body`; returns the last message.
+async fn walk(bot: &Bot, who: &Who, thread: u64, body: Value, answers: &[&str]) -> Value {
+    let mut body = body;
+    for a in answers {
+        body = press(bot, who, thread, &body, a).await;
+        assert_eq!(body["type"], 7, "updated in place");
+    }
+    body
+}
+
+/// The embeds' titles of a message body.
+fn titles(body: &Value) -> Vec<String> {
+    body["data"]["embeds"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["title"].as_str().map(String::from))
+        .collect()
+}
+
+/// The actions of a message body's triage buttons, in order.
+fn actions(body: &Value) -> Vec<String> {
+    custom_ids(body)
+        .iter()
+        .filter_map(|id| action_of(id).map(String::from))
+        .collect()
+}
+
+/// Asserts `body` is "Check your answers" with `n` answers, and nothing of the summary.
+fn assert_review(body: &Value, n: usize) {
+    assert_eq!(titles(body)[0], "Check your answers", "{}", text_of(body));
+    let description = body["data"]["embeds"][0]["description"].as_str().unwrap();
+    assert!(
+        description.starts_with("🚨") && description.contains("999"),
+        "the emergency line comes first: {description}"
+    );
+    let mut expected = vec!["rv:confirm".to_string()];
+    expected.extend((1..=n).map(|i| format!("rv:change:{i}")));
+    expected.extend(["back".to_string(), "restart".to_string()]);
+    assert_eq!(actions(body), expected);
+    let answers = body["data"]["embeds"][0]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "Your answers")
+        .and_then(|f| f["value"].as_str())
+        .expect("a Your answers field");
+    let numbers: Vec<String> = answers
+        .lines()
+        .filter_map(|l| l.split_once(". ").map(|(k, _)| k.to_string()))
+        .collect();
+    let expected: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
+    assert_eq!(numbers, expected, "every answer, numbered: {answers}");
+    assert!(!text_of(body).contains("What to do, in order"), "not the summary yet");
+    let ids = custom_ids(body);
+    assert!(ids.iter().all(|id| id.starts_with("tr:") && id.len() <= 100));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_last_answer_shows_the_review_and_changes_keep_what_still_applies() {
+    let mut bot = Bot::start(Knowledge::Embedded, |_| {}).await;
+    let (thread, first) = open_triage(&bot, &alice()).await;
+    let review = walk(&bot, &alice(), thread, first, &IMAGES_24H).await;
+    assert_review(&review, 9);
+    let text = text_of(&review);
+    assert!(text.contains("Referral within 24 hours"), "where they lead: {text}");
+    assert!(
+        !custom_ids(&review)
+            .iter()
+            .any(|id| id.starts_with("trmap:") || id.starts_with("trrec:")),
+        "no Show the path or Save record before confirming"
+    );
+
+    // Someone else cannot look behind or change alice's answers.
+    for action in ["rv:confirm", "rv:change:3"] {
+        let refused = press(&bot, &bob(), thread, &review, action).await;
+        assert_eq!(refused["type"], 4);
+        assert_eq!(flags(&refused) & EPHEMERAL, EPHEMERAL);
+        assert!(text_of(&refused).contains("Only the person who started"));
+    }
+
+    // Change 3 shows the question, the answer given, a button per answer and Keep my answer.
+    let change = press(&bot, &alice(), thread, &review, "rv:change:3").await;
+    assert_eq!(change["type"], 7);
+    let text = text_of(&change);
+    assert!(text.contains("Your answer now"), "{text}");
+    assert!(text.contains("999"), "{text}");
+    let set: Vec<String> = actions(&change)
+        .into_iter()
+        .filter(|a| a.starts_with("rv:set:3:"))
+        .collect();
+    assert_eq!(set.len(), 7, "one button per kind of incident: {set:?}");
+    assert!(actions(&change).contains(&"rv:show".to_string()));
+
+    // Keep my answer: the same review again; nothing was stored.
+    let kept = press(&bot, &alice(), thread, &change, "rv:show").await;
+    assert_review(&kept, 9);
+    assert_eq!(custom_ids(&kept), custom_ids(&review), "same step, same buttons");
+
+    // Change the incident to bullying: the five §17 answers and "similar age" no longer apply;
+    // the new path needs a question not answered before, which comes first, with the note.
+    let change = press(&bot, &alice(), thread, &review, "rv:change:3").await;
+    let question = press(&bot, &alice(), thread, &change, "rv:set:3:bullying").await;
+    assert_eq!(question["type"], 7);
+    let text = text_of(&question);
+    assert!(
+        text.contains("After that change 6 later answer(s) no longer apply and were dropped"),
+        "{text}"
+    );
+    assert!(actions(&question).contains(&"yes".to_string()), "an answerable question");
+
+    // The old review is stale now: Confirm on it changes nothing and redraws where we are.
+    let stale = press(&bot, &alice(), thread, &review, "rv:confirm").await;
+    assert_eq!(stale["type"], 7);
+    assert!(text_of(&stale).contains("already moved on"));
+    assert!(!text_of(&stale).contains("What to do, in order"));
+
+    // Answering it reaches the review again, with four answers.
+    let review = press(&bot, &alice(), thread, &question, "yes").await;
+    assert_review(&review, 4);
+    assert!(text_of(&review).contains("Severe online bullying"));
+
+    // Grooming leads straight to an outcome: the review comes back naming what was dropped.
+    let change = press(&bot, &alice(), thread, &review, "rv:change:3").await;
+    let review = press(&bot, &alice(), thread, &change, "rv:set:3:grooming").await;
+    assert_review(&review, 3);
+    let text = text_of(&review);
+    assert!(text.contains("No longer needed"), "{text}");
+    assert!(
+        text.contains("After that change 1 later answer(s) no longer apply and were dropped"),
+        "{text}"
+    );
+    assert!(text.contains("Refer to Children's Social Care through SPA now"));
+
+    // After a restart the review's buttons still work: Confirm shows the summary.
+    bot.restart().await;
+    let summary = press(&bot, &alice(), thread, &review, "rv:confirm").await;
+    assert_eq!(summary["type"], 7);
+    let text = text_of(&summary);
+    assert!(text.contains("What to do, in order"), "{text}");
+    assert!(text.contains("Refer to Children's Social Care through SPA now"));
+    assert!(text.contains("999"));
+    let ids = custom_ids(&summary);
+    assert!(ids.iter().any(|id| id.starts_with("trmap:")), "{ids:?}");
+    assert!(ids.iter().any(|id| id.starts_with("trrec:")), "{ids:?}");
+    assert!(actions(&summary).contains(&"back".to_string()));
+    assert!(summary.to_string().contains("Save record"));
+
+    // Back from the summary returns to the last question, as before.
+    let back = press(&bot, &alice(), thread, &summary, "back").await;
+    assert!(
+        text_of(&back).contains("What is the concern mainly about?"),
+        "{}",
+        text_of(&back)
+    );
+    bot.finish().await;
+}
+
+#[test]
+fn review_ids_fit_discord_with_any_session_and_step() {
+    // A real session id (a uuid v4, as the store makes them), the largest step, the last
+    // position and the longest answer value in the tree.
+    let session = uuid::Uuid::new_v4().simple().to_string();
+    let tree = &support::snapshot().triage;
+    let longest = tree
+        .questions()
+        .iter()
+        .flat_map(|q| &q.choices)
+        .map(|c| c.value.as_str())
+        .max_by_key(|v| v.len())
+        .unwrap();
+    assert!(!longest.is_empty());
+    let action = safeguarding_bot::triage::review::ReviewAction::Set {
+        position: 99,
+        value: longest.to_string(),
+    }
+    .as_action();
+    let id = safeguarding_bot::discord::custom_id::triage_id(&session, u32::MAX, &action);
+    assert!(id.len() <= 100, "{id} is {} characters", id.len());
+    assert!(
+        safeguarding_bot::discord::custom_id::triage_record_id(&session).len() <= 100,
+        "Save record"
+    );
+}
+
+/// The one attached file of a multipart request: (file name, content type, bytes).
+fn attachment(r: &Recorded) -> (String, String, Vec<u8>) {
+    let parts = r
+        .multipart
+        .clone()
+        .unwrap_or_else(|| panic!("{} {} is not multipart", r.method, r.path))
+        .expect("a well-formed multipart body");
+    let files: Vec<_> = parts
+        .iter()
+        .filter(|p| p.name.starts_with("files["))
+        .collect();
+    assert_eq!(files.len(), 1, "one file attached");
+    assert_eq!(files[0].name, "files[0]");
+    let f = files[0];
+    (
+        f.filename.clone().unwrap_or_default(),
+        f.content_type.clone().unwrap_or_default(),
+        f.data.clone(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn save_record_attaches_the_markdown_record_for_its_owner_only() {
+    // /triage counts as one request and the owner's Save record as the second: the limit.
+    let bot = Bot::start(Knowledge::Embedded, |s| s.discord.rate_limit_per_minute = 2).await;
+    let (thread, first) = open_triage(&bot, &alice()).await;
+    let review = walk(&bot, &alice(), thread, first, &["no", "yes", "yes"]).await;
+    assert_review(&review, 3);
+    let summary = press(&bot, &alice(), thread, &review, "rv:confirm").await;
+    let save = custom_ids(&summary)
+        .into_iter()
+        .find(|id| id.starts_with("trrec:"))
+        .expect("a Save record button");
+    let session = save.strip_prefix("trrec:").unwrap().to_string();
+
+    // Someone else is refused privately, and no file is sent.
+    let sent = click(&bot, &bob(), thread, &summary, &save).await;
+    let refused = bot.callback(&sent).await.body.unwrap();
+    assert_eq!(refused["type"], 4);
+    assert_eq!(flags(&refused) & EPHEMERAL, EPHEMERAL);
+    assert!(
+        text_of(&refused).contains("Only the person who ran this triage"),
+        "{}",
+        text_of(&refused)
+    );
+    assert!(bot.since(&sent).iter().all(|r| r.multipart.is_none()));
+
+    // The owner gets the record, privately, made now.
+    let before = Timestamp::now();
+    let sent = click(&bot, &alice(), thread, &summary, &save).await;
+    let ack = bot.callback(&sent).await.body.unwrap();
+    assert_eq!(ack["type"], 5);
+    assert_eq!(flags(&ack) & EPHEMERAL, EPHEMERAL);
+    let reply = bot.followup(&sent, 0).await;
+    let after = Timestamp::now();
+    let payload = reply.body.clone().expect("payload_json");
+    assert_eq!(flags(&payload) & EPHEMERAL, EPHEMERAL);
+    assert!(text_of(&payload).contains("999"), "{}", text_of(&payload));
+    let (name, kind, bytes) = attachment(&reply);
+    assert_eq!(payload["attachments"][0]["filename"], name.as_str());
+    let tz = london().unwrap();
+    let names = [before, after].map(|t| record::filename(&t.to_zoned(tz.clone())));
+    assert!(names.contains(&name), "{name} is not one of {names:?}");
+    assert!(kind.starts_with("text/markdown"), "{kind}");
+    let md = String::from_utf8(bytes).expect("UTF-8 Markdown");
+
+    // The outcome, its deadlines counted from the press (London), and a blank Notes section.
+    assert!(md.starts_with("# Triage decision record"), "{md}");
+    let snapshot = support::snapshot();
+    let outcome = snapshot.triage.outcome("lado_same_day_referral").unwrap();
+    assert!(md.contains(&outcome.title), "{md}");
+    let mut at = 0;
+    for heading in ["## Decision", "## Deadlines", "## Questions and answers", "## Notes"] {
+        let found = md[at..].find(heading).unwrap_or_else(|| panic!("{heading} in order: {md}"));
+        at += found;
+    }
+    let due_texts = |t: Timestamp| -> Vec<String> {
+        deadlines(outcome, &snapshot.knowledge.bank_holidays, t)
+            .unwrap()
+            .iter()
+            .filter(|d| d.due.is_some())
+            .map(due_text)
+            .collect()
+    };
+    let (early, late) = (due_texts(before), due_texts(after));
+    assert!(!early.is_empty());
+    for (a, b) in early.iter().zip(&late) {
+        assert!(md.contains(a.as_str()) || md.contains(b.as_str()), "{a} in {md}");
+    }
+    assert!(md.contains("Within 5 working days"), "{md}");
+    for q in ["immediate_danger", "adult_in_position_of_trust", "adult_offence"] {
+        let text = &snapshot.triage.question(q).unwrap().text;
+        assert!(md.contains(text.as_str()), "{q} in {md}");
+    }
+    // Nothing about who asked, nor the session.
+    for private in ["910000000000000001", "Alice Example", session.as_str()] {
+        assert!(!md.contains(private), "{private} in the record");
+    }
+
+    // Another request within the minute is refused, with the emergency line, and sends nothing.
+    let sent = click(&bot, &alice(), thread, &summary, &save).await;
+    let limited = bot.callback(&sent).await.body.unwrap();
+    assert_eq!(limited["type"], 4);
+    assert_eq!(flags(&limited) & EPHEMERAL, EPHEMERAL);
+    let text = text_of(&limited);
+    assert!(text.contains("Too many requests") && text.contains("999"), "{text}");
+    assert!(bot.since(&sent).iter().all(|r| r.multipart.is_none()));
+    bot.finish().await;
+}
