@@ -767,7 +767,11 @@ async fn triage_runs_in_a_private_thread_to_a_summary() {
         "{}",
         text_of(&q4)
     );
-    let summary = answer(&bot, &alice(), thread, &q4, "yes").await;
+    // The last answer shows "Check your answers"; Confirm shows the summary.
+    let review = answer(&bot, &alice(), thread, &q4, "yes").await;
+    assert_eq!(review["type"], 7);
+    says(&review, "Check your answers");
+    let summary = answer(&bot, &alice(), thread, &review, "rv:confirm").await;
     assert_eq!(summary["type"], 7);
     let text = text_of(&summary);
     assert!(text.contains("Severe online bullying"), "{text}");
@@ -816,7 +820,11 @@ async fn triage_continues_after_the_bot_restarts() {
         &q3,
         "indecent images of children, or another possible offence",
     );
-    let summary = answer(&bot, &alice(), thread, &q3, "yes").await;
+    let review = answer(&bot, &alice(), thread, &q3, "yes").await;
+    says(&review, "Check your answers");
+    // Restarted again at the review: its Confirm still shows the summary.
+    bot.restart().await;
+    let summary = answer(&bot, &alice(), thread, &review, "rv:confirm").await;
     assert_eq!(summary["type"], 7);
     let text = text_of(&summary);
     assert!(text.contains("LADO"), "{text}");

@@ -119,6 +119,9 @@ async fn show_the_path_attaches_the_map_of_the_answers_given_to_their_owner_only
     for (_, value) in answers {
         body = answer(&bot, &alice(), thread, &body, value).await;
     }
+    // "Check your answers" first: no map there; Confirm shows the summary.
+    assert!(!custom_ids(&body).iter().any(|id| id.starts_with("trmap:")));
+    body = answer(&bot, &alice(), thread, &body, "rv:confirm").await;
     assert!(
         text_of(&body).contains("Severe online bullying"),
         "{}",
