@@ -149,9 +149,14 @@ fn assert_review(body: &Value, n: usize) {
         .collect();
     let expected: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
     assert_eq!(numbers, expected, "every answer, numbered: {answers}");
-    assert!(!text_of(body).contains("What to do, in order"), "not the summary yet");
+    assert!(
+        !text_of(body).contains("What to do, in order"),
+        "not the summary yet"
+    );
     let ids = custom_ids(body);
-    assert!(ids.iter().all(|id| id.starts_with("tr:") && id.len() <= 100));
+    assert!(ids
+        .iter()
+        .all(|id| id.starts_with("tr:") && id.len() <= 100));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -161,7 +166,10 @@ async fn the_last_answer_shows_the_review_and_changes_keep_what_still_applies() 
     let review = walk(&bot, &alice(), thread, first, &IMAGES_24H).await;
     assert_review(&review, 9);
     let text = text_of(&review);
-    assert!(text.contains("Referral within 24 hours"), "where they lead: {text}");
+    assert!(
+        text.contains("Referral within 24 hours"),
+        "where they lead: {text}"
+    );
     assert!(
         !custom_ids(&review)
             .iter()
@@ -193,7 +201,11 @@ async fn the_last_answer_shows_the_review_and_changes_keep_what_still_applies() 
     // Keep my answer: the same review again; nothing was stored.
     let kept = press(&bot, &alice(), thread, &change, "rv:show").await;
     assert_review(&kept, 9);
-    assert_eq!(custom_ids(&kept), custom_ids(&review), "same step, same buttons");
+    assert_eq!(
+        custom_ids(&kept),
+        custom_ids(&review),
+        "same step, same buttons"
+    );
 
     // Change the incident to bullying: the five §17 answers and "similar age" no longer apply;
     // the new path needs a question not answered before, which comes first, with the note.
@@ -205,7 +217,10 @@ async fn the_last_answer_shows_the_review_and_changes_keep_what_still_applies() 
         text.contains("After that change 6 later answer(s) no longer apply and were dropped"),
         "{text}"
     );
-    assert!(actions(&question).contains(&"yes".to_string()), "an answerable question");
+    assert!(
+        actions(&question).contains(&"yes".to_string()),
+        "an answerable question"
+    );
 
     // The old review is stale now: Confirm on it changes nothing and redraws where we are.
     let stale = press(&bot, &alice(), thread, &review, "rv:confirm").await;
@@ -353,8 +368,15 @@ async fn save_record_attaches_the_markdown_record_for_its_owner_only() {
     let outcome = snapshot.triage.outcome("lado_same_day_referral").unwrap();
     assert!(md.contains(&outcome.title), "{md}");
     let mut at = 0;
-    for heading in ["## Decision", "## Deadlines", "## Questions and answers", "## Notes"] {
-        let found = md[at..].find(heading).unwrap_or_else(|| panic!("{heading} in order: {md}"));
+    for heading in [
+        "## Decision",
+        "## Deadlines",
+        "## Questions and answers",
+        "## Notes",
+    ] {
+        let found = md[at..]
+            .find(heading)
+            .unwrap_or_else(|| panic!("{heading} in order: {md}"));
         at += found;
     }
     let due_texts = |t: Timestamp| -> Vec<String> {
@@ -368,10 +390,17 @@ async fn save_record_attaches_the_markdown_record_for_its_owner_only() {
     let (early, late) = (due_texts(before), due_texts(after));
     assert!(!early.is_empty());
     for (a, b) in early.iter().zip(&late) {
-        assert!(md.contains(a.as_str()) || md.contains(b.as_str()), "{a} in {md}");
+        assert!(
+            md.contains(a.as_str()) || md.contains(b.as_str()),
+            "{a} in {md}"
+        );
     }
     assert!(md.contains("Within 5 working days"), "{md}");
-    for q in ["immediate_danger", "adult_in_position_of_trust", "adult_offence"] {
+    for q in [
+        "immediate_danger",
+        "adult_in_position_of_trust",
+        "adult_offence",
+    ] {
         let text = &snapshot.triage.question(q).unwrap().text;
         assert!(md.contains(text.as_str()), "{q} in {md}");
     }
@@ -386,7 +415,10 @@ async fn save_record_attaches_the_markdown_record_for_its_owner_only() {
     assert_eq!(limited["type"], 4);
     assert_eq!(flags(&limited) & EPHEMERAL, EPHEMERAL);
     let text = text_of(&limited);
-    assert!(text.contains("Too many requests") && text.contains("999"), "{text}");
+    assert!(
+        text.contains("Too many requests") && text.contains("999"),
+        "{text}"
+    );
     assert!(bot.since(&sent).iter().all(|r| r.multipart.is_none()));
     bot.finish().await;
 }

@@ -1,6 +1,7 @@
 //! Button clicks: each click's custom_id (format in [`custom_id`](super::custom_id)) is routed
-//! to what it asks for — post an answer to the channel, answer a triage step — and anything else
-//! gets a clear private message instead of Discord's "interaction failed".
+//! to what it asks for — post an answer to the channel, answer a triage step, check the answers,
+//! show the path, save the record — and anything else gets a clear private message instead of
+//! Discord's "interaction failed".
 
 use poise::serenity_prelude as serenity;
 
@@ -24,6 +25,13 @@ pub async fn handle(
             parts,
         } => post_message(ctx, c, command, part, parts).await,
         Route::LegacyPost { command, query } => rerun(ctx, data, c, command, query).await,
+        Route::Triage {
+            session,
+            step,
+            action,
+        } if action.starts_with(crate::triage::review::PREFIX) => {
+            super::review::click(ctx, data, c, session, step, action).await
+        }
         Route::Triage {
             session,
             step,

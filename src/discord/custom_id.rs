@@ -284,7 +284,10 @@ mod tests {
         assert_eq!(parse(&id), Route::TriageRecord { session });
         assert_eq!(parse("trrec:"), Route::Unknown);
         assert_eq!(parse("trrec:a:b"), Route::Unknown);
-        assert_ne!(parse(&triage_map_id(session)), Route::TriageRecord { session });
+        assert_ne!(
+            parse(&triage_map_id(session)),
+            Route::TriageRecord { session }
+        );
     }
 
     #[test]

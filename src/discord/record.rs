@@ -47,24 +47,24 @@ pub async fn save(
     let actor = c.user.id.get().to_string();
     let decided = triage::record::now(data.store.clock());
     let snapshot = data.live.current();
-    let rec =
-        match triage::decision_record(&data.store, &snapshot, session, &actor, decided).await {
-            Ok(r) => r,
-            Err(e) => {
-                set_outcome(match e {
-                    TriageError::Store(_) => Outcome::Error,
-                    _ => Outcome::Refused,
-                });
-                tracing::info!(user_id = %c.user.id, session, "triage record refused");
-                let text = match e {
-                    TriageError::NotOwner => {
-                        "Only the person who ran this triage can save its record.".to_string()
-                    }
-                    e => e.to_string(),
-                };
-                return private_note(ctx, c, &text).await.map_err(Into::into);
-            }
-        };
+    let rec = match triage::decision_record(&data.store, &snapshot, session, &actor, decided).await
+    {
+        Ok(r) => r,
+        Err(e) => {
+            set_outcome(match e {
+                TriageError::Store(_) => Outcome::Error,
+                _ => Outcome::Refused,
+            });
+            tracing::info!(user_id = %c.user.id, session, "triage record refused");
+            let text = match e {
+                TriageError::NotOwner => {
+                    "Only the person who ran this triage can save its record.".to_string()
+                }
+                e => e.to_string(),
+            };
+            return private_note(ctx, c, &text).await.map_err(Into::into);
+        }
+    };
     c.defer_ephemeral(&ctx.http).await?;
     let body = rec.to_markdown().into_bytes();
     tracing::info!(

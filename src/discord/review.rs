@@ -17,20 +17,11 @@
 use poise::serenity_prelude as serenity;
 
 use super::render::MessageOut;
-use super::triage::{drawn, messages, refuse, stale, update};
+use super::triage::{current, drawn, messages, refuse, stale, update};
 use super::{Data, Error};
 use crate::snapshot::Snapshot;
 use crate::triage::review::ReviewAction;
 use crate::triage::{self, SessionView, TriageError};
-
-/// What a session's message shows when no button asks for more: the review once the answers
-/// reach an outcome, otherwise the question to answer.
-pub fn current(view: &SessionView) -> Vec<MessageOut> {
-    match (&view.review, view.finished) {
-        (Some(review), true) => drawn(&view.session_id, view.step, review),
-        _ => messages(view),
-    }
-}
 
 /// Applies a press of a review button (`action` is `rv:…`) and updates the message in place.
 pub async fn click(
@@ -48,19 +39,17 @@ pub async fn click(
     let snapshot = data.live.current();
     let actor = c.user.id.get().to_string();
     let shown = match &action {
-        ReviewAction::Set { position, value } => {
-            triage::change(
-                &data.store,
-                &snapshot,
-                session,
-                step,
-                *position,
-                value,
-                &actor,
-            )
-            .await
-            .map(|v| (current(&v), v))
-        }
+        ReviewAction::Set { position, value } => triage::change(
+            &data.store,
+            &snapshot,
+            session,
+            step,
+            *position,
+            value,
+            &actor,
+        )
+        .await
+        .map(|v| (current(&v), v)),
         other => look(data, &snapshot, session, step, &actor, other).await,
     };
     let (all, view) = match shown {

@@ -5,9 +5,9 @@
 //! current thread when the command is run inside one. Each question is one message whose buttons
 //! carry `tr:{session}:{step}:{action}`; a click is applied with [`crate::triage::act`] and the
 //! message is updated in place to the next question, or to "Check your answers" and from there
-//! (see [`super::review`]) to the summary. All state is in the
-//! SQLite store, so a dialogue continues after the bot restarts; only the practitioner who
-//! started it may answer, and a double click cannot count twice (the step in the id is checked).
+//! (`review.rs`, beside this file) to the summary. All state is in the SQLite store, so a
+//! dialogue continues after the bot restarts; only the practitioner who started it may answer,
+//! and a double click cannot count twice (the step in the id is checked).
 
 use poise::serenity_prelude as serenity;
 
@@ -111,8 +111,8 @@ pub async fn start(ctx: Context<'_>) -> Result<(), Error> {
 }
 
 /// Applies a button click to its session and updates the message in place: to the next
-/// question or, once the answers reach an outcome, to "Check your answers". Review actions
-/// (`rv:…`) go to [`super::review`].
+/// question or, once the answers reach an outcome, to "Check your answers" (whose own buttons,
+/// review actions `rv:…`, the router hands to `review.rs`).
 pub async fn click(
     ctx: &serenity::Context,
     data: &Data,
@@ -121,9 +121,6 @@ pub async fn click(
     step: u32,
     action: &str,
 ) -> Result<(), Error> {
-    if action.starts_with(triage::review::PREFIX) {
-        return super::review::click(ctx, data, c, session, step, action).await;
-    }
     let snapshot = data.live.current();
     let actor = c.user.id.get().to_string();
     let result = triage::act(&data.store, &snapshot, session, step, action, &actor).await;
@@ -143,7 +140,7 @@ pub async fn click(
         outcome = view.outcome.as_deref().unwrap_or(""),
         "triage step"
     );
-    update(ctx, c, &super::review::current(&view)).await
+    update(ctx, c, &current(&view)).await
 }
 
 /// A double click or an old copy of the message: where the session really is, with a note
@@ -230,6 +227,15 @@ pub fn messages(view: &SessionView) -> Vec<MessageOut> {
     out
 }
 
+/// What a session's message shows when no button asks for more: "Check your answers" once the
+/// answers reach an outcome (the summary comes only with Confirm), otherwise the question.
+pub fn current(view: &SessionView) -> Vec<MessageOut> {
+    match (&view.review, view.finished) {
+        (Some(review), true) => drawn(&view.session_id, view.step, review),
+        _ => messages(view),
+    }
+}
+
 /// `reply` rendered within limits, its buttons (each action in a `tr:{session}:{step}:…` id)
 /// on the last message.
 pub(super) fn drawn(session_id: &str, step: u32, reply: &Reply) -> Vec<MessageOut> {
@@ -238,7 +244,9 @@ pub(super) fn drawn(session_id: &str, step: u32, reply: &Reply) -> Vec<MessageOu
         last.buttons = reply
             .buttons
             .iter()
-            .filter_map(|b| ButtonOut::new(triage_id(session_id, step, &b.action), &b.label, b.style))
+            .filter_map(|b| {
+                ButtonOut::new(triage_id(session_id, step, &b.action), &b.label, b.style)
+            })
             .collect();
     }
     out
