@@ -9,6 +9,7 @@
 //!   count twice.
 //! - [`render`]: a session's state as a [`Reply`] or as scripted-run JSON.
 //! - [`console`]: the dialogue in a terminal.
+//! - [`reminder`]: reminders of an outcome's deadlines (chat only), fired exactly once.
 //!
 //! The functions here ([`start`], [`act`], [`view`]) are what a chat adapter calls: it puts
 //! `reply.buttons[i].action` into its button ids together with the session id and step, and
@@ -18,6 +19,7 @@
 
 pub mod console;
 pub mod engine;
+pub mod reminder;
 pub mod render;
 pub mod store;
 pub mod tree;
