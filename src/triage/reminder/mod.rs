@@ -287,3 +287,6 @@ pub async fn set(
         deadline,
     })
 }
+
+#[cfg(test)]
+mod tests;
