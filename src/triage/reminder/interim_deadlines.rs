@@ -70,7 +70,10 @@ mod tests {
         let at = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
         let o = outcome(
             &["Within 24 hours."],
-            &["Tell your DSL.", "Refer to SPA within 24 hours: it is still an offence."],
+            &[
+                "Tell your DSL.",
+                "Refer to SPA within 24 hours: it is still an offence.",
+            ],
         );
         let d = deadlines_for(&o, at);
         assert_eq!(d.len(), 1);
@@ -83,8 +86,14 @@ mod tests {
             "Within 5 working days.",
             "None set by the guidance: as soon as you can.",
         ] {
-            assert!(deadlines_for(&outcome(&[other], &[]), at).is_empty(), "{other}");
+            assert!(
+                deadlines_for(&outcome(&[other], &[]), at).is_empty(),
+                "{other}"
+            );
         }
-        assert_eq!(deadlines_for(&outcome(&["within 24 hours"], &[]), at)[0].what, "Title");
+        assert_eq!(
+            deadlines_for(&outcome(&["within 24 hours"], &[]), at)[0].what,
+            "Title"
+        );
     }
 }

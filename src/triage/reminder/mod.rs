@@ -144,7 +144,9 @@ pub async fn deadlines_of(
         return Err(TriageError::UnknownSession);
     }
     let rec = store.get(session_id).await?;
-    Ok(decided(store, guidance, &rec).await?.map_or_else(Vec::new, |d| d.deadlines))
+    Ok(decided(store, guidance, &rec)
+        .await?
+        .map_or_else(Vec::new, |d| d.deadlines))
 }
 
 /// A finished session's outcome, when it was decided and its deadlines.

@@ -86,8 +86,12 @@ async fn a_reminder_is_claimed_and_sent_once_by_two_processes() {
     let id2 = scheduled(&a, &clock, other).await;
     let now = a.now_ms() + 24 * 3_600_000;
     let cutoff = now - 300_000;
-    assert!(store::claim(a.store(), &id2, "a", now, cutoff).await.unwrap());
-    assert!(!store::claim(b.store(), &id2, "b", now, cutoff).await.unwrap());
+    assert!(store::claim(a.store(), &id2, "a", now, cutoff)
+        .await
+        .unwrap());
+    assert!(!store::claim(b.store(), &id2, "b", now, cutoff)
+        .await
+        .unwrap());
     // A claimer that died: after the lease, another process takes it over, once.
     let later = now + 301_000;
     let fired = b.fire_due(later, &counting).await.unwrap();
@@ -112,7 +116,13 @@ async fn reminder_rows_go_with_their_session_and_hold_it_while_pending() {
 
     // Delivered and then answered Done: the reminder goes, and the session expires as usual.
     clock.advance(Duration::from_secs(20 * H));
-    assert_eq!(r.fire_due(r.now_ms(), &Counting::default()).await.unwrap().len(), 1);
+    assert_eq!(
+        r.fire_due(r.now_ms(), &Counting::default())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     r.respond(&id, "42", ReminderAction::Done).await.unwrap();
     assert!(r.all().await.unwrap().is_empty());
     r.store().purge_expired(ttl, retention).await.unwrap();
@@ -141,14 +151,23 @@ async fn reminder_rows_go_with_their_session_and_hold_it_while_pending() {
     r.store().purge_expired(ttl, retention).await.unwrap();
     assert!(r.all().await.unwrap().is_empty());
     assert!(r.store().get(third).await.is_err());
-    let results: Vec<String> = r.audit().await.unwrap().into_iter().map(|a| a.result).collect();
+    let results: Vec<String> = r
+        .audit()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.result)
+        .collect();
     assert!(results.contains(&"unanswered".to_string()), "{results:?}");
 }
 
 #[tokio::test]
 async fn answers_are_owner_only_once_each_and_audited_without_user_ids() {
     let clock = ManualClock::at(UNIX_EPOCH + Duration::from_secs(1_800_000_000));
-    let store = Store::open("sqlite::memory:").await.unwrap().with_clock(clock.clone());
+    let store = Store::open("sqlite::memory:")
+        .await
+        .unwrap()
+        .with_clock(clock.clone());
     let r = Reminders::named(store, "a");
     let id = scheduled(&r, &clock, SESSION).await;
     // Not delivered yet: nothing to answer.
@@ -165,7 +184,11 @@ async fn answers_are_owner_only_once_each_and_audited_without_user_ids() {
     clock.advance(Duration::from_secs(60));
     let again = r.respond(&id, "42", ReminderAction::NotYet).await.unwrap();
     let deadline = r.get(&id).await.unwrap().unwrap().deadline_at;
-    assert_eq!(again.next_at, Some(deadline), "an hour later, but not past the deadline");
+    assert_eq!(
+        again.next_at,
+        Some(deadline),
+        "an hour later, but not past the deadline"
+    );
     assert!(matches!(
         r.respond(&id, "42", ReminderAction::NotYet).await,
         Err(ReminderError::AlreadyAnswered)
