@@ -24,7 +24,7 @@ pub mod interim_deadlines;
 pub mod policy;
 pub(crate) mod store;
 
-pub use fire::{Deliver, Delivery, DueReminder, Fired, Reminders, Responded};
+pub use fire::{Deliver, Delivery, DueReminder, Fired, NewReminder, Reminders, Responded};
 pub use interim_deadlines::deadlines_for;
 pub use policy::{choice_label, next_after_not_yet, CHOICES, LATE_AFTER, OVERDUE_LIMIT, SNOOZE};
 pub use store::{ReminderAudit, ReminderRow};
