@@ -248,7 +248,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 record,
                 at,
             };
-            triage(&mut out, &knowledge, &opts, answers.as_deref().unwrap_or(""))
+            triage(
+                &mut out,
+                &knowledge,
+                &opts,
+                answers.as_deref().unwrap_or(""),
+            )
         }
         Cmd::Eval { file } => eval(&mut out, &knowledge, &file),
     }

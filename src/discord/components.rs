@@ -1,5 +1,6 @@
 //! Button clicks: each click's custom_id (format in [`custom_id`](super::custom_id)) is routed
-//! to what it asks for — post an answer to the channel, answer a triage step — and anything else
+//! to what it asks for — post an answer to the channel, answer a triage step, set or answer a
+//! reminder — and anything else
 //! gets a clear private message instead of Discord's "interaction failed".
 
 use poise::serenity_prelude as serenity;
@@ -30,6 +31,20 @@ pub async fn handle(
             action,
         } => super::triage::click(ctx, data, c, session, step, action).await,
         Route::TriageMap { session } => super::map::show_path(ctx, data, c, session).await,
+        Route::RemindOffer {
+            session,
+            step,
+            deadline,
+        } => super::reminders::offer(ctx, data, c, session, step, deadline).await,
+        Route::RemindAt {
+            session,
+            step,
+            deadline,
+            before_minutes,
+        } => super::reminders::set(ctx, data, c, (session, step, deadline), before_minutes).await,
+        Route::Reminder { reminder, action } => {
+            super::reminders::answer(ctx, data, c, reminder, action).await
+        }
         Route::Unknown => {
             set_outcome(Outcome::UnknownButton);
             tracing::info!(user_id = %c.user.id, "unknown button");

@@ -7,6 +7,7 @@
 //! message is updated in place to the next question, or to the summary. All state is in the
 //! SQLite store, so a dialogue continues after the bot restarts; only the practitioner who
 //! started it may answer, and a double click cannot count twice (the step in the id is checked).
+//! A summary whose outcome has a deadline also offers "Remind me" ([`super::reminders`]).
 
 use poise::serenity_prelude as serenity;
 
@@ -146,7 +147,17 @@ pub async fn click(
         outcome = view.outcome.as_deref().unwrap_or(""),
         "triage step"
     );
-    let all = messages(&view);
+    let mut all = messages(&view);
+    if view.finished {
+        let deadlines = super::reminders::deadlines(data, &view.session_id).await;
+        if let Some(last) = all.last_mut() {
+            last.buttons.extend(super::reminders::offer_buttons(
+                &view.session_id,
+                view.step,
+                &deadlines,
+            ));
+        }
+    }
     let mut it = all.iter();
     if let Some(first) = it.next() {
         // `components` is always sent (empty when the step has none) so old buttons are cleared.
