@@ -10,8 +10,8 @@
 mod support;
 
 use jiff::Timestamp;
-use safeguarding_bot::triage::deadline::{deadlines, due_text, london};
-use safeguarding_bot::triage::record;
+use safeguarding_bot::clock::ManualClock;
+use safeguarding_bot::triage::deadline::{deadlines, due_text};
 use serde_json::Value;
 use support::{custom_ids, flags, payloads, text_of, Bot, Knowledge, Recorded, Who, WAIT};
 
@@ -319,8 +319,16 @@ fn attachment(r: &Recorded) -> (String, String, Vec<u8>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn save_record_attaches_the_markdown_record_for_its_owner_only() {
-    // /triage counts as one request and the owner's Save record as the second: the limit.
-    let bot = Bot::start(Knowledge::Embedded, |s| s.discord.rate_limit_per_minute = 2).await;
+    // Christmas Eve 2026, 10:00 in London, by the bot's clock: the LADO strategy meeting
+    // "within 5 working days" skips Christmas, Boxing Day (a Monday holiday in lieu), New Year's
+    // Day and two weekends. /triage counts as one request and the owner's Save record as the
+    // second: the limit.
+    let decided: Timestamp = "2026-12-24T10:00:00Z".parse().unwrap();
+    let clock = ManualClock::at(std::time::SystemTime::from(decided));
+    let bot = Bot::start_with_clock(Knowledge::Embedded, clock, |s| {
+        s.discord.rate_limit_per_minute = 2
+    })
+    .await;
     let (thread, first) = open_triage(&bot, &alice()).await;
     let review = walk(&bot, &alice(), thread, first, &["no", "yes", "yes"]).await;
     assert_review(&review, 3);
@@ -330,6 +338,13 @@ async fn save_record_attaches_the_markdown_record_for_its_owner_only() {
         .find(|id| id.starts_with("trrec:"))
         .expect("a Save record button");
     let session = save.strip_prefix("trrec:").unwrap().to_string();
+    assert!(
+        custom_ids(&summary)
+            .iter()
+            .any(|id| id.starts_with("rm:offer:")),
+        "Confirm shows the summary with its Remind me: {:?}",
+        custom_ids(&summary)
+    );
 
     // Someone else is refused privately, and no file is sent.
     let sent = click(&bot, &bob(), thread, &summary, &save).await;
@@ -343,22 +358,18 @@ async fn save_record_attaches_the_markdown_record_for_its_owner_only() {
     );
     assert!(bot.since(&sent).iter().all(|r| r.multipart.is_none()));
 
-    // The owner gets the record, privately, made now.
-    let before = Timestamp::now();
+    // The owner gets the record, privately, made at the press by the bot's clock.
     let sent = click(&bot, &alice(), thread, &summary, &save).await;
     let ack = bot.callback(&sent).await.body.unwrap();
     assert_eq!(ack["type"], 5);
     assert_eq!(flags(&ack) & EPHEMERAL, EPHEMERAL);
     let reply = bot.followup(&sent, 0).await;
-    let after = Timestamp::now();
     let payload = reply.body.clone().expect("payload_json");
     assert_eq!(flags(&payload) & EPHEMERAL, EPHEMERAL);
     assert!(text_of(&payload).contains("999"), "{}", text_of(&payload));
     let (name, kind, bytes) = attachment(&reply);
+    assert_eq!(name, "triage-record-2026-12-24.md");
     assert_eq!(payload["attachments"][0]["filename"], name.as_str());
-    let tz = london().unwrap();
-    let names = [before, after].map(|t| record::filename(&t.to_zoned(tz.clone())));
-    assert!(names.contains(&name), "{name} is not one of {names:?}");
     assert!(kind.starts_with("text/markdown"), "{kind}");
     let md = String::from_utf8(bytes).expect("UTF-8 Markdown");
 
@@ -379,22 +390,15 @@ async fn save_record_attaches_the_markdown_record_for_its_owner_only() {
             .unwrap_or_else(|| panic!("{heading} in order: {md}"));
         at += found;
     }
-    let due_texts = |t: Timestamp| -> Vec<String> {
-        deadlines(outcome, &snapshot.knowledge.bank_holidays, t)
-            .unwrap()
-            .iter()
-            .filter(|d| d.due.is_some())
-            .map(due_text)
-            .collect()
-    };
-    let (early, late) = (due_texts(before), due_texts(after));
-    assert!(!early.is_empty());
-    for (a, b) in early.iter().zip(&late) {
-        assert!(
-            md.contains(a.as_str()) || md.contains(b.as_str()),
-            "{a} in {md}"
-        );
+    let expected = deadlines(outcome, &snapshot.knowledge.bank_holidays, decided).unwrap();
+    assert!(expected.iter().filter(|d| d.due.is_some()).count() >= 2);
+    for d in &expected {
+        assert!(md.contains(&due_text(d)), "{} in {md}", due_text(d));
     }
+    assert!(
+        md.contains("By the end of Tuesday 5 January 2027 (23:59:59 GMT)"),
+        "{md}"
+    );
     assert!(md.contains("Within 5 working days"), "{md}");
     for q in [
         "immediate_danger",

@@ -1,7 +1,7 @@
 //! Button clicks: each click's custom_id (format in [`custom_id`](super::custom_id)) is routed
 //! to what it asks for — post an answer to the channel, answer a triage step, check the answers,
-//! show the path, save the record — and anything else gets a clear private message instead of
-//! Discord's "interaction failed".
+//! show the path, save the record, set or answer a reminder — and anything else gets a clear
+//! private message instead of Discord's "interaction failed".
 
 use poise::serenity_prelude as serenity;
 
@@ -39,6 +39,20 @@ pub async fn handle(
         } => super::triage::click(ctx, data, c, session, step, action).await,
         Route::TriageMap { session } => super::map::show_path(ctx, data, c, session).await,
         Route::TriageRecord { session } => super::record::save(ctx, data, c, session).await,
+        Route::RemindOffer {
+            session,
+            step,
+            deadline,
+        } => super::reminders::offer(ctx, data, c, session, step, deadline).await,
+        Route::RemindAt {
+            session,
+            step,
+            deadline,
+            before_minutes,
+        } => super::reminders::set(ctx, data, c, (session, step, deadline), before_minutes).await,
+        Route::Reminder { reminder, action } => {
+            super::reminders::answer(ctx, data, c, reminder, action).await
+        }
         Route::Unknown => {
             set_outcome(Outcome::UnknownButton);
             tracing::info!(user_id = %c.user.id, "unknown button");

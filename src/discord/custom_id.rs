@@ -18,6 +18,11 @@
 //!   took (its owner only).
 //! - `trrec:{session_id}` — "Save record": the session's decision record as a Markdown file (its
 //!   owner only).
+//! - `rm:offer:{session_id}:{step}:{deadline}` — "Remind me" on a triage summary (at `step`)
+//!   for the outcome's deadline number `deadline`: shows the reminder times.
+//! - `rm:at:{session_id}:{step}:{deadline}:{minutes}` — set that reminder `minutes` before the
+//!   deadline.
+//! - `rm:{reminder_id}:{done|again|stop}` — the practitioner's answer to a reminder.
 //!
 //! "Check your answers" needs no route of its own: its buttons are triage buttons whose action
 //! is a review action (`tr:{session_id}:{step}:rv:confirm`, `…:rv:change:N`, `…:rv:set:N:value`,
@@ -26,6 +31,7 @@
 //! Anything else is [`Route::Unknown`].
 
 use crate::commands::Command;
+use crate::triage::reminder::ReminderAction;
 
 /// The longest custom_id Discord accepts.
 pub const CUSTOM_ID_MAX: usize = 100;
@@ -68,6 +74,33 @@ pub enum Route<'a> {
         /// Session id.
         session: &'a str,
     },
+    /// "Remind me" on a triage summary: show the reminder times for one deadline.
+    RemindOffer {
+        /// Session id.
+        session: &'a str,
+        /// The step the summary was shown at.
+        step: u32,
+        /// Which of the outcome's deadlines (0-based).
+        deadline: u32,
+    },
+    /// Set a reminder `before_minutes` before one deadline of a triage outcome.
+    RemindAt {
+        /// Session id.
+        session: &'a str,
+        /// The step the summary was shown at.
+        step: u32,
+        /// Which of the outcome's deadlines (0-based).
+        deadline: u32,
+        /// Minutes before the deadline.
+        before_minutes: u32,
+    },
+    /// An answer to a reminder.
+    Reminder {
+        /// Reminder id.
+        reminder: &'a str,
+        /// Done, Not yet or Stop.
+        action: ReminderAction,
+    },
     /// Not ours, or from an incompatible version.
     Unknown,
 }
@@ -97,6 +130,45 @@ pub fn triage_record_id(session: &str) -> String {
     format!("trrec:{session}")
 }
 
+/// The custom_id of the "Remind me" button for deadline `deadline` of a summary at `step`.
+pub fn remind_offer_id(session: &str, step: u32, deadline: u32) -> String {
+    format!("rm:offer:{session}:{step}:{deadline}")
+}
+
+/// The custom_id of a reminder-time button.
+pub fn remind_at_id(session: &str, step: u32, deadline: u32, before_minutes: u32) -> String {
+    format!("rm:at:{session}:{step}:{deadline}:{before_minutes}")
+}
+
+/// The custom_id of an answer button on a reminder.
+pub fn reminder_id(reminder: &str, action: ReminderAction) -> String {
+    format!("rm:{reminder}:{}", action.as_str())
+}
+
+/// `rm:…`, or `None` when malformed.
+fn parse_reminder(rest: &str) -> Option<Route<'_>> {
+    let parts: Vec<&str> = rest.split(':').collect();
+    let num = |s: &str| s.parse::<u32>().ok();
+    match parts.as_slice() {
+        ["offer", session, step, deadline] if !session.is_empty() => Some(Route::RemindOffer {
+            session,
+            step: num(step)?,
+            deadline: num(deadline)?,
+        }),
+        ["at", session, step, deadline, minutes] if !session.is_empty() => Some(Route::RemindAt {
+            session,
+            step: num(step)?,
+            deadline: num(deadline)?,
+            before_minutes: num(minutes)?,
+        }),
+        [reminder, action] if !reminder.is_empty() => Some(Route::Reminder {
+            reminder,
+            action: ReminderAction::parse(action)?,
+        }),
+        _ => None,
+    }
+}
+
 /// Parses a custom_id.
 pub fn parse(custom_id: &str) -> Route<'_> {
     if let Some(session) = custom_id.strip_prefix("trrec:") {
@@ -110,6 +182,9 @@ pub fn parse(custom_id: &str) -> Route<'_> {
             return Route::TriageMap { session };
         }
         return Route::Unknown;
+    }
+    if let Some(rest) = custom_id.strip_prefix("rm:") {
+        return parse_reminder(rest).unwrap_or(Route::Unknown);
     }
     if let Some(rest) = custom_id.strip_prefix("post:") {
         let (name, tail) = match rest.split_once(':') {
@@ -206,6 +281,55 @@ mod tests {
         assert_eq!(parse("post:who:x"), Route::Unknown);
         assert_eq!(parse("post:"), Route::Unknown);
         assert_eq!(parse("something-else"), Route::Unknown);
+    }
+
+    #[test]
+    fn reminder_ids_round_trip_and_fit() {
+        let session = "0123456789abcdef0123456789abcdef";
+        let id = remind_at_id(session, u32::MAX, 9, 120);
+        assert!(id.len() <= CUSTOM_ID_MAX, "{id}");
+        assert_eq!(
+            parse(&id),
+            Route::RemindAt {
+                session,
+                step: u32::MAX,
+                deadline: 9,
+                before_minutes: 120
+            }
+        );
+        assert_eq!(
+            parse(&remind_offer_id(session, 7, 0)),
+            Route::RemindOffer {
+                session,
+                step: 7,
+                deadline: 0
+            }
+        );
+        for action in [
+            ReminderAction::Done,
+            ReminderAction::NotYet,
+            ReminderAction::Stop,
+        ] {
+            let id = reminder_id(session, action);
+            assert!(id.len() <= CUSTOM_ID_MAX);
+            assert_eq!(
+                parse(&id),
+                Route::Reminder {
+                    reminder: session,
+                    action
+                }
+            );
+        }
+        for bad in [
+            "rm:",
+            "rm:x:snooze",
+            "rm::done",
+            "rm:offer:s:x:0",
+            "rm:at:s:1:0",
+            "rm:a:b:c",
+        ] {
+            assert_eq!(parse(bad), Route::Unknown, "{bad}");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //!
 //! - `kind`: `command`, `autocomplete`, `component` (a button) or `modal`;
 //! - `command`: the slash command's name, or for a button the route (`post:whocall`, `triage`,
-//!   `unknown`) — never the custom_id itself, which can carry a query;
+//!   `remind_offer`, `remind_at`, `reminder`, `unknown`) — never the custom_id itself, which can carry a query;
 //! - `interaction_id`, `guild_id` (absent in DMs), `user_id`;
 //! - `latency_ms`: from the event reaching the framework to the handler finishing (the answer
 //!   sent);
@@ -135,6 +135,9 @@ fn span_for(interaction: &serenity::Interaction) -> tracing::Span {
                 Route::Triage { .. } => "triage".to_string(),
                 Route::TriageMap { .. } => "triage_map".to_string(),
                 Route::TriageRecord { .. } => "triage_record".to_string(),
+                Route::RemindOffer { .. } => "remind_offer".to_string(),
+                Route::RemindAt { .. } => "remind_at".to_string(),
+                Route::Reminder { .. } => "reminder".to_string(),
                 Route::Unknown => "unknown".to_string(),
             };
             ("component", route, c.id, c.guild_id, Some(c.user.id))

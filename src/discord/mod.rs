@@ -9,6 +9,8 @@
 //! - [`triage`]: the `/triage` dialogue in a thread.
 //! - [`review`]: "Check your answers" before a triage summary (Confirm, Change N).
 //! - [`map`]: the triage map as a PNG attachment (`/triage map:True`, "Show the path").
+//! - [`reminders`], [`reminder_post`]: "Remind me" on a triage summary, and the reminders posted
+//!   in the thread when due (a scheduler task started with the bot).
 //! - [`record`]: "Save record", the decision record as a Markdown attachment.
 //! - [`attachment`]: what replies with a file share (rate limit, multipart follow-up).
 //! - [`instrument`]: one log span per interaction (ids, latency, outcome; never text).
@@ -30,6 +32,8 @@ pub mod instrument;
 pub mod map;
 pub mod ratelimit;
 pub mod record;
+pub mod reminder_post;
+pub mod reminders;
 pub mod render;
 pub mod review;
 pub mod triage;
@@ -41,10 +45,12 @@ use anyhow::Context as _;
 use poise::serenity_prelude as serenity;
 use tokio::sync::watch;
 
+use crate::clock::SharedClock;
 use crate::reload::{AuditLog, KnowledgeSource, Reloader};
 use crate::reply::EMERGENCY_LINE;
 use crate::settings::Settings;
 use crate::snapshot::Live;
+use crate::triage::reminder::{Fired, ReminderError, Reminders};
 
 /// The error type of commands and handlers.
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -64,6 +70,8 @@ pub struct Data {
     pub reloader: Reloader,
     /// Triage sessions (SQLite): what makes `/triage` buttons survive a restart.
     pub store: Arc<crate::triage::Store>,
+    /// Reminders of triage deadlines, in the same store.
+    pub reminders: Arc<Reminders>,
 }
 
 /// A running bot: wait for it to be ready, then shut it down.
@@ -74,6 +82,9 @@ pub struct ServeHandle {
     live: Arc<Live>,
     store: Arc<crate::triage::Store>,
     purge: tokio::task::JoinHandle<()>,
+    reminders: Arc<Reminders>,
+    delivery: reminder_post::DiscordDelivery,
+    scheduler: tokio::task::JoinHandle<()>,
 }
 
 impl ServeHandle {
@@ -114,6 +125,19 @@ impl ServeHandle {
         }
     }
 
+    /// The reminder service (tests read the stored reminders through it).
+    pub fn reminders(&self) -> &Arc<Reminders> {
+        &self.reminders
+    }
+
+    /// Fires the reminders due now by the bot's clock, as the scheduler does when it wakes:
+    /// tests advance a [`crate::clock::ManualClock`] and call this instead of waiting.
+    pub async fn fire_reminders(&self) -> Result<Vec<Fired>, ReminderError> {
+        self.reminders
+            .fire_due(self.reminders.now_ms(), &self.delivery)
+            .await
+    }
+
     /// True once the client has stopped (for example after a fatal gateway error).
     pub fn is_finished(&self) -> bool {
         self.client.is_finished()
@@ -123,6 +147,8 @@ impl ServeHandle {
     pub async fn shutdown(self) -> anyhow::Result<()> {
         self.shard_manager.shutdown_all().await;
         self.purge.abort();
+        self.scheduler.abort();
+        let _ = self.scheduler.await;
         let stopped = tokio::time::timeout(Duration::from_secs(10), self.client).await;
         self.store.close().await;
         match stopped {
@@ -143,6 +169,15 @@ impl ServeHandle {
 /// commands in the configured servers, or globally. Returns once the client is running; use
 /// [`ServeHandle::ready`] to wait for registration.
 pub async fn start(settings: Settings) -> anyhow::Result<ServeHandle> {
+    start_with_clock(settings, crate::clock::system()).await
+}
+
+/// [`start`] with the clock every session expiry and reminder is timed by: tests hand in a
+/// [`crate::clock::ManualClock`] and move it.
+pub async fn start_with_clock(
+    settings: Settings,
+    clock: SharedClock,
+) -> anyhow::Result<ServeHandle> {
     let token = settings.require_token()?.clone();
     let source = KnowledgeSource::from_settings(&settings.knowledge);
     let (snapshot, origin) = source
@@ -173,16 +208,8 @@ pub async fn start(settings: Settings) -> anyhow::Result<ServeHandle> {
         }
     }
 
-    ensure_sqlite_dir(&settings.database.url)?;
-    let store = crate::triage::Store::open(&settings.database.url)
-        .await
-        .map_err(|e| match e {
-            crate::triage::TriageError::Store(detail) => {
-                anyhow::anyhow!("cannot open database.url: {detail}")
-            }
-            other => anyhow::anyhow!("cannot open database.url: {other}"),
-        })?;
-    let store = Arc::new(store.with_session_ttl(settings.triage.session_ttl()));
+    let store = open_store(&settings, clock).await?;
+    let reminders = Reminders::new((*store).clone());
 
     let data = Data {
         live: live.clone(),
@@ -194,6 +221,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<ServeHandle> {
             AuditLog::new(settings.audit.reload_log.clone()),
         ),
         store: store.clone(),
+        reminders: reminders.clone(),
     };
     let guild_ids = settings.discord.guild_ids.clone();
     let (ready_tx, ready_rx) = watch::channel(None);
@@ -230,8 +258,10 @@ pub async fn start(settings: Settings) -> anyhow::Result<ServeHandle> {
         .await
         .context("cannot build the Discord client")?;
     let shard_manager = client.shard_manager.clone();
+    let delivery = reminder_post::DiscordDelivery::new(client.http.clone());
     let task = tokio::spawn(async move { client.start().await });
     let purge = tokio::spawn(purge_daily(store.clone(), settings.clone()));
+    let scheduler = tokio::spawn(reminders.clone().run(delivery.clone()));
     Ok(ServeHandle {
         shard_manager,
         client: task,
@@ -239,7 +269,31 @@ pub async fn start(settings: Settings) -> anyhow::Result<ServeHandle> {
         live,
         store,
         purge,
+        reminders,
+        delivery,
+        scheduler,
     })
+}
+
+/// Opens the triage store at `database.url` (creating its folder), timed by `clock`.
+async fn open_store(
+    settings: &Settings,
+    clock: SharedClock,
+) -> anyhow::Result<Arc<crate::triage::Store>> {
+    ensure_sqlite_dir(&settings.database.url)?;
+    let store = crate::triage::Store::open(&settings.database.url)
+        .await
+        .map_err(|e| match e {
+            crate::triage::TriageError::Store(detail) => {
+                anyhow::anyhow!("cannot open database.url: {detail}")
+            }
+            other => anyhow::anyhow!("cannot open database.url: {other}"),
+        })?;
+    Ok(Arc::new(
+        store
+            .with_session_ttl(settings.triage.session_ttl())
+            .with_clock(clock),
+    ))
 }
 
 /// A serenity error in words an operator can act on: a rejected token says so and where to fix

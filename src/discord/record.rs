@@ -45,7 +45,7 @@ pub async fn save(
         return Ok(());
     }
     let actor = c.user.id.get().to_string();
-    let decided = triage::record::now(data.store.clock());
+    let decided = triage::record::now(&*data.store.clock());
     let snapshot = data.live.current();
     let rec = match triage::decision_record(&data.store, &snapshot, session, &actor, decided).await
     {

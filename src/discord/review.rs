@@ -7,7 +7,7 @@
 //!   answer" (`rv:show`); choosing one stores the change ([`triage::change`]) and shows the
 //!   review again, naming the later answers that no longer apply, or the question the new path
 //!   needs first;
-//! - **Confirm** shows the summary, with "Show the path" and "Save record".
+//! - **Confirm** shows the summary, with "Show the path", "Save record" and "Remind me".
 //!
 //! Whether the answers were confirmed is not stored: the button pressed decides what is shown,
 //! and everything it needs is in its id and the session store, so a message still open after
@@ -17,7 +17,7 @@
 use poise::serenity_prelude as serenity;
 
 use super::render::MessageOut;
-use super::triage::{current, drawn, messages, refuse, stale, update};
+use super::triage::{current, drawn, refuse, stale, summary, update};
 use super::{Data, Error};
 use crate::snapshot::Snapshot;
 use crate::triage::review::ReviewAction;
@@ -90,7 +90,7 @@ async fn look(
         return Err(TriageError::StaleStep { current: v.step });
     }
     Ok(match action {
-        ReviewAction::Confirm if v.finished => (messages(&v), v),
+        ReviewAction::Confirm if v.finished => (summary(data, &v).await, v),
         ReviewAction::Change(n) if v.finished => {
             let p = triage::change_prompt(&data.store, snapshot, session, *n).await?;
             (drawn(&p.session_id, p.step, &p.reply), p)

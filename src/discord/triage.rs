@@ -8,6 +8,7 @@
 //! (`review.rs`, beside this file) to the summary. All state is in the SQLite store, so a
 //! dialogue continues after the bot restarts; only the practitioner who started it may answer,
 //! and a double click cannot count twice (the step in the id is checked).
+//! A summary whose outcome has a deadline also offers "Remind me" ([`super::reminders`]).
 
 use poise::serenity_prelude as serenity;
 
@@ -225,6 +226,23 @@ pub fn messages(view: &SessionView) -> Vec<MessageOut> {
         }
     }
     out
+}
+
+/// The summary of a finished session, as Confirm shows it: [`messages`] with "Show the path",
+/// "Save record" and, for each clock deadline of the outcome, "Remind me".
+pub async fn summary(data: &Data, view: &SessionView) -> Vec<MessageOut> {
+    let mut all = messages(view);
+    if view.finished {
+        let deadlines = super::reminders::deadlines(data, &view.session_id).await;
+        if let Some(last) = all.last_mut() {
+            last.buttons.extend(super::reminders::offer_buttons(
+                &view.session_id,
+                view.step,
+                &deadlines,
+            ));
+        }
+    }
+    all
 }
 
 /// What a session's message shows when no button asks for more: "Check your answers" once the

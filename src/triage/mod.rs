@@ -14,6 +14,7 @@
 //! - [`record`]: the decision record (JSON or Markdown) to file in the practitioner's own system.
 //! - [`console`]: the dialogue in a terminal.
 //! - [`map`]: the tree drawn as a flowchart (SVG, PNG), with the path a practitioner took.
+//! - [`reminder`]: reminders of an outcome's deadlines (chat only), fired exactly once.
 //!
 //! The functions here ([`start`], [`act`], [`view`]) are what a chat adapter calls: it puts
 //! `reply.buttons[i].action` into its button ids together with the session id and step, and
@@ -26,6 +27,7 @@ pub mod deadline;
 pub mod engine;
 pub mod map;
 pub mod record;
+pub mod reminder;
 pub mod render;
 pub mod review;
 pub mod store;

@@ -149,15 +149,19 @@ impl Store {
         self
     }
 
-    /// The clock the store keeps time by: the bot's clock, which adapters also use for "now"
-    /// (the moment a decision record is made), so tests that set it see the same time.
-    pub fn clock(&self) -> &dyn crate::clock::Clock {
-        &*self.clock
-    }
-
     /// Now, by the store's clock, in Unix milliseconds.
     pub(crate) fn now_ms(&self) -> i64 {
         self.clock.now_ms()
+    }
+
+    /// The store's clock (reminders schedule and fire by it).
+    pub(crate) fn clock(&self) -> SharedClock {
+        self.clock.clone()
+    }
+
+    /// The connection pool, for the other tables of the triage schema (reminders).
+    pub(crate) fn pool(&self) -> &SqlitePool {
+        &self.pool
     }
 
     /// Sets how long an untouched session stays usable (default 7 days). A session idle for
@@ -178,8 +182,9 @@ impl Store {
         self.pool.close().await;
     }
 
-    /// Deletes sessions untouched for longer than `session_ttl` and audit records older than
-    /// `audit_retention`; returns how many rows went. Transports run it periodically (for
+    /// Deletes sessions untouched for longer than `session_ttl` (unless a reminder holds them;
+    /// their reminders go with them), reminders left unanswered that long, and audit records
+    /// older than `audit_retention`; returns how many rows went. Transports run it periodically (for
     /// example at start-up and then daily).
     pub async fn purge_expired(
         &self,
@@ -192,20 +197,52 @@ impl Store {
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(|e| store_err("purge", e))?;
-        let sessions = sqlx::query("DELETE FROM triage_sessions WHERE updated_at <= ?")
-            .bind(now.saturating_sub(ms(session_ttl)))
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| store_err("purge sessions", e))?
-            .rows_affected();
-        let audit = sqlx::query("DELETE FROM triage_audit WHERE finished_at <= ?")
-            .bind(now.saturating_sub(ms(audit_retention)))
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| store_err("purge audit", e))?
-            .rows_affected();
+        let idle_since = now.saturating_sub(ms(session_ttl));
+        // A reminder left unanswered for a whole session TTL ends (and is audited as such), so
+        // that it stops holding its session.
+        sqlx::query(
+            "INSERT INTO triage_reminder_audit (id, outcome, result, deadline_at, at) \
+             SELECT id, outcome, 'unanswered', deadline_at, ? FROM triage_reminders \
+             WHERE state = 'sent' AND sent_at <= ?",
+        )
+        .bind(now)
+        .bind(idle_since)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| store_err("purge reminders", e))?;
+        let reminders =
+            sqlx::query("DELETE FROM triage_reminders WHERE state = 'sent' AND sent_at <= ?")
+                .bind(idle_since)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| store_err("purge reminders", e))?
+                .rows_affected();
+        // A session with a reminder still to come (or to answer) is kept: its expiry is extended
+        // to cover the reminder.
+        let sessions = sqlx::query(
+            "DELETE FROM triage_sessions WHERE updated_at <= ? \
+             AND NOT EXISTS (SELECT 1 FROM triage_reminders r WHERE r.session_id = triage_sessions.id)",
+        )
+        .bind(idle_since)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| store_err("purge sessions", e))?
+        .rows_affected();
+        let retained_since = now.saturating_sub(ms(audit_retention));
+        let mut audit = 0;
+        for sql in [
+            "DELETE FROM triage_audit WHERE finished_at <= ?",
+            "DELETE FROM triage_reminder_audit WHERE at <= ?",
+        ] {
+            audit += sqlx::query(sql)
+                .bind(retained_since)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| store_err("purge audit", e))?
+                .rows_affected();
+        }
         tx.commit().await.map_err(|e| store_err("purge", e))?;
-        Ok(sessions + audit)
+        Ok(reminders + sessions + audit)
     }
 
     /// Every audit record, oldest first (for reporting and tests).
@@ -255,7 +292,8 @@ impl Store {
         Ok(())
     }
 
-    /// Reads a session. A session idle past the TTL is deleted and reported as expired.
+    /// Reads a session. A session idle past the TTL is deleted and reported as expired, unless a
+    /// reminder still holds it.
     pub(crate) async fn get(&self, id: &str) -> Result<SessionRecord, TriageError> {
         let row = sqlx::query(
             "SELECT id, owner, path, step, audit_id, created_at, updated_at \
@@ -278,13 +316,20 @@ impl Store {
             updated_at: row.try_get("updated_at").map_err(get)?,
         };
         if self.now_ms().saturating_sub(rec.updated_at) > ms(self.session_ttl) {
-            sqlx::query("DELETE FROM triage_sessions WHERE id = ? AND updated_at = ?")
-                .bind(id)
-                .bind(rec.updated_at)
-                .execute(&self.pool)
-                .await
-                .map_err(|e| store_err("delete expired session", e))?;
-            return Err(TriageError::Expired);
+            // Idle past the TTL, unless a reminder still holds it.
+            let deleted = sqlx::query(
+                "DELETE FROM triage_sessions WHERE id = ? AND updated_at = ? \
+                 AND NOT EXISTS (SELECT 1 FROM triage_reminders r WHERE r.session_id = triage_sessions.id)",
+            )
+            .bind(id)
+            .bind(rec.updated_at)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| store_err("delete expired session", e))?
+            .rows_affected();
+            if deleted > 0 {
+                return Err(TriageError::Expired);
+            }
         }
         Ok(rec)
     }

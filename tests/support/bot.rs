@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use safeguarding_bot::clock::SharedClock;
 use safeguarding_bot::discord::{self, ServeHandle};
 use safeguarding_bot::knowledge::KnowledgeFiles;
 use safeguarding_bot::settings::{Secret, Settings};
@@ -39,6 +40,8 @@ pub struct Bot {
     pub dir: tempfile::TempDir,
     /// The settings the bot runs with.
     pub settings: Settings,
+    /// The clock the bot's store and reminders run by (the system clock unless the test set one).
+    pub clock: SharedClock,
 }
 
 /// One interaction sent to the bot.
@@ -88,22 +91,37 @@ impl Bot {
     /// Starts a fake Discord and the bot against it, with `tweak` applied to the settings, and
     /// waits until the commands are registered.
     pub async fn start(knowledge: Knowledge, tweak: impl FnOnce(&mut Settings)) -> Bot {
+        Self::start_with_clock(knowledge, safeguarding_bot::clock::system(), tweak).await
+    }
+
+    /// [`Bot::start`] with the bot timed by `clock` (a `ManualClock` the test moves).
+    pub async fn start_with_clock(
+        knowledge: Knowledge,
+        clock: SharedClock,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> Bot {
         let fake = FakeDiscord::start().await;
         let dir = tempfile::tempdir().unwrap();
         let mut settings = settings_for(&fake, dir.path(), knowledge);
         tweak(&mut settings);
-        let handle = Self::launch(&settings).await;
+        let handle = Self::launch_with_clock(&settings, clock.clone()).await;
         Bot {
             fake,
             handle: Some(handle),
             dir,
             settings,
+            clock,
         }
     }
 
     /// Starts the real `serve` code with `settings` and waits for it to be ready.
     pub async fn launch(settings: &Settings) -> ServeHandle {
-        let mut handle = discord::start(settings.clone())
+        Self::launch_with_clock(settings, safeguarding_bot::clock::system()).await
+    }
+
+    /// [`Bot::launch`] timed by `clock`.
+    pub async fn launch_with_clock(settings: &Settings, clock: SharedClock) -> ServeHandle {
+        let mut handle = discord::start_with_clock(settings.clone(), clock)
             .await
             .expect("the bot starts");
         tokio::time::timeout(WAIT, handle.ready())
@@ -118,7 +136,7 @@ impl Bot {
     pub async fn restart(&mut self) {
         let old = self.handle.take().expect("running");
         old.shutdown().await.expect("clean shutdown");
-        self.handle = Some(Self::launch(&self.settings).await);
+        self.handle = Some(Self::launch_with_clock(&self.settings, self.clock.clone()).await);
     }
 
     /// The knowledge folder (fixture only).

@@ -89,6 +89,8 @@ struct Inner {
     close_code: AtomicU16,
     stall_identify: AtomicBool,
     watchers: Mutex<Vec<mpsc::UnboundedSender<Recorded>>>,
+    /// (method, path, status, Discord error code) to answer with an error instead.
+    failing: Mutex<Vec<(String, String, u16, i64)>>,
 }
 
 /// A running fake Discord.
@@ -127,6 +129,7 @@ impl FakeDiscord {
             close_code: AtomicU16::new(0),
             stall_identify: AtomicBool::new(false),
             watchers: Mutex::new(Vec::new()),
+            failing: Mutex::new(Vec::new()),
         });
         let app = Router::new()
             .route("/gateway-ws", any(ws_upgrade))
@@ -161,6 +164,18 @@ impl FakeDiscord {
     /// From now on, leave IDENTIFY unanswered (no READY), so the bot stays "connecting".
     pub fn stall_identify(&self, stall: bool) {
         self.inner.stall_identify.store(stall, Ordering::SeqCst);
+    }
+
+    /// From now on, answer `method path` with `status` and Discord's JSON error `code` (for
+    /// example 404 / 10003 "Unknown Channel" for a deleted thread; 403 / 50001; 400 / 50083 for
+    /// an archived thread). Requests are still recorded.
+    pub fn fail(&self, method: &str, path: &str, status: u16, code: i64) {
+        self.inner.failing.lock().unwrap().push((
+            method.to_string(),
+            path.to_string(),
+            status,
+            code,
+        ));
     }
 
     /// Every REST request from now on, as it arrives.
@@ -446,6 +461,21 @@ async fn rest(
             .into_response();
     }
 
+    let failure = inner
+        .failing
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|(m, p, _, _)| *m == method.as_str() && *p == path)
+        .map(|(_, _, status, code)| (*status, *code));
+    if let Some((status, code)) = failure {
+        return (
+            StatusCode::from_u16(status).unwrap_or(StatusCode::NOT_FOUND),
+            Json(json!({"message": format!("{status}: failing on purpose (fake Discord)"), "code": code})),
+        )
+            .into_response();
+    }
+
     let Some(route) = path.strip_prefix("/api/v10") else {
         return not_found();
     };
@@ -480,6 +510,13 @@ async fn rest(
             Json(payloads::thread(id(), parent, &body)).into_response()
         }
         ("PUT", ["channels", _cid, "thread-members", _uid]) => StatusCode::NO_CONTENT.into_response(),
+        ("POST", ["users", "@me", "channels"]) => {
+            let recipient: u64 = body["recipient_id"]
+                .as_str()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(1);
+            Json(payloads::dm_channel(id(), recipient)).into_response()
+        }
         ("POST", ["channels", cid, "messages"]) => {
             let channel: u64 = cid.parse().unwrap_or(CHANNEL_ID);
             Json(payloads::message(id(), channel, &body)).into_response()

@@ -300,3 +300,11 @@ pub fn thread(id: u64, parent: u64, body: &Value) -> Value {
         "flags": 0
     })
 }
+
+/// The DM channel `POST /users/@me/channels` returns.
+pub fn dm_channel(id: u64, recipient: u64) -> Value {
+    json!({
+        "id": id.to_string(), "type": 1, "last_message_id": null, "flags": 0,
+        "recipients": [user(recipient, "practitioner", false)]
+    })
+}

@@ -125,6 +125,7 @@ mod tests {
             sources: Vec::new(),
             quote: String::new(),
             notes: Vec::new(),
+            timeframe_lines: vec![1],
             line: 1,
         }
     }

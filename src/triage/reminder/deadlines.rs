@@ -1,0 +1,113 @@
+//! The deadlines a reminder can be set for: exactly the deadlines the decision record shows
+//! ([`crate::triage::deadline::deadlines`], read from the outcome's own timeframe words, in
+//! Europe/London with the bank holidays of the knowledge), keeping those with a clock time still
+//! worth reminding of. "Immediately" is the decision time itself and rules with no clock time
+//! ("On arrest", "Treat with urgency") give nothing to count down to, so neither is offered;
+//! nothing here invents a deadline the guidance does not set.
+
+use time::OffsetDateTime;
+
+use super::Deadline;
+use crate::knowledge::BankHolidays;
+use crate::triage::deadline::{self, Rule};
+use crate::triage::Outcome;
+
+/// The deadlines of `outcome` for a decision made at `decided_at` that a reminder can count
+/// down to, in the record's order. A condition ("if the images include children known to
+/// them") stays with the rule, so the reminder says when it applies.
+pub fn deadlines_for(
+    outcome: &Outcome,
+    holidays: &BankHolidays,
+    decided_at: OffsetDateTime,
+) -> Vec<Deadline> {
+    let Ok(decided) = jiff::Timestamp::from_nanosecond(decided_at.unix_timestamp_nanos()) else {
+        return Vec::new();
+    };
+    // The knowledge was validated on load, so every timeframe reads; should one not, no
+    // reminder is offered rather than a guessed one.
+    let Ok(all) = deadline::deadlines(outcome, holidays, decided) else {
+        return Vec::new();
+    };
+    all.into_iter()
+        .filter(|d| !matches!(d.kind, Rule::Immediately))
+        .filter_map(|d| {
+            let due = d.due.as_ref()?;
+            let due =
+                OffsetDateTime::from_unix_timestamp_nanos(due.timestamp().as_nanosecond()).ok()?;
+            let rule = match &d.condition {
+                Some(c) => format!("{}, {c}", d.rule),
+                None => d.rule.clone(),
+            };
+            Some(Deadline {
+                what: what_is_due(outcome, &d),
+                rule,
+                due,
+            })
+        })
+        .collect()
+}
+
+/// What the reminder says is due: the timeframe's own "what" when it has one; otherwise the
+/// outcome's action that names the same rule ("Refer to … within 24 hours"), up to its colon,
+/// which says more than the outcome's title; else the title.
+fn what_is_due(outcome: &Outcome, d: &deadline::Deadline) -> String {
+    if d.what != outcome.title {
+        return d.what.clone();
+    }
+    let rule = d.rule.to_lowercase();
+    outcome
+        .actions
+        .iter()
+        .find(|a| a.to_lowercase().contains(&rule))
+        .map(|a| a.split(':').next().unwrap_or(a).trim().to_string())
+        .unwrap_or_else(|| d.what.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::Snapshot;
+
+    #[test]
+    fn reminder_deadlines_are_the_records_deadlines_with_a_clock_time() {
+        let snap = Snapshot::embedded().expect("embedded knowledge");
+        let holidays = &snap.knowledge.bank_holidays;
+        // A Friday afternoon in British Summer Time: working days and the clock both matter.
+        let at = OffsetDateTime::from_unix_timestamp(1_781_272_800).unwrap();
+        let decided = jiff::Timestamp::from_second(1_781_272_800).unwrap();
+        let mut offered = 0;
+        for outcome in snap.triage.outcomes() {
+            let record = deadline::deadlines(outcome, holidays, decided).unwrap();
+            let want: Vec<i64> = record
+                .iter()
+                .filter(|d| !matches!(d.kind, Rule::Immediately))
+                .filter_map(|d| d.due.as_ref().map(|z| z.timestamp().as_second()))
+                .collect();
+            let got = deadlines_for(outcome, holidays, at);
+            let got_due: Vec<i64> = got.iter().map(|d| d.due.unix_timestamp()).collect();
+            assert_eq!(got_due, want, "{}", outcome.id);
+            for d in &got {
+                assert!(
+                    d.due > at,
+                    "{}: a reminder counts down to a later time",
+                    outcome.id
+                );
+                assert!(
+                    outcome
+                        .timeframes
+                        .iter()
+                        .any(|t| t.contains(d.rule.split(',').next().unwrap())),
+                    "{}: rule `{}` is the guidance's words",
+                    outcome.id,
+                    d.rule
+                );
+            }
+            offered += got.len();
+        }
+        assert!(offered > 0, "some outcome has a deadline to be reminded of");
+        let within_24h = snap.triage.outcome("images_referral_24h").unwrap();
+        let d = deadlines_for(within_24h, holidays, at);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].due - at, time::Duration::hours(24));
+    }
+}
