@@ -1,10 +1,12 @@
 //! How urgent an outcome is, for the map's colours. The tree has no separate urgency field: the
-//! urgency is read from the first sentence of the outcome's headline timeframe (its first
-//! `timeframes` entry), which words the guidance's own timeframes — "Immediately: call 999",
-//! "Same day", "Within 24 hours" (docs/triage.md, "Where the wording comes from"). Anything else
-//! (no timeframe set, "treat with urgency", "first: the LADO") is [`Urgency::Other`], and the box
-//! says so in words as well as colour.
+//! urgency is the rule of the outcome's headline timeframe (its first `timeframes` entry), read
+//! by the same parser that turns timeframes into the record's deadlines
+//! ([`crate::triage::timeframe`]), so the map and the record cannot read one timeframe two ways:
+//! "Immediately: call 999" is the emergency, "Immediately" otherwise or "Same day" is same day,
+//! "Within 24 hours" is 24 hours. Anything else (no timeframe set, "treat with urgency", "first:
+//! the LADO") is [`Urgency::Other`], and the box says so in words as well as colour.
 
+use crate::triage::timeframe::{self, Rule};
 use crate::triage::tree::Outcome;
 
 /// The four urgencies the map's legend distinguishes, most urgent first.
@@ -29,21 +31,13 @@ impl Urgency {
         Urgency::Other,
     ];
 
-    /// The urgency of `outcome`, from the first sentence of its headline timeframe.
+    /// The urgency of `outcome`, from the rule of its headline timeframe.
     pub fn of(outcome: &Outcome) -> Urgency {
-        let headline = outcome.timeframes.first().map_or("", String::as_str);
-        let first = first_sentence(headline).to_lowercase();
-        if first.starts_with("immediately") && first.contains("999") {
-            Urgency::Emergency
-        } else if first.starts_with("immediately")
-            || first.starts_with("same day")
-            || first.starts_with("same-day")
-        {
-            Urgency::SameDay
-        } else if first.starts_with("within 24 hours") {
-            Urgency::Within24Hours
-        } else {
-            Urgency::Other
+        match headline(outcome) {
+            Some((Rule::Immediately, text)) if text.contains("999") => Urgency::Emergency,
+            Some((Rule::Immediately | Rule::SameDay, _)) => Urgency::SameDay,
+            Some((Rule::WithinHours(24), _)) => Urgency::Within24Hours,
+            _ => Urgency::Other,
         }
     }
 
@@ -52,12 +46,7 @@ impl Urgency {
     pub fn tag(self, outcome: &Outcome) -> &'static str {
         match self {
             Urgency::Emergency => "CALL 999 NOW",
-            Urgency::SameDay
-                if outcome
-                    .timeframes
-                    .first()
-                    .is_some_and(|t| t.to_lowercase().starts_with("immediately")) =>
-            {
+            Urgency::SameDay if matches!(headline(outcome), Some((Rule::Immediately, _))) => {
                 "IMMEDIATELY"
             }
             Urgency::SameDay => "SAME DAY",
@@ -98,7 +87,17 @@ impl Urgency {
     }
 }
 
-/// Text up to the first `.` or `:` that ends a clause (a `.` followed by a space or the end).
+
+/// The rule of the outcome's headline timeframe and the first sentence of that timeframe (a
+/// 999 mentioned later, "…; if the child is in danger, call 999", does not make it the
+/// emergency outcome).
+fn headline(outcome: &Outcome) -> Option<(Rule, String)> {
+    let text = outcome.timeframes.first()?;
+    let tf = timeframe::parse(text).ok()?;
+    Some((tf.rule, first_sentence(text).to_string()))
+}
+
+/// Up to the first full stop followed by a space or the end.
 fn first_sentence(s: &str) -> &str {
     let bytes = s.as_bytes();
     for (i, b) in bytes.iter().enumerate() {
