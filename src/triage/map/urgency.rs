@@ -87,7 +87,6 @@ impl Urgency {
     }
 }
 
-
 /// The rule of the outcome's headline timeframe and the first sentence of that timeframe (a
 /// 999 mentioned later, "…; if the child is in danger, call 999", does not make it the
 /// emergency outcome).
