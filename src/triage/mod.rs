@@ -236,6 +236,23 @@ async fn save(
 }
 
 /// Checks a session id, loads the session and checks the actor owns it and `step` is current.
+/// A stored session and the walk its answers make: the checks every read makes (a well-formed
+/// id, a session that exists and has not expired).
+async fn stored<'g>(
+    store: &Store,
+    guidance: &'g impl Guidance,
+    session_id: &str,
+) -> Result<(store::SessionRecord, Walk<'g>), TriageError> {
+    if !is_session_id(session_id) {
+        return Err(TriageError::UnknownSession);
+    }
+    let rec = store.get(session_id).await?;
+    let path =
+        Path::decode(&rec.path).map_err(|e| store::store_err("stored path is corrupt", e))?;
+    let walk = engine::replay(guidance.tree(), &path);
+    Ok((rec, walk))
+}
+
 async fn owned_at(
     store: &Store,
     session_id: &str,
@@ -305,13 +322,7 @@ pub async fn change_prompt(
     session_id: &str,
     position: usize,
 ) -> Result<SessionView, TriageError> {
-    if !is_session_id(session_id) {
-        return Err(TriageError::UnknownSession);
-    }
-    let rec = store.get(session_id).await?;
-    let stored =
-        Path::decode(&rec.path).map_err(|e| store::store_err("stored path is corrupt", e))?;
-    let walk = engine::replay(guidance.tree(), &stored);
+    let (rec, walk) = stored(store, guidance, session_id).await?;
     let mut v = view_of(guidance, session_id, rec.step, &walk);
     v.reply = review::change_reply(guidance, &walk, position)
         .map_err(|e| TriageError::InvalidAction(e.0))?;
@@ -325,13 +336,7 @@ pub async fn view(
     guidance: &impl Guidance,
     session_id: &str,
 ) -> Result<SessionView, TriageError> {
-    if !is_session_id(session_id) {
-        return Err(TriageError::UnknownSession);
-    }
-    let rec = store.get(session_id).await?;
-    let stored =
-        Path::decode(&rec.path).map_err(|e| store::store_err("stored path is corrupt", e))?;
-    let walk = engine::replay(guidance.tree(), &stored);
+    let (rec, walk) = stored(store, guidance, session_id).await?;
     Ok(view_of(guidance, session_id, rec.step, &walk))
 }
 
