@@ -164,24 +164,31 @@ impl Store {
         let retained_since = now.saturating_sub(ms(audit_retention));
         in_tx!(&self.pool, "purge", |tx| {
             // A reminder left unanswered for a whole session TTL ends (and is audited as such),
-            // so that it stops holding its session.
-            sqlx::query(
-                "INSERT INTO triage_reminder_audit (id, outcome, result, deadline_at, at) \
-                 SELECT id, outcome, 'unanswered', deadline_at, $1 FROM triage_reminders \
-                 WHERE state = 'sent' AND sent_at <= $2",
+            // so that it stops holding its session. Deleted first and audited from what the
+            // delete returned, so a reminder answered meanwhile by another process is not also
+            // audited as unanswered.
+            let ended: Vec<(String, String, i64)> = sqlx::query_as(
+                "DELETE FROM triage_reminders WHERE state = 'sent' AND sent_at <= $1 \
+                 RETURNING id, outcome, deadline_at",
             )
-            .bind(now)
             .bind(idle_since)
-            .execute(&mut *tx)
+            .fetch_all(&mut *tx)
             .await
             .map_err(|e| store_err("purge reminders", e))?;
-            let reminders =
-                sqlx::query("DELETE FROM triage_reminders WHERE state = 'sent' AND sent_at <= $1")
-                    .bind(idle_since)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| store_err("purge reminders", e))?
-                    .rows_affected();
+            for (id, outcome, deadline_at) in &ended {
+                sqlx::query(
+                    "INSERT INTO triage_reminder_audit (id, outcome, result, deadline_at, at) \
+                     VALUES ($1, $2, 'unanswered', $3, $4)",
+                )
+                .bind(id)
+                .bind(outcome)
+                .bind(deadline_at)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| store_err("purge reminders", e))?;
+            }
+            let reminders = u64::try_from(ended.len()).unwrap_or(u64::MAX);
             // A session with a reminder still to come (or to answer) is kept: its expiry is
             // extended to cover the reminder.
             let sessions = sqlx::query(
