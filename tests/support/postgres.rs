@@ -82,10 +82,9 @@ impl Postgres {
         } else {
             None
         };
-        let port = free_port();
-        let pg = Postgres {
-            url: format!("postgres://postgres@127.0.0.1:{port}/triage"),
-            port,
+        let mut pg = Postgres {
+            url: String::new(),
+            port: 0,
             dir,
             bin,
             run_as,
@@ -93,10 +92,38 @@ impl Postgres {
         let data = pg.dir.path().join("data").display().to_string();
         pg.run(
             "initdb",
-            &["-D", &data, "-A", "trust", "-U", "postgres", "-E", "UTF8"],
+            &[
+                "-D",
+                &data,
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
         )
         .expect("initdb");
-        pg.pg_ctl_start(port).expect("pg_ctl start");
+        // A port found free can be taken before the server binds it (tests start clusters in
+        // parallel): try another.
+        let mut tries = 0;
+        loop {
+            pg.port = free_port();
+            match pg.pg_ctl_start() {
+                Ok(()) => break,
+                Err(e) if tries < 3 => {
+                    eprintln!(
+                        "PostgreSQL did not start on port {}, retrying: {e}",
+                        pg.port
+                    );
+                    tries += 1;
+                }
+                Err(e) => panic!("pg_ctl start: {e}"),
+            }
+        }
+        let port = pg.port;
+        pg.url = format!("postgres://postgres@127.0.0.1:{port}/triage");
         let admin = format!("postgres://postgres@127.0.0.1:{port}/postgres");
         let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
             .await
@@ -110,7 +137,8 @@ impl Postgres {
 
     /// Starts the server on `port` (the cluster's folder is its socket directory), waiting
     /// until it accepts connections.
-    fn pg_ctl_start(&self, port: u16) -> Result<(), String> {
+    fn pg_ctl_start(&self) -> Result<(), String> {
+        let port = self.port;
         let (data, sock, log) = (
             self.dir.path().join("data").display().to_string(),
             self.dir.path().display().to_string(),
@@ -140,7 +168,7 @@ impl Postgres {
 
     /// Starts the server again after [`Postgres::stop`], on the same port.
     pub fn start_again(&self) {
-        self.pg_ctl_start(self.port).expect("pg_ctl start again");
+        self.pg_ctl_start().expect("pg_ctl start again");
     }
 
     /// Runs one of the server programs (as `postgres` when we are root); `Err` with its output
