@@ -230,3 +230,30 @@ fn serve_without_a_token_fails_at_start_naming_the_key_and_every_way_to_set_it()
     // It stopped before anything else: no database created.
     assert!(!dir.path().join("data").exists());
 }
+
+#[test]
+fn a_postgres_database_url_is_accepted_and_its_password_never_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = "SAFEGUARDING_BOT__DATABASE__URL";
+    let out = run(
+        &["config"],
+        dir.path(),
+        &[(
+            key,
+            "postgres://bot:config-test-secret@db.example:5432/safeguarding",
+        )],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(!text.contains("config-test-secret"), "{text}");
+    assert!(
+        text.contains("db.example:5432/safeguarding\"  # from SAFEGUARDING_BOT__DATABASE__URL"),
+        "{text}"
+    );
+    // Neither SQLite nor PostgreSQL: refused, naming the key, still without the password.
+    rejected(
+        dir.path(),
+        &[(key, "mysql://bot:config-test-secret@db.example/x")],
+        &["database.url", key, "postgres://"],
+    );
+}

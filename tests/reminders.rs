@@ -450,10 +450,21 @@ async fn reminder_goes_by_direct_message_when_the_thread_has_gone() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reminder_fires_once_with_two_bot_processes_on_one_store() {
+    fires_once_with_two_processes(&support::TestDb::sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reminder_fires_once_with_two_bot_processes_on_one_postgres_store() {
+    let test = "reminder_fires_once_with_two_bot_processes_on_one_store";
+    if let Some(db) = support::TestDb::postgres(test).await {
+        fires_once_with_two_processes(&db).await;
+    }
+}
+
+async fn fires_once_with_two_processes(db: &support::TestDb) {
     use support::fake_discord::FakeDiscord;
     let fake = FakeDiscord::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let url = support::db_url(&dir.path().join("shared.db"));
+    let url = db.url();
     let clock = ManualClock::starting_now();
     let open = || async {
         safeguarding_bot::triage::Store::open(&url)

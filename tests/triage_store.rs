@@ -14,7 +14,7 @@ use safeguarding_bot::knowledge::KnowledgeFiles;
 use safeguarding_bot::reply::{ButtonStyle, ReplyKind, EMERGENCY_LINE};
 use safeguarding_bot::snapshot::Snapshot;
 use safeguarding_bot::triage::{self, act, start, view, SessionView, Store, TriageError};
-use support::{knowledge_dir_of, snapshot};
+use support::{knowledge_dir_of, snapshot, TestDb};
 
 const OWNER: &str = "312345678901234567";
 
@@ -33,11 +33,19 @@ async fn raw(dir: &Path) -> sqlx::SqlitePool {
 
 #[tokio::test]
 async fn a_session_survives_a_restart_of_the_bot() {
-    let dir = tempfile::tempdir().unwrap();
+    survives_a_restart(&TestDb::sqlite()).await;
+}
+
+#[tokio::test]
+async fn a_session_survives_a_restart_of_the_bot_on_postgres() {
+    if let Some(db) = TestDb::postgres("a_session_survives_a_restart_of_the_bot").await {
+        survives_a_restart(&db).await;
+    }
+}
+
+async fn survives_a_restart(db: &TestDb) {
     let (id, step) = {
-        let store = Store::open(&support::db_url(&dir.path().join("triage.db")))
-            .await
-            .unwrap();
+        let store = Store::open(&db.url()).await.unwrap();
         let v = start(&store, snapshot(), OWNER).await.unwrap();
         let v = answer(&store, &v, "no").await;
         let v = answer(&store, &v, "no").await;
@@ -49,9 +57,7 @@ async fn a_session_survives_a_restart_of_the_bot() {
         (v.session_id, v.step)
     };
     // A new process: new store on the same file, and a snapshot built afresh.
-    let store = Store::open(&support::db_url(&dir.path().join("triage.db")))
-        .await
-        .unwrap();
+    let store = Store::open(&db.url()).await.unwrap();
     let snap = Snapshot::build(&KnowledgeFiles::embedded()).unwrap();
     let v = view(&store, &snap, &id).await.unwrap();
     assert_eq!(v.step, step);
@@ -79,17 +85,29 @@ async fn a_session_survives_a_restart_of_the_bot() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_answers_to_one_step_count_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&support::db_url(&dir.path().join("triage.db")))
-        .await
-        .unwrap();
+    concurrent_answers_count_once(&TestDb::sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_answers_to_one_step_count_once_on_postgres() {
+    if let Some(db) = TestDb::postgres("concurrent_answers_to_one_step_count_once").await {
+        concurrent_answers_count_once(&db).await;
+    }
+}
+
+async fn concurrent_answers_count_once(db: &TestDb) {
+    let store = Store::open(&db.url()).await.unwrap();
+    // A second handle on the same database, as a second bot process would have.
+    let other = Store::open(&db.url()).await.unwrap();
     for round in 0..5 {
         let v = start(&store, snapshot(), OWNER).await.unwrap();
-        // Several presses of the step-0 buttons at once, with different answers.
+        // Several presses of the step-0 buttons at once, with different answers, through both
+        // handles.
         let tasks: Vec<_> = ["yes", "no", "yes", "no", "no", "yes"]
             .into_iter()
-            .map(|a| {
-                let store = store.clone();
+            .enumerate()
+            .map(|(i, a)| {
+                let store = if i % 2 == 0 { &store } else { &other }.clone();
                 let id = v.session_id.clone();
                 tokio::spawn(async move { (a, act(&store, snapshot(), &id, 0, a, OWNER).await) })
             })
@@ -397,9 +415,10 @@ async fn error_messages_are_for_people_not_programmers() {
         assert_eq!(r.body, m);
     }
     assert!(TriageError::Expired.to_string().contains("/triage"));
-    // Opening something that is not a SQLite URL is a store error, not a panic.
+    // Opening something that is neither an SQLite nor a PostgreSQL URL is a store error, not a
+    // panic.
     assert!(matches!(
-        Store::open("postgres://localhost/x").await.unwrap_err(),
+        Store::open("mysql://localhost/x").await.unwrap_err(),
         TriageError::Store(_)
     ));
     let dir = tempfile::tempdir().unwrap();
@@ -414,20 +433,54 @@ async fn error_messages_are_for_people_not_programmers() {
 }
 
 #[tokio::test]
+async fn a_press_while_postgres_is_down_is_refused_and_nothing_is_lost() {
+    let test = "a_press_while_postgres_is_down_is_refused_and_nothing_is_lost";
+    let Some(TestDb::Postgres(pg)) = TestDb::postgres(test).await else {
+        return;
+    };
+    let store = Store::open(&pg.url).await.unwrap();
+    let v = start(&store, snapshot(), OWNER).await.unwrap();
+    let v = answer(&store, &v, "no").await;
+    pg.stop();
+    // The press is refused with the store error (not lost, not half-written)...
+    let err = act(&store, snapshot(), &v.session_id, v.step, "no", OWNER)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, TriageError::Store(_)), "{err:?}");
+    // ...and once the server is back the dialogue is where it was, and goes on.
+    pg.start_again();
+    let now = view(&store, snapshot(), &v.session_id).await.unwrap();
+    assert_eq!(now.step, v.step);
+    assert_eq!(now.reply.title, v.reply.title);
+    let next = answer(&store, &now, "no").await;
+    assert_eq!(next.step, v.step + 1);
+}
+
+#[tokio::test]
 async fn idle_sessions_expire_and_are_purged() {
+    expire_and_purge(&TestDb::sqlite()).await;
+}
+
+#[tokio::test]
+async fn idle_sessions_expire_and_are_purged_on_postgres() {
+    if let Some(db) = TestDb::postgres("idle_sessions_expire_and_are_purged").await {
+        expire_and_purge(&db).await;
+    }
+}
+
+async fn expire_and_purge(db: &TestDb) {
     // Time is a clock the test moves, not the wall clock: nothing here waits.
     let clock = ManualClock::starting_now();
-    let dir = tempfile::tempdir().unwrap();
     let ttl = Duration::from_secs(3600);
     let idle = ttl + Duration::from_secs(1);
-    let store = Store::open(&support::db_url(&dir.path().join("triage.db")))
+    let store = Store::open(&db.url())
         .await
         .unwrap()
         .with_session_ttl(ttl)
         .with_clock(clock.clone());
     assert_eq!(store.session_ttl(), ttl);
     // The same database seen with the default TTL, to look without expiring anything.
-    let patient = Store::open(&support::db_url(&dir.path().join("triage.db")))
+    let patient = Store::open(&db.url())
         .await
         .unwrap()
         .with_clock(clock.clone());

@@ -315,6 +315,9 @@ pub fn explain(e: &serenity::Error) -> String {
 
 /// Creates the folder of an SQLite database file (SQLite creates the file, not its folder).
 fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
+    if crate::triage::backend_of(url) != Some("sqlite") {
+        return Ok(());
+    }
     let path = url
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");

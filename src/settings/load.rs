@@ -131,9 +131,16 @@ impl Settings {
             }
         }
         let db = &self.database.url;
-        ensure(db.starts_with("sqlite:"), "database.url", || {
-            format!("database.url must be an SQLite URL such as \"sqlite://data/safeguarding-bot.db?mode=rwc\", not \"{db}\"")
-        })?;
+        ensure(
+            crate::triage::backend_of(db).is_some(),
+            "database.url",
+            || {
+                format!(
+                    "database.url must be an SQLite URL such as \"sqlite://data/safeguarding-bot.db?mode=rwc\" or a PostgreSQL URL such as \"postgres://bot@db.example/safeguarding\", not \"{}\"",
+                    crate::triage::redact_database_url(db)
+                )
+            },
+        )?;
         for (key, days) in [
             ("triage.session_ttl_days", self.triage.session_ttl_days),
             (

@@ -131,7 +131,8 @@ pub struct KnowledgeSettings {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
-    /// An sqlx SQLite URL.
+    /// An sqlx URL: `sqlite:…` (the embedded default) or `postgres://…` (a shared store). Its
+    /// password is never logged or shown (see [`crate::triage::redact_database_url`]).
     pub url: String,
 }
 
@@ -332,7 +333,7 @@ impl fmt::Display for Settings {
                 (None, Some(d)) => d.display().to_string(),
                 (None, None) => "embedded".into(),
             },
-            self.database.url,
+            crate::triage::redact_database_url(&self.database.url),
             self.log.format,
             match self.health.addr() {
                 Some(a) => a.to_string(),
@@ -595,5 +596,32 @@ mod tests {
         assert!(text.contains("token = \"[redacted]\"  # from DISCORD_TOKEN"));
         let unset = Settings::defaults().unwrap().render_effective();
         assert!(unset.contains("# token = (not set)"), "{unset}");
+    }
+
+    #[test]
+    fn database_url_is_sqlite_or_postgres_and_its_password_never_shows() {
+        let url = "postgres://bot:sekrit@db.example:5432/safeguarding";
+        let s =
+            Settings::load_from(None, &env(&[("SAFEGUARDING_BOT__DATABASE__URL", url)])).unwrap();
+        assert_eq!(s.database.url, url);
+        let text = s.render_effective();
+        assert!(!text.contains("sekrit"), "{text}");
+        assert!(text.contains("db.example:5432/safeguarding"), "{text}");
+        assert!(!s.to_string().contains("sekrit"), "{s}");
+        let pg = "postgresql://bot@db.example/safeguarding?password=sekrit";
+        let s =
+            Settings::load_from(None, &env(&[("SAFEGUARDING_BOT__DATABASE__URL", pg)])).unwrap();
+        assert!(!s.render_effective().contains("sekrit"));
+        let err = Settings::load_from(
+            None,
+            &env(&[(
+                "SAFEGUARDING_BOT__DATABASE__URL",
+                "mysql://bot:sekrit@db.example/x",
+            )]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("database.url"), "{err}");
+        assert!(!err.contains("sekrit"), "{err}");
     }
 }

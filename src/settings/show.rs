@@ -38,6 +38,10 @@ impl Settings {
                     let shown = toml::Value::String(crate::knowledge::remote::redact_url(url));
                     out.push_str(&format!("{name} = {shown}  # from {}\n", o.of(key)));
                 }
+                Some(toml::Value::String(url)) if key == "database.url" => {
+                    let shown = toml::Value::String(crate::triage::redact_database_url(url));
+                    out.push_str(&format!("{name} = {shown}  # from {}\n", o.of(key)));
+                }
                 Some(v) => out.push_str(&format!("{name} = {v}  # from {}\n", o.of(key))),
                 None if key == "discord.token" => out.push_str(&format!(
                     "# {name} = (not set): `serve` needs it; set {TOKEN_ENV}\n"

@@ -22,6 +22,7 @@
 
 #![warn(missing_docs)]
 
+pub mod backend;
 pub mod console;
 pub mod deadline;
 pub mod engine;
@@ -34,6 +35,7 @@ pub mod store;
 pub mod timeframe;
 pub mod tree;
 
+pub use backend::{backend_of, redact_database_url};
 pub use engine::{Action, Answer, Path, Walk};
 pub use store::{AuditRecord, Store, DEFAULT_AUDIT_RETENTION, DEFAULT_SESSION_TTL};
 pub use tree::{Choice, EvidenceRule, Node, Outcome, Question, Tree};

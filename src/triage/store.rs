@@ -6,25 +6,16 @@
 //! The owner id (the practitioner's chat user id) is kept only so that only they can answer, and
 //! goes when the session is purged; the audit table never holds it.
 //!
-//! The SQL here is plain (no SQLite-only syntax beyond `BEGIN IMMEDIATE`), and everything else in
-//! the crate talks to [`Store`] through the few methods below, so a PostgreSQL backend can be
-//! added by giving `Store` a second pool type without touching the dialogue.
+//! The SQL here is written once for both backends (SQLite, the embedded default, and PostgreSQL
+//! for a store shared by several processes; see [`super::backend`]), and everything else in the
+//! crate talks to [`Store`] through the few methods below.
 
-use std::str::FromStr;
 use std::time::Duration;
 
 use crate::clock::{self, SharedClock};
 
-use sqlx::migrate::Migrator;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
-use sqlx::Row;
-
+use super::backend::{in_tx, on_pool, Pool};
 use super::TriageError;
-
-/// The schema, embedded from `migrations/` at build time.
-static MIGRATOR: Migrator = sqlx::migrate!();
 
 /// How long an untouched session is kept before it expires, unless configured otherwise.
 pub const DEFAULT_SESSION_TTL: Duration = Duration::from_secs(7 * 24 * 60 * 60);
@@ -33,7 +24,7 @@ pub const DEFAULT_SESSION_TTL: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 pub const DEFAULT_AUDIT_RETENTION: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
 /// A stored session, exactly as the database holds it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SessionRecord {
     /// Random id (uuid v4, 32 hex characters).
     pub id: String,
@@ -42,6 +33,7 @@ pub struct SessionRecord {
     /// Answers so far, `question_id=value,…`.
     pub path: String,
     /// Optimistic-concurrency token: bumped by every accepted action.
+    #[sqlx(try_from = "i64")]
     pub step: u32,
     /// The audit row this session's outcome is recorded in, once one is reached.
     pub audit_id: Option<String>,
@@ -53,7 +45,7 @@ pub struct SessionRecord {
 
 /// An audit record: which outcome a triage reached, by which answers, when. No owner, no
 /// session id, no free text.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
 pub struct AuditRecord {
     /// Random id of the record.
     pub id: String,
@@ -81,7 +73,7 @@ pub(crate) struct AuditWrite {
 /// The session store. Cheap to clone (it holds a connection pool).
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
     session_ttl: Duration,
     clock: SharedClock,
 }
@@ -100,43 +92,11 @@ pub(crate) fn store_err(context: &str, e: impl std::fmt::Display) -> TriageError
 impl Store {
     /// Opens (creating if needed) the database at `database_url` and brings its schema up to
     /// date. `sqlite://path/to.db?mode=rwc` for a file (WAL mode), `sqlite::memory:` for a
-    /// private in-memory store (console, tests).
+    /// private in-memory store (console, tests), `postgres://user@host/db` for a PostgreSQL
+    /// database that several bot processes can share. Anything else is a [`TriageError::Store`].
     pub async fn open(database_url: &str) -> Result<Store, TriageError> {
-        if !database_url.starts_with("sqlite:") {
-            return Err(store_err(
-                "open",
-                "only sqlite: database URLs are supported (e.g. sqlite://triage.db?mode=rwc)",
-            ));
-        }
-        let in_memory = database_url.contains(":memory:") || database_url.contains("mode=memory");
-        let mut options = SqliteConnectOptions::from_str(database_url)
-            .map_err(|e| store_err("open: bad database URL", e))?
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let pool_options = if in_memory {
-            // One connection that never closes: an in-memory database lives only as long as its
-            // connections, and one connection also means no shared-cache table locks.
-            SqlitePoolOptions::new()
-                .max_connections(1)
-                .min_connections(1)
-                .idle_timeout(None)
-                .max_lifetime(None)
-        } else {
-            options = options
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal);
-            SqlitePoolOptions::new().max_connections(4)
-        };
-        let pool = pool_options
-            .connect_with(options)
-            .await
-            .map_err(|e| store_err("open", e))?;
-        MIGRATOR
-            .run(&pool)
-            .await
-            .map_err(|e| store_err("migrate", e))?;
         Ok(Store {
-            pool,
+            pool: Pool::open(database_url).await?,
             session_ttl: DEFAULT_SESSION_TTL,
             clock: clock::system(),
         })
@@ -160,7 +120,7 @@ impl Store {
     }
 
     /// The connection pool, for the other tables of the triage schema (reminders).
-    pub(crate) fn pool(&self) -> &SqlitePool {
+    pub(crate) fn pool(&self) -> &Pool {
         &self.pool
     }
 
@@ -182,6 +142,14 @@ impl Store {
         self.pool.close().await;
     }
 
+    /// Which backend the store runs on: `"sqlite"` or `"postgres"`.
+    pub fn backend(&self) -> &'static str {
+        match self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
+        }
+    }
+
     /// Deletes sessions untouched for longer than `session_ttl` (unless a reminder holds them;
     /// their reminders go with them), reminders left unanswered that long, and audit records
     /// older than `audit_retention`; returns how many rows went. Transports run it periodically (for
@@ -192,141 +160,112 @@ impl Store {
         audit_retention: Duration,
     ) -> Result<u64, TriageError> {
         let now = self.now_ms();
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(|e| store_err("purge", e))?;
         let idle_since = now.saturating_sub(ms(session_ttl));
-        // A reminder left unanswered for a whole session TTL ends (and is audited as such), so
-        // that it stops holding its session.
-        sqlx::query(
-            "INSERT INTO triage_reminder_audit (id, outcome, result, deadline_at, at) \
-             SELECT id, outcome, 'unanswered', deadline_at, ? FROM triage_reminders \
-             WHERE state = 'sent' AND sent_at <= ?",
-        )
-        .bind(now)
-        .bind(idle_since)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| store_err("purge reminders", e))?;
-        let reminders =
-            sqlx::query("DELETE FROM triage_reminders WHERE state = 'sent' AND sent_at <= ?")
-                .bind(idle_since)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| store_err("purge reminders", e))?
-                .rows_affected();
-        // A session with a reminder still to come (or to answer) is kept: its expiry is extended
-        // to cover the reminder.
-        let sessions = sqlx::query(
-            "DELETE FROM triage_sessions WHERE updated_at <= ? \
-             AND NOT EXISTS (SELECT 1 FROM triage_reminders r WHERE r.session_id = triage_sessions.id)",
-        )
-        .bind(idle_since)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| store_err("purge sessions", e))?
-        .rows_affected();
         let retained_since = now.saturating_sub(ms(audit_retention));
-        let mut audit = 0;
-        for sql in [
-            "DELETE FROM triage_audit WHERE finished_at <= ?",
-            "DELETE FROM triage_reminder_audit WHERE at <= ?",
-        ] {
-            audit += sqlx::query(sql)
-                .bind(retained_since)
+        in_tx!(&self.pool, "purge", |tx| {
+            // A reminder left unanswered for a whole session TTL ends (and is audited as such),
+            // so that it stops holding its session. Deleted first and audited from what the
+            // delete returned, so a reminder answered meanwhile by another process is not also
+            // audited as unanswered.
+            let ended: Vec<(String, String, i64)> = sqlx::query_as(
+                "DELETE FROM triage_reminders WHERE state = 'sent' AND sent_at <= $1 \
+                 RETURNING id, outcome, deadline_at",
+            )
+            .bind(idle_since)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(|e| store_err("purge reminders", e))?;
+            for (id, outcome, deadline_at) in &ended {
+                sqlx::query(
+                    "INSERT INTO triage_reminder_audit (id, outcome, result, deadline_at, at) \
+                     VALUES ($1, $2, 'unanswered', $3, $4)",
+                )
+                .bind(id)
+                .bind(outcome)
+                .bind(deadline_at)
+                .bind(now)
                 .execute(&mut *tx)
                 .await
-                .map_err(|e| store_err("purge audit", e))?
-                .rows_affected();
-        }
-        tx.commit().await.map_err(|e| store_err("purge", e))?;
-        Ok(reminders + sessions + audit)
+                .map_err(|e| store_err("purge reminders", e))?;
+            }
+            let reminders = u64::try_from(ended.len()).unwrap_or(u64::MAX);
+            // A session with a reminder still to come (or to answer) is kept: its expiry is
+            // extended to cover the reminder.
+            let sessions = sqlx::query(
+                "DELETE FROM triage_sessions WHERE updated_at <= $1 AND NOT EXISTS \
+                 (SELECT 1 FROM triage_reminders r WHERE r.session_id = triage_sessions.id)",
+            )
+            .bind(idle_since)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| store_err("purge sessions", e))?
+            .rows_affected();
+            let mut audit = 0;
+            for sql in [
+                "DELETE FROM triage_audit WHERE finished_at <= $1",
+                "DELETE FROM triage_reminder_audit WHERE at <= $1",
+            ] {
+                audit += sqlx::query(sql)
+                    .bind(retained_since)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| store_err("purge audit", e))?
+                    .rows_affected();
+            }
+            tx.commit().await.map_err(|e| store_err("purge", e))?;
+            Ok(reminders + sessions + audit)
+        })
     }
 
     /// Every audit record, oldest first (for reporting and tests).
     pub async fn audit_records(&self) -> Result<Vec<AuditRecord>, TriageError> {
-        let rows = sqlx::query(
+        on_pool!(&self.pool, |p| sqlx::query_as(
             "SELECT id, outcome, path, knowledge_hash, started_at, finished_at \
              FROM triage_audit ORDER BY finished_at, id",
         )
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| store_err("read audit", e))?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditRecord {
-                    id: r.try_get("id").map_err(|e| store_err("read audit", e))?,
-                    outcome: r
-                        .try_get("outcome")
-                        .map_err(|e| store_err("read audit", e))?,
-                    path: r.try_get("path").map_err(|e| store_err("read audit", e))?,
-                    knowledge_hash: r
-                        .try_get("knowledge_hash")
-                        .map_err(|e| store_err("read audit", e))?,
-                    started_at: r
-                        .try_get("started_at")
-                        .map_err(|e| store_err("read audit", e))?,
-                    finished_at: r
-                        .try_get("finished_at")
-                        .map_err(|e| store_err("read audit", e))?,
-                })
-            })
-            .collect()
+        .fetch_all(p)
+        .await)
+        .map_err(|e| store_err("read audit", e))
     }
 
     /// Stores a new session at step 0 with no answers.
     pub(crate) async fn insert(&self, id: &str, owner: &str, now: i64) -> Result<(), TriageError> {
-        sqlx::query(
-            "INSERT INTO triage_sessions (id, owner, path, step, audit_id, created_at, updated_at) \
-             VALUES (?, ?, '', 0, NULL, ?, ?)",
-        )
-        .bind(id)
-        .bind(owner)
-        .bind(now)
-        .bind(now)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| store_err("create session", e))?;
-        Ok(())
+        let sql = "INSERT INTO triage_sessions \
+                   (id, owner, path, step, audit_id, created_at, updated_at) \
+                   VALUES ($1, $2, '', 0, NULL, $3, $3)";
+        on_pool!(&self.pool, |p| sqlx::query(sql)
+            .bind(id)
+            .bind(owner)
+            .bind(now)
+            .execute(p)
+            .await
+            .map(|_| ()))
+        .map_err(|e| store_err("create session", e))
     }
 
     /// Reads a session. A session idle past the TTL is deleted and reported as expired, unless a
     /// reminder still holds it.
     pub(crate) async fn get(&self, id: &str) -> Result<SessionRecord, TriageError> {
-        let row = sqlx::query(
-            "SELECT id, owner, path, step, audit_id, created_at, updated_at \
-             FROM triage_sessions WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
+        let sql = "SELECT id, owner, path, step, audit_id, created_at, updated_at \
+                   FROM triage_sessions WHERE id = $1";
+        let rec: SessionRecord = on_pool!(&self.pool, |p| sqlx::query_as(sql)
+            .bind(id)
+            .fetch_optional(p)
+            .await)
         .map_err(|e| store_err("read session", e))?
         .ok_or(TriageError::UnknownSession)?;
-        let get = |e: sqlx::Error| store_err("read session", e);
-        let step: i64 = row.try_get("step").map_err(get)?;
-        let rec = SessionRecord {
-            id: row.try_get("id").map_err(get)?,
-            owner: row.try_get("owner").map_err(get)?,
-            path: row.try_get("path").map_err(get)?,
-            step: u32::try_from(step).map_err(|e| store_err("read session step", e))?,
-            audit_id: row.try_get("audit_id").map_err(get)?,
-            created_at: row.try_get("created_at").map_err(get)?,
-            updated_at: row.try_get("updated_at").map_err(get)?,
-        };
         if self.now_ms().saturating_sub(rec.updated_at) > ms(self.session_ttl) {
             // Idle past the TTL, unless a reminder still holds it.
-            let deleted = sqlx::query(
-                "DELETE FROM triage_sessions WHERE id = ? AND updated_at = ? \
-                 AND NOT EXISTS (SELECT 1 FROM triage_reminders r WHERE r.session_id = triage_sessions.id)",
-            )
-            .bind(id)
-            .bind(rec.updated_at)
-            .execute(&self.pool)
-            .await
-            .map_err(|e| store_err("delete expired session", e))?
-            .rows_affected();
+            let sql =
+                "DELETE FROM triage_sessions WHERE id = $1 AND updated_at = $2 AND NOT EXISTS \
+                       (SELECT 1 FROM triage_reminders r WHERE r.session_id = triage_sessions.id)";
+            let deleted = on_pool!(&self.pool, |p| sqlx::query(sql)
+                .bind(id)
+                .bind(rec.updated_at)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected()))
+            .map_err(|e| store_err("delete expired session", e))?;
             if deleted > 0 {
                 return Err(TriageError::Expired);
             }
@@ -337,7 +276,9 @@ impl Store {
     /// Records an accepted action: the new path, the step bumped by one, and (when an outcome
     /// was reached) the audit record, all in one transaction. The update only happens if the
     /// step is still `expected_step`; otherwise nothing changes and the caller gets
-    /// [`TriageError::StaleStep`] with the step the session is really at.
+    /// [`TriageError::StaleStep`] with the step the session is really at. This holds across
+    /// processes sharing the database: SQLite serialises the writers; on PostgreSQL the losing
+    /// `UPDATE` waits for the winner's row lock and then no longer matches.
     pub(crate) async fn advance(
         &self,
         id: &str,
@@ -350,61 +291,59 @@ impl Store {
         let next_step = expected_step
             .checked_add(1)
             .ok_or_else(|| store_err("advance", "step counter overflow"))?;
-        // IMMEDIATE takes the write lock up front, so two writers queue (busy timeout) instead
-        // of one failing to upgrade a read lock.
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(|e| store_err("advance", e))?;
-        let updated = sqlx::query(
-            "UPDATE triage_sessions SET path = ?, step = ?, audit_id = ?, updated_at = ? \
-             WHERE id = ? AND step = ?",
-        )
-        .bind(path)
-        .bind(i64::from(next_step))
-        .bind(audit_id)
-        .bind(now)
-        .bind(id)
-        .bind(i64::from(expected_step))
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| store_err("advance", e))?
-        .rows_affected();
-        if updated == 0 {
-            let current: Option<i64> =
-                sqlx::query_scalar("SELECT step FROM triage_sessions WHERE id = ?")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(|e| store_err("advance", e))?;
-            tx.rollback().await.map_err(|e| store_err("advance", e))?;
-            return Err(match current {
-                Some(step) => TriageError::StaleStep {
-                    current: u32::try_from(step).unwrap_or(u32::MAX),
-                },
-                None => TriageError::UnknownSession,
-            });
-        }
-        if let Some(a) = audit {
-            sqlx::query(
-                "INSERT INTO triage_audit (id, outcome, path, knowledge_hash, started_at, finished_at) \
-                 VALUES (?, ?, ?, ?, ?, ?) \
-                 ON CONFLICT (id) DO UPDATE SET outcome = excluded.outcome, path = excluded.path, \
-                 knowledge_hash = excluded.knowledge_hash, finished_at = excluded.finished_at",
+        let e = |e: sqlx::Error| store_err("advance", e);
+        in_tx!(&self.pool, "advance", |tx| {
+            let updated = sqlx::query(
+                "UPDATE triage_sessions SET path = $1, step = $2, audit_id = $3, updated_at = $4 \
+                 WHERE id = $5 AND step = $6",
             )
-            .bind(&a.id)
-            .bind(&a.outcome)
             .bind(path)
-            .bind(&a.knowledge_hash)
-            .bind(a.started_at)
+            .bind(i64::from(next_step))
+            .bind(audit_id)
             .bind(now)
+            .bind(id)
+            .bind(i64::from(expected_step))
             .execute(&mut *tx)
             .await
-            .map_err(|e| store_err("write audit", e))?;
-        }
-        tx.commit().await.map_err(|e| store_err("advance", e))?;
-        Ok(next_step)
+            .map_err(e)?
+            .rows_affected();
+            if updated == 0 {
+                let current: Option<i64> =
+                    sqlx::query_scalar("SELECT step FROM triage_sessions WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(e)?;
+                tx.rollback().await.map_err(e)?;
+                return Err(match current {
+                    Some(step) => TriageError::StaleStep {
+                        current: u32::try_from(step).unwrap_or(u32::MAX),
+                    },
+                    None => TriageError::UnknownSession,
+                });
+            }
+            if let Some(a) = audit {
+                sqlx::query(
+                    "INSERT INTO triage_audit \
+                     (id, outcome, path, knowledge_hash, started_at, finished_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (id) DO UPDATE SET outcome = excluded.outcome, \
+                     path = excluded.path, knowledge_hash = excluded.knowledge_hash, \
+                     finished_at = excluded.finished_at",
+                )
+                .bind(&a.id)
+                .bind(&a.outcome)
+                .bind(path)
+                .bind(&a.knowledge_hash)
+                .bind(a.started_at)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| store_err("write audit", e))?;
+            }
+            tx.commit().await.map_err(e)?;
+            Ok(next_step)
+        })
     }
 }
 

@@ -13,6 +13,7 @@ pub mod fixture;
 pub mod multipart;
 pub mod openapi;
 pub mod payloads;
+pub mod postgres;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -24,6 +25,7 @@ use safeguarding_bot::snapshot::Snapshot;
 pub use bot::{custom_ids, flags, settings_for, text_of, Bot, Knowledge, Sent, ADMIN_ROLE, WAIT};
 pub use fake_discord::{FakeDiscord, Recorded, APP_ID, CHANNEL_ID, GUILD_ID};
 pub use payloads::Who;
+pub use postgres::TestDb;
 
 /// The knowledge built into the binary, as one snapshot (index, tree) built once per test
 /// binary. Every test that needs "the real guidance" uses this one.

@@ -3,7 +3,7 @@
 //! nothing of any chat.
 //!
 //! Firing is claim-then-send: each due row is claimed with a compare-and-set `UPDATE … SET
-//! state = 'sending', claimed_by = ? … WHERE id = ? AND state = 'pending'` and only the caller
+//! state = 'sending', claimed_by = $1 … WHERE id = $3 AND state = 'pending'` and only the caller
 //! whose update changed the row sends it. A process that crashes between claim and send leaves
 //! the row `sending`; after [`CLAIM_LEASE`] another process may claim it again (the same
 //! compare-and-set, on the old claim time), so a reminder is never lost, at the price of a
@@ -259,8 +259,8 @@ impl Reminders {
                 sql::change(
                     &self.store,
                     &row,
-                    "UPDATE triage_reminders SET state = 'sent', sent_at = ? \
-                     WHERE id = ? AND state = 'sending' AND claimed_by = ?",
+                    "UPDATE triage_reminders SET state = 'sent', sent_at = $1 \
+                     WHERE id = $2 AND state = 'sending' AND claimed_by = $3",
                     &binds,
                     result,
                     now,
@@ -278,7 +278,7 @@ impl Reminders {
                     &self.store,
                     &row,
                     "DELETE FROM triage_reminders \
-                     WHERE id = ? AND state = 'sending' AND claimed_by = ?",
+                     WHERE id = $1 AND state = 'sending' AND claimed_by = $2",
                     &claimed,
                     "undelivered",
                     now,
@@ -326,8 +326,8 @@ impl Reminders {
                 let changed = sql::change(
                     &self.store,
                     &row,
-                    "UPDATE triage_reminders SET state = 'pending', due_at = ?, claimed_by = NULL, \
-                     claimed_at = NULL WHERE id = ? AND state = 'sent'",
+                    "UPDATE triage_reminders SET state = 'pending', due_at = $1, claimed_by = NULL, \
+                     claimed_at = NULL WHERE id = $2 AND state = 'sent'",
                     &[Bind::Int(next), Bind::Text(id)],
                     "not_yet",
                     now,
@@ -345,7 +345,7 @@ impl Reminders {
                 sql::change(
                     &self.store,
                     &row,
-                    "DELETE FROM triage_reminders WHERE id = ? AND state = 'sent'",
+                    "DELETE FROM triage_reminders WHERE id = $1 AND state = 'sent'",
                     &[Bind::Text(id)],
                     result,
                     now,

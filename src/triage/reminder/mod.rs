@@ -12,7 +12,7 @@
 //!    the thread has gone, sends it by direct message);
 //! 4. hands the practitioner's answer ([`ReminderAction`]) to [`Reminders::respond`].
 //!
-//! Reminders live in the triage store (`migrations/20261201000001_reminders.sql`), so they
+//! Reminders live in the triage store (`migrations/{sqlite,postgres}/20261201000001_reminders.sql`), so they
 //! survive a restart, and are claimed atomically before sending, so two bot processes sharing
 //! the store send each one once. The deadlines themselves come from
 //! [`deadlines::deadlines_for`]: the deadlines of the decision record that have a clock time.

@@ -3,8 +3,7 @@
 //! `RETURNING`); every state change is a compare-and-set on the row's `state` (and, while
 //! sending, on `claimed_by`), so two processes sharing the store cannot both act on one row.
 
-use sqlx::Row;
-
+use crate::triage::backend::{in_tx, on_pool};
 use crate::triage::store::store_err;
 use crate::triage::{Store, TriageError};
 
@@ -81,27 +80,21 @@ pub(crate) async fn decision(
     store: &Store,
     audit_id: &str,
 ) -> Result<Option<(String, i64)>, TriageError> {
-    let row = sqlx::query("SELECT outcome, finished_at FROM triage_audit WHERE id = ?")
+    let sql = "SELECT outcome, finished_at FROM triage_audit WHERE id = $1";
+    on_pool!(store.pool(), |p| sqlx::query_as(sql)
         .bind(audit_id)
-        .fetch_optional(store.pool())
-        .await
-        .map_err(err("read decision"))?;
-    row.map(|r| {
-        Ok((
-            r.try_get("outcome").map_err(err("read decision"))?,
-            r.try_get("finished_at").map_err(err("read decision"))?,
-        ))
-    })
-    .transpose()
+        .fetch_optional(p)
+        .await)
+    .map_err(err("read decision"))
 }
 
 /// Inserts a reminder, or moves the one already set for that session and deadline (unless it
 /// is being sent at this moment: then `None`). Returns the reminder's id.
 pub(crate) async fn upsert(store: &Store, r: &Insert<'_>) -> Result<Option<String>, TriageError> {
-    sqlx::query_scalar(
+    on_pool!(store.pool(), |p| sqlx::query_scalar(
         "INSERT INTO triage_reminders (id, session_id, deadline_no, channel_id, outcome, \
          deadline_what, deadline_rule, deadline_at, due_at, state, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10) \
          ON CONFLICT (session_id, deadline_no) DO UPDATE SET channel_id = excluded.channel_id, \
          outcome = excluded.outcome, deadline_what = excluded.deadline_what, \
          deadline_rule = excluded.deadline_rule, deadline_at = excluded.deadline_at, \
@@ -119,8 +112,8 @@ pub(crate) async fn upsert(store: &Store, r: &Insert<'_>) -> Result<Option<Strin
     .bind(r.deadline_at)
     .bind(r.due_at)
     .bind(r.now)
-    .fetch_optional(store.pool())
-    .await
+    .fetch_optional(p)
+    .await)
     .map_err(err("set reminder"))
 }
 
@@ -131,15 +124,15 @@ pub(crate) async fn candidates(
     now: i64,
     lease_cutoff: i64,
 ) -> Result<Vec<String>, TriageError> {
-    sqlx::query_scalar(
+    on_pool!(store.pool(), |p| sqlx::query_scalar(
         "SELECT id FROM triage_reminders \
-         WHERE (state = 'pending' AND due_at <= ?) OR (state = 'sending' AND claimed_at <= ?) \
+         WHERE (state = 'pending' AND due_at <= $1) OR (state = 'sending' AND claimed_at <= $2) \
          ORDER BY due_at, id LIMIT 100",
     )
     .bind(now)
     .bind(lease_cutoff)
-    .fetch_all(store.pool())
-    .await
+    .fetch_all(p)
+    .await)
     .map_err(err("find due reminders"))
 }
 
@@ -152,66 +145,68 @@ pub(crate) async fn claim(
     now: i64,
     lease_cutoff: i64,
 ) -> Result<bool, TriageError> {
-    let claimed = sqlx::query(
-        "UPDATE triage_reminders SET state = 'sending', claimed_by = ?, claimed_at = ? \
-         WHERE id = ? AND ((state = 'pending' AND due_at <= ?) \
-         OR (state = 'sending' AND claimed_at <= ?))",
+    let claimed = on_pool!(store.pool(), |p| sqlx::query(
+        "UPDATE triage_reminders SET state = 'sending', claimed_by = $1, claimed_at = $2 \
+         WHERE id = $3 AND ((state = 'pending' AND due_at <= $4) \
+         OR (state = 'sending' AND claimed_at <= $5))",
     )
     .bind(instance)
     .bind(now)
     .bind(id)
     .bind(now)
     .bind(lease_cutoff)
-    .execute(store.pool())
+    .execute(p)
     .await
-    .map_err(err("claim reminder"))?
-    .rows_affected();
+    .map(|r| r.rows_affected()))
+    .map_err(err("claim reminder"))?;
     Ok(claimed == 1)
 }
 
 /// One reminder, with its owner.
 pub(crate) async fn load(store: &Store, id: &str) -> Result<Option<ReminderRow>, TriageError> {
-    sqlx::query_as(&format!(
+    on_pool!(store.pool(), |p| sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM triage_reminders r \
-         JOIN triage_sessions s ON s.id = r.session_id WHERE r.id = ?"
+         JOIN triage_sessions s ON s.id = r.session_id WHERE r.id = $1"
     ))
     .bind(id)
-    .fetch_optional(store.pool())
-    .await
+    .fetch_optional(p)
+    .await)
     .map_err(err("read reminder"))
 }
 
 /// Every reminder, soonest first (for reporting and tests).
 pub(crate) async fn all(store: &Store) -> Result<Vec<ReminderRow>, TriageError> {
-    sqlx::query_as(&format!(
+    on_pool!(store.pool(), |p| sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM triage_reminders r \
          JOIN triage_sessions s ON s.id = r.session_id ORDER BY r.due_at, r.id"
     ))
-    .fetch_all(store.pool())
-    .await
+    .fetch_all(p)
+    .await)
     .map_err(err("read reminders"))
 }
 
 /// Every reminder audit record, oldest first.
 pub(crate) async fn audit(store: &Store) -> Result<Vec<ReminderAudit>, TriageError> {
-    sqlx::query_as(
+    on_pool!(store.pool(), |p| sqlx::query_as(
         "SELECT id, outcome, result, deadline_at, at FROM triage_reminder_audit ORDER BY at, id",
     )
-    .fetch_all(store.pool())
-    .await
+    .fetch_all(p)
+    .await)
     .map_err(err("read reminder audit"))
 }
 
 /// The earliest time a pending reminder is due.
 pub(crate) async fn next_due(store: &Store) -> Result<Option<i64>, TriageError> {
-    sqlx::query_scalar("SELECT MIN(due_at) FROM triage_reminders WHERE state = 'pending'")
-        .fetch_one(store.pool())
-        .await
-        .map_err(err("find next reminder"))
+    on_pool!(store.pool(), |p| sqlx::query_scalar(
+        "SELECT MIN(due_at) FROM triage_reminders WHERE state = 'pending'"
+    )
+    .fetch_one(p)
+    .await)
+    .map_err(err("find next reminder"))
 }
 
-/// A state change and its audit record, in one transaction: `update` (bound to the reminder id
-/// and then `extra`) must match exactly one row, or nothing is written and the result is false.
+/// A state change and its audit record, in one transaction: `update` (with `binds` for its
+/// `$1`, `$2`, …) must match exactly one row, or nothing is written and the result is false.
 pub(crate) async fn change(
     store: &Store,
     row: &ReminderRow,
@@ -220,41 +215,35 @@ pub(crate) async fn change(
     result: &str,
     now: i64,
 ) -> Result<bool, TriageError> {
-    let mut tx = store
-        .pool()
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .map_err(err("update reminder"))?;
-    let mut q = sqlx::query(update);
-    for b in binds {
-        q = match b {
-            Bind::Int(i) => q.bind(*i),
-            Bind::Text(s) => q.bind(*s),
-        };
-    }
-    let changed = q
+    let e = err("update reminder");
+    in_tx!(store.pool(), "update reminder", |tx| {
+        let mut q = sqlx::query(update);
+        for b in binds {
+            q = match b {
+                Bind::Int(i) => q.bind(*i),
+                Bind::Text(s) => q.bind(*s),
+            };
+        }
+        let changed = q.execute(&mut *tx).await.map_err(&e)?.rows_affected();
+        if changed != 1 {
+            tx.rollback().await.map_err(&e)?;
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO triage_reminder_audit (id, outcome, result, deadline_at, at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(uuid::Uuid::new_v4().simple().to_string())
+        .bind(&row.outcome)
+        .bind(result)
+        .bind(row.deadline_at)
+        .bind(now)
         .execute(&mut *tx)
         .await
-        .map_err(err("update reminder"))?
-        .rows_affected();
-    if changed != 1 {
-        tx.rollback().await.map_err(err("update reminder"))?;
-        return Ok(false);
-    }
-    sqlx::query(
-        "INSERT INTO triage_reminder_audit (id, outcome, result, deadline_at, at) \
-         VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(uuid::Uuid::new_v4().simple().to_string())
-    .bind(&row.outcome)
-    .bind(result)
-    .bind(row.deadline_at)
-    .bind(now)
-    .execute(&mut *tx)
-    .await
-    .map_err(err("write reminder audit"))?;
-    tx.commit().await.map_err(err("update reminder"))?;
-    Ok(true)
+        .map_err(err("write reminder audit"))?;
+        tx.commit().await.map_err(&e)?;
+        Ok(true)
+    })
 }
 
 /// A value bound to a [`change`] statement.
@@ -272,16 +261,15 @@ pub(crate) async fn release(
     instance: &str,
     retry_at: i64,
 ) -> Result<bool, TriageError> {
-    let n = sqlx::query(
-        "UPDATE triage_reminders SET state = 'pending', due_at = ?, claimed_by = NULL, \
-         claimed_at = NULL WHERE id = ? AND state = 'sending' AND claimed_by = ?",
-    )
-    .bind(retry_at)
-    .bind(id)
-    .bind(instance)
-    .execute(store.pool())
-    .await
-    .map_err(err("release reminder"))?
-    .rows_affected();
+    let sql = "UPDATE triage_reminders SET state = 'pending', due_at = $1, claimed_by = NULL, \
+               claimed_at = NULL WHERE id = $2 AND state = 'sending' AND claimed_by = $3";
+    let n = on_pool!(store.pool(), |p| sqlx::query(sql)
+        .bind(retry_at)
+        .bind(id)
+        .bind(instance)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(err("release reminder"))?;
     Ok(n == 1)
 }

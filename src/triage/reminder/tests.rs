@@ -135,11 +135,14 @@ async fn reminder_rows_go_with_their_session_and_hold_it_while_pending() {
     let other = "fedcba9876543210fedcba9876543210";
     scheduled(&r, &clock, other).await;
     assert_eq!(r.all().await.unwrap().len(), 1);
-    sqlx::query("DELETE FROM triage_sessions WHERE id = ?")
-        .bind(other)
-        .execute(r.store().pool())
-        .await
-        .unwrap();
+    crate::triage::backend::on_pool!(r.store().pool(), |p| sqlx::query(
+        "DELETE FROM triage_sessions WHERE id = $1"
+    )
+    .bind(other)
+    .execute(p)
+    .await
+    .map(|_| ())
+    .unwrap());
     assert!(r.all().await.unwrap().is_empty());
 
     // A reminder delivered and never answered ends after a TTL, audited, and frees its session.
