@@ -425,6 +425,7 @@ async fn health_is_unavailable_until_connected_and_registered_then_ok() {
     assert_eq!(body["status"], "unavailable");
     assert_eq!(body["gateway"], "connecting");
     assert_eq!(body["commands"], "pending");
+    assert_eq!(body["store"], "reachable");
     assert!(body["knowledge"]["hash"].is_string(), "{body}");
     let (ok, line) = health_command(&url);
     assert!(!ok, "{line}");
@@ -455,6 +456,16 @@ async fn health_is_unavailable_until_connected_and_registered_then_ok() {
     assert!(ok, "{line}");
     assert!(line.contains(&live.knowledge.hash), "{line}");
     assert_eq!(get(&url.replace("/health", "/other")).await.0, 404);
+
+    // The store goes away (its database unreachable): unhealthy, saying which part failed, so a
+    // load balancer stops sending this process triage steps it could not store.
+    handle.store().close().await;
+    let (status, body) = get(&url).await;
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["store"], "unreachable", "{body}");
+    assert_eq!(body["gateway"], "connected", "{body}");
+    let (ok, line) = health_command(&url);
+    assert!(!ok, "{line}");
 
     // Nothing listening: unhealthy, with the reason.
     server.abort();

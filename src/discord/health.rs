@@ -42,10 +42,14 @@ pub struct Health {
     pub gateway: String,
     /// `registered`, `pending` or `failed`.
     pub commands: String,
+    /// The triage store: `reachable` or `unreachable` (absent from the answers of versions
+    /// before it was reported).
+    #[serde(default)]
+    pub store: String,
 }
 
 impl Health {
-    /// True when the bot can answer: connected, commands registered.
+    /// True when the bot can answer: connected, commands registered, store reachable.
     pub fn is_ok(&self) -> bool {
         self.status == "ok"
     }
@@ -66,6 +70,7 @@ pub struct Probe {
     pub(crate) live: Arc<Live>,
     pub(crate) shard_manager: Arc<serenity::ShardManager>,
     pub(crate) ready: watch::Receiver<Option<Result<(), String>>>,
+    pub(crate) store: Arc<crate::triage::Store>,
 }
 
 impl Probe {
@@ -84,7 +89,8 @@ impl Probe {
             Some(Ok(())) => "registered",
             Some(Err(_)) => "failed",
         };
-        let ok = connected && commands == "registered";
+        let store = self.store.is_reachable().await;
+        let ok = connected && commands == "registered" && store;
         Health {
             status: if ok { "ok" } else { "unavailable" }.into(),
             knowledge: KnowledgeId {
@@ -93,6 +99,7 @@ impl Probe {
             },
             gateway: if connected { "connected" } else { "connecting" }.into(),
             commands: commands.into(),
+            store: if store { "reachable" } else { "unreachable" }.into(),
         }
     }
 }

@@ -116,13 +116,19 @@ impl ServeHandle {
         &self.live
     }
 
-    /// A probe of the bot's health (gateway, commands, knowledge), for `GET /health`.
+    /// A probe of the bot's health (gateway, commands, knowledge, store), for `GET /health`.
     pub fn probe(&self) -> health::Probe {
         health::Probe {
             live: self.live.clone(),
             shard_manager: self.shard_manager.clone(),
             ready: self.ready.clone(),
+            store: self.store.clone(),
         }
+    }
+
+    /// The triage store (tests close it to see `GET /health` report it).
+    pub fn store(&self) -> &Arc<crate::triage::Store> {
+        &self.store
     }
 
     /// The reminder service (tests read the stored reminders through it).

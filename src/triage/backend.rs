@@ -95,6 +95,18 @@ impl Pool {
         Ok(pool)
     }
 
+    /// True when the database answers a trivial query within `within` (for `GET /health`: a
+    /// process whose store is down cannot run a triage step and should be taken out of service).
+    pub(crate) async fn ping(&self, within: std::time::Duration) -> bool {
+        let query = async {
+            match self {
+                Pool::Sqlite(p) => sqlx::query("SELECT 1").execute(p).await.is_ok(),
+                Pool::Postgres(p) => sqlx::query("SELECT 1").execute(p).await.is_ok(),
+            }
+        };
+        tokio::time::timeout(within, query).await.unwrap_or(false)
+    }
+
     /// Closes every connection.
     pub(crate) async fn close(&self) {
         match self {

@@ -137,6 +137,12 @@ impl Store {
         self.session_ttl
     }
 
+    /// True when the database answers within two seconds: what `GET /health` reports, so a
+    /// load balancer can take a process whose store is unreachable out of service.
+    pub async fn is_reachable(&self) -> bool {
+        self.pool.ping(Duration::from_secs(2)).await
+    }
+
     /// Closes every connection (e.g. at shutdown, so a WAL file is checkpointed).
     pub async fn close(&self) {
         self.pool.close().await;
