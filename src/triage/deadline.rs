@@ -67,6 +67,23 @@ pub struct Deadline {
     pub caution: Option<String>,
 }
 
+/// What a deadline is for: the timeframe's own words after its rule when it has them;
+/// otherwise the outcome's action that names the same rule ("Refer to the police and
+/// Children's Social Care (through SPA, 020 8547 5008) within 24 hours"), up to its colon,
+/// which says more than the outcome's title; else the title. Always the knowledge's words.
+fn what_is_due(outcome: &Outcome, tf: &Timeframe) -> String {
+    if let Some(what) = &tf.what {
+        return what.clone();
+    }
+    let rule = tf.words.to_lowercase();
+    outcome
+        .actions
+        .iter()
+        .find(|a| a.to_lowercase().contains(&rule))
+        .map(|a| a.split(':').next().unwrap_or(a).trim().to_string())
+        .unwrap_or_else(|| outcome.title.clone())
+}
+
 /// Europe/London from the bundled tz database.
 pub fn london() -> Result<TimeZone, DeadlineError> {
     static TZ: OnceLock<Option<TimeZone>> = OnceLock::new();
@@ -137,7 +154,7 @@ pub fn deadlines(
             _ => None,
         };
         out.push(Deadline {
-            what: tf.what.clone().unwrap_or_else(|| outcome.title.clone()),
+            what: what_is_due(outcome, &tf),
             rule: tf.words,
             text: tf.text,
             kind: tf.rule,

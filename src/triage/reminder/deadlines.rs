@@ -39,28 +39,12 @@ pub fn deadlines_for(
                 None => d.rule.clone(),
             };
             Some(Deadline {
-                what: what_is_due(outcome, &d),
+                what: d.what,
                 rule,
                 due,
             })
         })
         .collect()
-}
-
-/// What the reminder says is due: the timeframe's own "what" when it has one; otherwise the
-/// outcome's action that names the same rule ("Refer to … within 24 hours"), up to its colon,
-/// which says more than the outcome's title; else the title.
-fn what_is_due(outcome: &Outcome, d: &deadline::Deadline) -> String {
-    if d.what != outcome.title {
-        return d.what.clone();
-    }
-    let rule = d.rule.to_lowercase();
-    outcome
-        .actions
-        .iter()
-        .find(|a| a.to_lowercase().contains(&rule))
-        .map(|a| a.split(':').next().unwrap_or(a).trim().to_string())
-        .unwrap_or_else(|| d.what.clone())
 }
 
 #[cfg(test)]
