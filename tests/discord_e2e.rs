@@ -657,7 +657,7 @@ fn button(body: &Value, action: &str) -> String {
 
 /// Starts /triage for `who` and returns the thread id and the first question's message body.
 async fn open_triage(bot: &Bot, who: &Who, channel: Value) -> (u64, Value, support::Sent) {
-    let sent = bot.command_in(who, "triage", &[], channel).await;
+    let (thread, first, sent) = bot.open_triage_in(who, channel).await;
     let cb = bot.callback(&sent).await;
     let body = cb.body.unwrap();
     assert_eq!(
@@ -665,16 +665,7 @@ async fn open_triage(bot: &Bot, who: &Who, channel: Value) -> (u64, Value, suppo
         "deferred: thread creation takes several calls"
     );
     assert_eq!(flags(&body) & EPHEMERAL, EPHEMERAL);
-    let post = bot
-        .fake
-        .wait_for(sent.from, WAIT, "the first question", |r| {
-            r.method == "POST"
-                && r.path.starts_with("/api/v10/channels/")
-                && r.path.ends_with("/messages")
-        })
-        .await;
-    let thread: u64 = post.path.split('/').nth(4).unwrap().parse().unwrap();
-    (thread, post.body.unwrap(), sent)
+    (thread, first, sent)
 }
 
 /// Clicks `action` on the message `body` (in `thread`) and returns the interaction callback body.

@@ -11,9 +11,7 @@ mod support;
 use safeguarding_bot::triage::map::{Format, Map};
 use safeguarding_bot::triage::Path;
 use serde_json::{json, Value};
-use support::{
-    custom_ids, flags, payloads, text_of, Bot, Knowledge, Recorded, Who, ADMIN_ROLE, WAIT,
-};
+use support::{custom_ids, flags, payloads, text_of, Bot, Knowledge, Recorded, Who, ADMIN_ROLE};
 
 const EPHEMERAL: u64 = 64;
 
@@ -23,28 +21,6 @@ fn alice() -> Who {
 
 fn bob() -> Who {
     Who::member(910_000_000_000_000_002)
-}
-
-/// Starts /triage for `who` and returns the thread id and the first question's message body.
-async fn open_triage(bot: &Bot, who: &Who) -> (u64, Value) {
-    let sent = bot
-        .command_in(
-            who,
-            "triage",
-            &[],
-            payloads::channel(support::CHANNEL_ID, false),
-        )
-        .await;
-    let post = bot
-        .fake
-        .wait_for(sent.from, WAIT, "the first question", |r| {
-            r.method == "POST"
-                && r.path.starts_with("/api/v10/channels/")
-                && r.path.ends_with("/messages")
-        })
-        .await;
-    let thread: u64 = post.path.split('/').nth(4).unwrap().parse().unwrap();
-    (thread, post.body.unwrap())
 }
 
 /// Clicks the button `custom_id` on the message `body` in `thread`; returns what was sent.
@@ -106,7 +82,7 @@ fn expected_png(bot: &Bot, path: Option<&Path>) -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn show_the_path_attaches_the_map_of_the_answers_given_to_their_owner_only() {
     let bot = Bot::start(Knowledge::Dir, |_| {}).await;
-    let (thread, first) = open_triage(&bot, &alice()).await;
+    let (thread, first) = bot.open_triage(&alice()).await;
     // No "Show the path" before there is an outcome.
     assert!(!custom_ids(&first).iter().any(|id| id.starts_with("trmap:")));
     let mut body = first;

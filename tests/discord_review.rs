@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use safeguarding_bot::clock::ManualClock;
 use safeguarding_bot::triage::deadline::{deadlines, due_text};
 use serde_json::Value;
-use support::{custom_ids, flags, payloads, text_of, Bot, Knowledge, Recorded, Who, WAIT};
+use support::{custom_ids, flags, payloads, text_of, Bot, Knowledge, Recorded, Who};
 
 const EPHEMERAL: u64 = 64;
 
@@ -40,28 +40,6 @@ const IMAGES_24H: [&str; 9] = [
     "no",            // immediate_risk_from_sharing
     "yes",           // similar_age
 ];
-
-/// Starts /triage for `who`; returns the thread id and the first question's message body.
-async fn open_triage(bot: &Bot, who: &Who) -> (u64, Value) {
-    let sent = bot
-        .command_in(
-            who,
-            "triage",
-            &[],
-            payloads::channel(support::CHANNEL_ID, false),
-        )
-        .await;
-    let post = bot
-        .fake
-        .wait_for(sent.from, WAIT, "the first question", |r| {
-            r.method == "POST"
-                && r.path.starts_with("/api/v10/channels/")
-                && r.path.ends_with("/messages")
-        })
-        .await;
-    let thread: u64 = post.path.split('/').nth(4).unwrap().parse().unwrap();
-    (thread, post.body.unwrap())
-}
 
 /// The action a triage button id carries (`tr:{session}:{step}:{action}`).
 fn action_of(id: &str) -> Option<&str> {
@@ -162,7 +140,7 @@ fn assert_review(body: &Value, n: usize) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_last_answer_shows_the_review_and_changes_keep_what_still_applies() {
     let mut bot = Bot::start(Knowledge::Embedded, |_| {}).await;
-    let (thread, first) = open_triage(&bot, &alice()).await;
+    let (thread, first) = bot.open_triage(&alice()).await;
     let review = walk(&bot, &alice(), thread, first, &IMAGES_24H).await;
     assert_review(&review, 9);
     let text = text_of(&review);
@@ -329,7 +307,7 @@ async fn save_record_attaches_the_markdown_record_for_its_owner_only() {
         s.discord.rate_limit_per_minute = 2
     })
     .await;
-    let (thread, first) = open_triage(&bot, &alice()).await;
+    let (thread, first) = bot.open_triage(&alice()).await;
     let review = walk(&bot, &alice(), thread, first, &["no", "yes", "yes"]).await;
     assert_review(&review, 3);
     let summary = press(&bot, &alice(), thread, &review, "rv:confirm").await;

@@ -72,22 +72,7 @@ async fn press(bot: &Bot, who: &Who, channel: u64, body: &Value, custom_id: &str
 /// Runs /triage for alice through `answers` and confirms them on "Check your answers"; returns
 /// the thread and the summary.
 async fn triage_to(bot: &Bot, answers: &[&str]) -> (u64, Value) {
-    let sent = bot
-        .command_in(
-            &alice(),
-            "triage",
-            &[],
-            payloads::channel(support::CHANNEL_ID, false),
-        )
-        .await;
-    let post = bot
-        .fake
-        .wait_for(sent.from, WAIT, "the first question", |r| {
-            r.method == "POST" && r.path.ends_with("/messages") && r.path.contains("/channels/")
-        })
-        .await;
-    let thread: u64 = post.path.split('/').nth(4).unwrap().parse().unwrap();
-    let mut body = post.body.unwrap();
+    let (thread, mut body) = bot.open_triage(&alice()).await;
     for a in answers {
         let id = id_with(&body, "tr:", &format!(":{a}"));
         body = press(bot, &alice(), thread, &body, &id).await;

@@ -13,8 +13,14 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use super::store::store_err;
 use super::TriageError;
+
+/// Turns a database error into [`TriageError::Store`], logging the detail (the message shown to
+/// users never carries it).
+pub(crate) fn store_err(context: &str, e: impl std::fmt::Display) -> TriageError {
+    tracing::error!(target: "triage::store", "{context}: {e}");
+    TriageError::Store(format!("{context}: {e}"))
+}
 
 /// The SQLite schema, embedded from `migrations/sqlite/` at build time.
 static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -178,14 +184,14 @@ macro_rules! in_tx {
                 let mut $tx = p
                     .begin_with("BEGIN IMMEDIATE")
                     .await
-                    .map_err(|e| $crate::triage::store::store_err($ctx, e))?;
+                    .map_err(|e| $crate::triage::backend::store_err($ctx, e))?;
                 $body
             }
             $crate::triage::backend::Pool::Postgres(p) => {
                 let mut $tx = p
                     .begin()
                     .await
-                    .map_err(|e| $crate::triage::store::store_err($ctx, e))?;
+                    .map_err(|e| $crate::triage::backend::store_err($ctx, e))?;
                 $body
             }
         }

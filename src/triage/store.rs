@@ -82,12 +82,8 @@ fn ms(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
-/// Turns a database error into [`TriageError::Store`], logging the detail (the message shown to
-/// users never carries it).
-pub(crate) fn store_err(context: &str, e: impl std::fmt::Display) -> TriageError {
-    tracing::error!(target: "triage::store", "{context}: {e}");
-    TriageError::Store(format!("{context}: {e}"))
-}
+/// Database errors become [`TriageError::Store`] through the backend's one conversion.
+pub(crate) use super::backend::store_err;
 
 impl Store {
     /// Opens (creating if needed) the database at `database_url` and brings its schema up to

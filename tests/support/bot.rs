@@ -88,6 +88,30 @@ pub fn settings_for(fake: &FakeDiscord, dir: &std::path::Path, knowledge: Knowle
 }
 
 impl Bot {
+    /// Runs `/triage` for `who` in `channel` and waits for the first question to be posted in
+    /// its thread: (thread id, that message's body, the command as sent).
+    pub async fn open_triage_in(&self, who: &Who, channel: Value) -> (u64, Value, Sent) {
+        let sent = self.command_in(who, "triage", &[], channel).await;
+        let post = self
+            .fake
+            .wait_for(sent.from, super::WAIT, "the first question", |r| {
+                r.method == "POST"
+                    && r.path.starts_with("/api/v10/channels/")
+                    && r.path.ends_with("/messages")
+            })
+            .await;
+        let thread: u64 = post.path.split('/').nth(4).unwrap().parse().unwrap();
+        (thread, post.body.unwrap(), sent)
+    }
+
+    /// [`Bot::open_triage_in`] in the tests' ordinary channel: (thread id, first question).
+    pub async fn open_triage(&self, who: &Who) -> (u64, Value) {
+        let (thread, body, _) = self
+            .open_triage_in(who, payloads::channel(CHANNEL_ID, false))
+            .await;
+        (thread, body)
+    }
+
     /// Starts a fake Discord and the bot against it, with `tweak` applied to the settings, and
     /// waits until the commands are registered.
     pub async fn start(knowledge: Knowledge, tweak: impl FnOnce(&mut Settings)) -> Bot {
