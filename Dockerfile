@@ -27,7 +27,7 @@ COPY config ./config
 RUN mkdir -p /app/data && chown -R bot:bot /app
 USER bot
 VOLUME ["/app/data"]
-# Logs: [log] in config/default.toml (info, serenity and poise at warn); set
+# Logs: [log] in config/default.toml (info, serenity at warn); set
 # SAFEGUARDING_BOT__LOG__FORMAT=json for a log collector, RUST_LOG to override the filter.
 # Liveness: `serve` answers GET /health on this address inside the container, and the
 # HEALTHCHECK asks it (`health` checks http://127.0.0.1:8080/health unless told otherwise):

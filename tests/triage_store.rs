@@ -744,7 +744,7 @@ fn the_console_command_hands_triage_to_the_dialogue() {
 
 #[tokio::test]
 async fn the_api_futures_can_run_on_any_task() {
-    // Chat frameworks (poise) need command futures that are Send.
+    // Handlers run on spawned tasks (gateway events, HTTP requests): their futures must be Send.
     fn assert_send<T: Send>(_: &T) {}
     let store = Store::open("sqlite::memory:").await.unwrap();
     let snap = snapshot();

@@ -3,8 +3,9 @@
 //! file goes to the presser alone as a private follow-up, sent as `multipart/form-data` the way
 //! Discord's API describes it. One place, so the two cannot drift apart.
 
-use poise::serenity_prelude as serenity;
+use ::serenity::all as serenity;
 
+use super::respond::Responder;
 use super::instrument::{set_outcome, Outcome};
 use super::render::private_note;
 use super::{Data, Error};
@@ -12,7 +13,7 @@ use super::{Data, Error};
 /// Counts a press against the presser's rate limit. Over the limit, tells them privately how
 /// long to wait (with the emergency line) and returns `true`: the caller stops there.
 pub async fn refuse_if_limited(
-    ctx: &serenity::Context,
+    ctx: &Responder,
     data: &Data,
     c: &serenity::ComponentInteraction,
 ) -> Result<bool, Error> {
@@ -24,7 +25,7 @@ pub async fn refuse_if_limited(
         "Too many requests: please try again in {} s. If a child is in immediate danger, call 999 now.",
         wait.as_secs().max(1)
     );
-    private_note(ctx, c, &text).await?;
+    private_note(ctx, &text).await?;
     Ok(true)
 }
 

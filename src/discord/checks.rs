@@ -3,7 +3,7 @@
 //! checks for itself on every call: the member has Manage Server (or Administrator) in the
 //! permissions Discord sends with the interaction, or holds one of the configured admin roles.
 
-use poise::serenity_prelude as serenity;
+use ::serenity::all as serenity;
 
 /// The decision on plain values, so it can be tested without Discord types.
 pub fn is_admin_by(roles: &[u64], permissions: Option<u64>, admin_roles: &[u64]) -> bool {

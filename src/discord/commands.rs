@@ -1,149 +1,179 @@
-//! The slash commands. Each is a thin wrapper: check the rate limit, take the live snapshot, run
-//! the transport-neutral command from [`crate::commands`], render the [`Reply`]. Answers come
-//! from memory in well under a millisecond, so they are sent directly (no deferral) well inside
-//! Discord's 3-second window; only `/reload`, which may fetch over the network, defers.
+//! The slash commands: their registration (names, options, who may see them) and their
+//! handlers. Each handler is thin: check the rate limit, take the live snapshot, run the
+//! transport-neutral command from [`crate::commands`], render the [`Reply`], answer through the
+//! [`Responder`] — the same in gateway and HTTP mode. Answers come from memory in well under a
+//! millisecond, so they are sent directly (no deferral) well inside Discord's 3-second window;
+//! only `/reload` (which may fetch over the network) and `/triage` (several REST calls) defer.
 
 use std::time::{Duration, Instant};
 
-use poise::serenity_prelude as serenity;
+use ::serenity::all as serenity;
 
 use super::custom_id;
 use super::instrument::{set_outcome, Outcome};
 use super::render::{self, ButtonOut, MessageOut};
-use super::{checks, Context, Data, Error};
+use super::respond::Responder;
+use super::{checks, Data, Error};
 use crate::commands::{self, Command};
 use crate::reply::{ButtonStyle, Reply, ReplyKind, EMERGENCY_LINE};
 
 /// Longest query a text option accepts: room to describe a situation ("I'm a youth worker, one of
 /// my lads says a man online is threatening to…"). Discord allows up to 6000; the search reads
 /// the first [`crate::search::analyzer::MAX_QUERY_CHARS`]. The query is not carried in any
-/// button's custom_id (see [`components`]), so its length is not bound by the id's 100.
+/// button's custom_id (see [`super::components`]), so its length is not bound by the id's 100.
 pub const QUERY_MAX: u16 = 300;
 /// Longest name of an autocomplete choice Discord accepts.
 const CHOICE_NAME_MAX: usize = 100;
 
-/// Every command, with descriptions taken from [`Command::description`] (one wording for the
-/// console, `/help` and Discord).
-pub fn all() -> Vec<poise::Command<Data, Error>> {
-    let mut cmds = vec![
-        whocall(),
-        threshold(),
-        offence(),
-        search(),
-        triage(),
-        reload(),
-        help(),
-    ];
-    for c in &mut cmds {
-        if let Some(cmd) = Command::parse(&c.name) {
-            c.description = Some(cmd.description().into());
-        }
-    }
-    cmds
+/// The text option each query command takes: (command, option name, description, required).
+const QUERY_OPTIONS: [(Command, &str, &str, bool); 4] = [
+    (
+        Command::WhoCall,
+        "situation",
+        "The situation, e.g. child in immediate danger (empty: emergency routes)",
+        false,
+    ),
+    (
+        Command::Threshold,
+        "topic",
+        "The concern, e.g. nudes shared between pupils",
+        true,
+    ),
+    (
+        Command::Offence,
+        "query",
+        "What happened, e.g. adult sending sexual messages to a child",
+        true,
+    ),
+    (
+        Command::Search,
+        "query",
+        "What to look for, e.g. signs of online grooming",
+        true,
+    ),
+];
+
+/// Every command as registered with Discord, with descriptions taken from
+/// [`Command::description`] (one wording for the console, `/help` and Discord). `/triage` and
+/// `/reload` are offered in servers only; `/reload` is hidden from members without Manage Server
+/// (which a server admin can change, so the handler checks again).
+pub fn definitions() -> Vec<serenity::CreateCommand> {
+    let new = |c: Command| serenity::CreateCommand::new(c.name()).description(c.description());
+    let mut out: Vec<serenity::CreateCommand> = QUERY_OPTIONS
+        .iter()
+        .map(|&(command, option, description, required)| {
+            new(command).add_option(
+                serenity::CreateCommandOption::new(
+                    serenity::CommandOptionType::String,
+                    option,
+                    description,
+                )
+                .required(required)
+                .set_autocomplete(true)
+                .max_length(QUERY_MAX),
+            )
+        })
+        .collect();
+    let in_servers = || vec![serenity::InteractionContext::Guild];
+    out.push(
+        new(Command::Triage).contexts(in_servers()).add_option(
+            serenity::CreateCommandOption::new(
+                serenity::CommandOptionType::Boolean,
+                "map",
+                "Show the whole decision tree as a flowchart instead of starting a triage",
+            )
+            .required(false),
+        ),
+    );
+    out.push(
+        new(Command::Reload)
+            .contexts(in_servers())
+            .default_member_permissions(serenity::Permissions::MANAGE_GUILD),
+    );
+    out.push(new(Command::Help));
+    out
 }
 
-/// Who to call for this situation.
-#[poise::command(slash_command)]
-async fn whocall(
-    ctx: Context<'_>,
-    #[description = "The situation, e.g. child in immediate danger (empty: emergency routes)"]
-    #[autocomplete = "ac_whocall"]
-    #[max_length = 300]
-    situation: Option<String>,
-) -> Result<(), Error> {
-    answer(ctx, Command::WhoCall, situation.as_deref().unwrap_or("")).await
-}
-
-/// What response a concern calls for, and how fast.
-#[poise::command(slash_command)]
-async fn threshold(
-    ctx: Context<'_>,
-    #[description = "The concern, e.g. nudes shared between pupils"]
-    #[autocomplete = "ac_threshold"]
-    #[max_length = 300]
-    topic: String,
-) -> Result<(), Error> {
-    answer(ctx, Command::Threshold, &topic).await
-}
-
-/// Which laws apply.
-#[poise::command(slash_command)]
-async fn offence(
-    ctx: Context<'_>,
-    #[description = "What happened, e.g. adult sending sexual messages to a child"]
-    #[autocomplete = "ac_offence"]
-    #[max_length = 300]
-    query: String,
-) -> Result<(), Error> {
-    answer(ctx, Command::Offence, &query).await
-}
-
-/// Search all of the guidance.
-#[poise::command(slash_command)]
-async fn search(
-    ctx: Context<'_>,
-    #[description = "What to look for, e.g. signs of online grooming"]
-    #[autocomplete = "ac_search"]
-    #[max_length = 300]
-    query: String,
-) -> Result<(), Error> {
-    answer(ctx, Command::Search, &query).await
-}
-
-/// What the bot does and which guidance it serves.
-#[poise::command(slash_command)]
-async fn help(ctx: Context<'_>) -> Result<(), Error> {
-    let started = Instant::now();
-    let reply = commands::run(&ctx.data().live.current(), Command::Help, "");
-    send(ctx, &reply, Some(Command::Help)).await?;
-    log_done(ctx, Command::Help, started);
-    Ok(())
-}
-
-/// The guided referral decision.
-#[poise::command(slash_command, guild_only)]
-async fn triage(
-    ctx: Context<'_>,
-    #[description = "Show the whole decision tree as a flowchart instead of starting a triage"]
-    map: Option<bool>,
-) -> Result<(), Error> {
-    let started = Instant::now();
-    if let Err(wait) = ctx.data().limiter.check(ctx.author().id.get()) {
-        return limited(ctx, wait).await;
-    }
-    if map == Some(true) {
-        super::map::whole(ctx).await?;
-    } else {
-        super::triage::start(ctx).await?;
-    }
-    log_done(ctx, Command::Triage, started);
-    Ok(())
-}
-
-/// Reload the guidance (admins only; the bot checks, not only Discord's permission setting).
-#[poise::command(slash_command, guild_only, default_member_permissions = "MANAGE_GUILD")]
-async fn reload(ctx: Context<'_>) -> Result<(), Error> {
-    let started = Instant::now();
-    let data = ctx.data();
-    let user = ctx.author().id.get().to_string();
-    let member = match ctx {
-        poise::Context::Application(a) => a.interaction.member.as_deref(),
-        poise::Context::Prefix(_) => None,
+/// Runs the slash command `i` names. An unknown name (a command registered by an older
+/// version) and a server-only command run in a DM get a clear private answer.
+pub async fn run(r: &Responder, data: &Data, i: &serenity::CommandInteraction) -> Result<(), Error> {
+    let Some(command) = Command::parse(&i.data.name) else {
+        set_outcome(Outcome::UnknownCommand);
+        tracing::warn!(interaction_id = %i.id, "unknown command");
+        return note(
+            r,
+            &format!("This bot does not know that command (it may be out of date in your Discord). Try /help. {EMERGENCY_LINE}"),
+        )
+        .await;
     };
-    let outcome = if checks::is_admin(member, &data.settings.discord.admin_role_ids) {
-        ctx.defer_ephemeral().await?;
+    if matches!(command, Command::Triage | Command::Reload) && i.guild_id.is_none() {
+        set_outcome(Outcome::Refused);
+        return note(r, "You cannot run this command in DMs.").await;
+    }
+    match command {
+        Command::Help => {
+            let started = Instant::now();
+            let reply = commands::run(&data.live.current(), Command::Help, "");
+            send(r, data, &reply, Some(Command::Help)).await?;
+            log_done(i, Command::Help, started);
+            Ok(())
+        }
+        Command::Triage => triage(r, data, i).await,
+        Command::Reload => reload(r, data, i).await,
+        query => answer(r, data, i, query, text_option(i).unwrap_or("")).await,
+    }
+}
+
+/// A private one-line answer.
+async fn note(r: &Responder, text: &str) -> Result<(), Error> {
+    let m = MessageOut::default().with_content(text);
+    r.send(&m, true).await.map_err(Into::into)
+}
+
+/// The value of the command's text option, if given.
+fn text_option(i: &serenity::CommandInteraction) -> Option<&str> {
+    i.data.options.iter().find_map(|o| match &o.value {
+        serenity::CommandDataOptionValue::String(s) => Some(s.as_str()),
+        _ => None,
+    })
+}
+
+/// `/triage`, or with `map:True` the whole decision tree drawn.
+async fn triage(r: &Responder, data: &Data, i: &serenity::CommandInteraction) -> Result<(), Error> {
+    let started = Instant::now();
+    if let Err(wait) = data.limiter.check(i.user.id.get()) {
+        return limited(r, data, Command::Triage, i, wait).await;
+    }
+    let map = i.data.options.iter().any(|o| {
+        o.name == "map" && matches!(o.value, serenity::CommandDataOptionValue::Boolean(true))
+    });
+    if map {
+        super::map::whole(r, data, i).await?;
+    } else {
+        super::triage::start(r, data, i).await?;
+    }
+    log_done(i, Command::Triage, started);
+    Ok(())
+}
+
+/// `/reload` (admins only; the bot checks, not only Discord's permission setting).
+async fn reload(r: &Responder, data: &Data, i: &serenity::CommandInteraction) -> Result<(), Error> {
+    let started = Instant::now();
+    let user = i.user.id.get().to_string();
+    let outcome = if checks::is_admin(i.member.as_deref(), &data.settings.discord.admin_role_ids) {
+        r.defer(true).await?;
         data.reloader.reload(&user).await
     } else {
         data.reloader.refuse(&user)
     };
     let reply = crate::reload::render(&outcome);
     for m in render::render(&reply) {
-        ctx.send(m.to_poise(true)).await?;
+        r.send(&m, true).await?;
     }
     set_outcome(Outcome::Reload(outcome.result()));
     tracing::info!(
         command = "reload",
-        user_id = %ctx.author().id,
+        user_id = %i.user.id,
         result = outcome.result().as_str(),
         elapsed_ms = started.elapsed().as_millis() as u64,
         "command answered"
@@ -151,31 +181,19 @@ async fn reload(ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-async fn ac_whocall(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
-    autocomplete(ctx, Command::WhoCall, partial)
-}
-
-async fn ac_threshold(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
-    autocomplete(ctx, Command::Threshold, partial)
-}
-
-async fn ac_offence(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
-    autocomplete(ctx, Command::Offence, partial)
-}
-
-async fn ac_search(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
-    autocomplete(ctx, Command::Search, partial)
-}
-
-/// At most 25 choices, each short enough to be accepted as the option's value.
-fn autocomplete(
-    ctx: Context<'_>,
-    command: Command,
-    partial: &str,
-) -> serenity::CreateAutocompleteResponse {
-    let snapshot = ctx.data().live.current();
+/// The autocomplete choices for the option being typed: at most 25, each short enough to be
+/// accepted as the option's value. Commands without a text option get none.
+pub fn autocomplete(data: &Data, i: &serenity::CommandInteraction) -> serenity::CreateAutocompleteResponse {
     let mut response = serenity::CreateAutocompleteResponse::new();
-    for choice in commands::autocomplete(&snapshot, command, partial)
+    let (Some(command), Some(focused)) = (Command::parse(&i.data.name), i.data.autocomplete())
+    else {
+        return response;
+    };
+    if !QUERY_OPTIONS.iter().any(|(c, _, _, _)| *c == command) {
+        return response;
+    }
+    let snapshot = data.live.current();
+    for choice in commands::autocomplete(&snapshot, command, focused.value)
         .into_iter()
         .map(|c| render::truncate(&c, CHOICE_NAME_MAX.min(QUERY_MAX as usize)))
         .take(25)
@@ -186,22 +204,32 @@ fn autocomplete(
 }
 
 /// Runs a query command and sends its answer.
-async fn answer(ctx: Context<'_>, command: Command, query: &str) -> Result<(), Error> {
+async fn answer(
+    r: &Responder,
+    data: &Data,
+    i: &serenity::CommandInteraction,
+    command: Command,
+    query: &str,
+) -> Result<(), Error> {
     let started = Instant::now();
-    if let Err(wait) = ctx.data().limiter.check(ctx.author().id.get()) {
-        return limited(ctx, wait).await;
+    if let Err(wait) = data.limiter.check(i.user.id.get()) {
+        return limited(r, data, command, i, wait).await;
     }
-    let snapshot = ctx.data().live.current();
-    let reply = commands::run(&snapshot, command, query);
-    send(ctx, &reply, Some(command)).await?;
-    log_done(ctx, command, started);
+    let reply = commands::run(&data.live.current(), command, query);
+    send(r, data, &reply, Some(command)).await?;
+    log_done(i, command, started);
     Ok(())
 }
 
 /// Sends a reply (several messages if long). When answers are private, each message gets a
 /// "Post to channel" button that posts that message publicly.
-pub async fn send(ctx: Context<'_>, reply: &Reply, post: Option<Command>) -> Result<(), Error> {
-    let ephemeral = ctx.data().settings.discord.ephemeral;
+pub async fn send(
+    r: &Responder,
+    data: &Data,
+    reply: &Reply,
+    post: Option<Command>,
+) -> Result<(), Error> {
+    let ephemeral = data.settings.discord.ephemeral;
     let mut messages = render::render(reply);
     if ephemeral && reply.kind != ReplyKind::Error {
         if let Some(command) = post {
@@ -209,7 +237,7 @@ pub async fn send(ctx: Context<'_>, reply: &Reply, post: Option<Command>) -> Res
         }
     }
     for m in &messages {
-        ctx.send(m.to_poise(ephemeral)).await?;
+        r.send(m, ephemeral).await?;
     }
     Ok(())
 }
@@ -232,33 +260,39 @@ pub fn add_post_buttons(messages: &mut [MessageOut], command: Command) {
     }
 }
 
-async fn limited(ctx: Context<'_>, wait: Duration) -> Result<(), Error> {
+async fn limited(
+    r: &Responder,
+    data: &Data,
+    command: Command,
+    i: &serenity::CommandInteraction,
+    wait: Duration,
+) -> Result<(), Error> {
     set_outcome(Outcome::RateLimited);
-    tracing::info!(user_id = %ctx.author().id, "rate limited");
-    let mut r = Reply::new(
-        &ctx.command().name,
+    tracing::info!(user_id = %i.user.id, "rate limited");
+    let mut reply = Reply::new(
+        command.name(),
         "",
         ReplyKind::Error,
         "Too many requests: please wait a moment",
     );
-    r.body = format!(
+    reply.body = format!(
         "You can run {} of these commands a minute; try again in {} s.",
-        ctx.data().settings.discord.rate_limit_per_minute,
+        data.settings.discord.rate_limit_per_minute,
         wait.as_secs().max(1)
     );
-    r.emergency = Some(EMERGENCY_LINE.to_string());
-    for m in render::render(&r) {
-        ctx.send(m.to_poise(true)).await?;
+    reply.emergency = Some(EMERGENCY_LINE.to_string());
+    for m in render::render(&reply) {
+        r.send(&m, true).await?;
     }
     Ok(())
 }
 
 /// A per-command detail line (the `interaction` span's closing event is the one to watch).
-fn log_done(ctx: Context<'_>, command: Command, started: Instant) {
+fn log_done(i: &serenity::CommandInteraction, command: Command, started: Instant) {
     tracing::debug!(
         command = command.name(),
-        user_id = %ctx.author().id,
-        guild_id = ?ctx.guild_id().map(|g| g.get()),
+        user_id = %i.user.id,
+        guild_id = ?i.guild_id.map(|g| g.get()),
         elapsed_ms = started.elapsed().as_millis() as u64,
         "command answered"
     );

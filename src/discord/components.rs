@@ -3,8 +3,9 @@
 //! show the path, save the record, set or answer a reminder — and anything else gets a clear
 //! private message instead of Discord's "interaction failed".
 
-use poise::serenity_prelude as serenity;
+use ::serenity::all as serenity;
 
+use super::respond::Responder;
 use super::custom_id::{parse, Route};
 use super::instrument::{set_outcome, Outcome};
 use super::render::{self, private_note, MessageOut};
@@ -14,7 +15,7 @@ use crate::reply::EMERGENCY_LINE;
 
 /// Handles one button click.
 pub async fn handle(
-    ctx: &serenity::Context,
+    ctx: &Responder,
     data: &Data,
     c: &serenity::ComponentInteraction,
 ) -> Result<(), Error> {
@@ -56,10 +57,7 @@ pub async fn handle(
         Route::Unknown => {
             set_outcome(Outcome::UnknownButton);
             tracing::info!(user_id = %c.user.id, "unknown button");
-            private_note(
-                ctx,
-                c,
-                "This button is not recognised (it may come from an older version of the bot). Run the command again, or start a new /triage.",
+            private_note(ctx, "This button is not recognised (it may come from an older version of the bot). Run the command again, or start a new /triage.",
             )
             .await
             .map_err(Into::into)
@@ -69,7 +67,7 @@ pub async fn handle(
 
 /// Posts the embeds of the message the button is attached to, publicly, with who shared it.
 async fn post_message(
-    ctx: &serenity::Context,
+    ctx: &Responder,
     c: &serenity::ComponentInteraction,
     command: Command,
     part: u32,
@@ -80,10 +78,7 @@ async fn post_message(
     let Some(first) = it.next() else {
         set_outcome(Outcome::Stale);
         tracing::info!(command = command.name(), user_id = %c.user.id, "nothing to post");
-        return private_note(
-            ctx,
-            c,
-            &format!(
+        return private_note(ctx, &format!(
                 "There is nothing to post from this message. Run /{} again and press its button.",
                 command.name()
             ),
@@ -104,14 +99,12 @@ async fn post_message(
 
 /// Answers the click publicly with `first`, then posts `rest` as follow-ups.
 async fn send_public<'m>(
-    ctx: &serenity::Context,
+    ctx: &Responder,
     c: &serenity::ComponentInteraction,
     first: &MessageOut,
     rest: impl Iterator<Item = &'m MessageOut>,
 ) -> Result<(), Error> {
-    c.create_response(
-        &ctx.http,
-        serenity::CreateInteractionResponse::Message(first.to_interaction(false)),
+    ctx.respond(serenity::CreateInteractionResponse::Message(first.to_interaction(false)),
     )
     .await?;
     for m in rest {
@@ -147,7 +140,7 @@ pub fn shared_messages(
 /// Re-runs the command against the live knowledge and posts the answer publicly (buttons from
 /// before queries left the id).
 async fn rerun(
-    ctx: &serenity::Context,
+    ctx: &Responder,
     data: &Data,
     c: &serenity::ComponentInteraction,
     command: Command,

@@ -20,7 +20,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use poise::serenity_prelude as serenity;
+use ::serenity::all as serenity;
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
@@ -38,7 +38,7 @@ pub struct Health {
     pub status: String,
     /// The knowledge being served.
     pub knowledge: KnowledgeId,
-    /// `connected` or `connecting`.
+    /// `connected` or `connecting`; `unused (http mode)` when Discord POSTs interactions.
     pub gateway: String,
     /// `registered`, `pending` or `failed`.
     pub commands: String,
@@ -68,7 +68,8 @@ pub struct KnowledgeId {
 #[derive(Clone)]
 pub struct Probe {
     pub(crate) live: Arc<Live>,
-    pub(crate) shard_manager: Arc<serenity::ShardManager>,
+    /// The gateway's shards; `None` in HTTP mode, where no gateway connection is held.
+    pub(crate) shard_manager: Option<Arc<serenity::ShardManager>>,
     pub(crate) ready: watch::Receiver<Option<Result<(), String>>>,
     pub(crate) store: Arc<crate::triage::Store>,
 }
@@ -77,13 +78,15 @@ impl Probe {
     /// The bot's health now.
     pub async fn check(&self) -> Health {
         let snapshot = self.live.current();
-        let connected = self
-            .shard_manager
-            .runners
-            .lock()
-            .await
-            .values()
-            .any(|r| r.stage == serenity::ConnectionStage::Connected);
+        let connected = match &self.shard_manager {
+            Some(shards) => shards
+                .runners
+                .lock()
+                .await
+                .values()
+                .any(|r| r.stage == serenity::ConnectionStage::Connected),
+            None => true,
+        };
         let commands = match &*self.ready.borrow() {
             None => "pending",
             Some(Ok(())) => "registered",
@@ -97,7 +100,12 @@ impl Probe {
                 version: snapshot.knowledge.manifest.version.clone(),
                 hash: snapshot.knowledge.hash.clone(),
             },
-            gateway: if connected { "connected" } else { "connecting" }.into(),
+            gateway: match (&self.shard_manager, connected) {
+                (None, _) => "unused (http mode)",
+                (Some(_), true) => "connected",
+                (Some(_), false) => "connecting",
+            }
+            .into(),
             commands: commands.into(),
             store: if store { "reachable" } else { "unreachable" }.into(),
         }
@@ -112,11 +120,16 @@ pub async fn bind(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
         .map_err(|e| anyhow::anyhow!("cannot listen on health.listen = \"{addr}\": {e}"))
 }
 
+/// The route `GET /health`, to serve alone ([`spawn`]) or beside the interactions endpoint.
+pub fn router(probe: Probe) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .with_state(probe)
+}
+
 /// Serves `GET /health` on `listener` until the task is aborted.
 pub fn spawn(listener: tokio::net::TcpListener, probe: Probe) -> tokio::task::JoinHandle<()> {
-    let app = Router::new()
-        .route("/health", get(health))
-        .with_state(probe);
+    let app = router(probe);
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
             tracing::error!(error = %e, "the health endpoint stopped");

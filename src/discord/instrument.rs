@@ -2,15 +2,15 @@
 //! button from arrival to answer, and measure it, without the logs ever holding what anyone
 //! typed.
 //!
-//! [`Instrumented`] wraps the poise framework as serenity sees it: every `INTERACTION_CREATE` is
-//! handled inside a span named `interaction` with
+//! [`instrumented`] runs every interaction, from the gateway or the HTTP endpoint, inside a span
+//! named `interaction` with
 //!
 //! - `kind`: `command`, `autocomplete`, `component` (a button) or `modal`;
 //! - `command`: the slash command's name, or for a button the route (`post:whocall`, `triage`,
 //!   `remind_offer`, `remind_at`, `reminder`, `unknown`) — never the custom_id itself, which can carry a query;
 //! - `interaction_id`, `guild_id` (absent in DMs), `user_id`;
-//! - `latency_ms`: from the event reaching the framework to the handler finishing (the answer
-//!   sent);
+//! - `latency_ms`: from the interaction reaching the dispatcher to the handler finishing (the
+//!   answer sent);
 //! - `outcome`: how it ended, an [`Outcome`] reported with [`set_outcome`] (`ok` unless a
 //!   handler said otherwise).
 //!
@@ -20,7 +20,7 @@
 use std::cell::Cell;
 use std::time::Instant;
 
-use poise::serenity_prelude as serenity;
+use ::serenity::all as serenity;
 use tracing::Instrument as _;
 
 use super::custom_id::{self, Route};
@@ -75,34 +75,25 @@ pub fn set_outcome(outcome: Outcome) {
     let _ = OUTCOME.try_with(|c| c.set(outcome));
 }
 
-/// A serenity framework wrapped so that each interaction runs in its own span.
-pub struct Instrumented<F>(pub F);
-
-#[serenity::async_trait]
-impl<F: serenity::Framework> serenity::Framework for Instrumented<F> {
-    async fn init(&mut self, client: &serenity::Client) {
-        self.0.init(client).await;
-    }
-
-    async fn dispatch(&self, ctx: serenity::Context, event: serenity::FullEvent) {
-        let serenity::FullEvent::InteractionCreate { interaction } = &event else {
-            return self.0.dispatch(ctx, event).await;
-        };
-        let span = span_for(interaction);
-        let started = Instant::now();
-        let inner = &self.0;
-        let outcome = OUTCOME
-            .scope(Cell::new(Outcome::Ok), async move {
-                inner.dispatch(ctx, event).await;
-                OUTCOME.with(Cell::get).as_str()
-            })
-            .instrument(span.clone())
-            .await;
-        let latency_ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1e3;
-        span.record("latency_ms", latency_ms);
-        span.record("outcome", outcome);
-        span.in_scope(|| tracing::info!(latency_ms, outcome, "interaction handled"));
-    }
+/// Runs the handling of `interaction` inside its span, and ends with the `interaction handled`
+/// event: the one place both transports (gateway and HTTP) measure and label an interaction.
+pub async fn instrumented(
+    interaction: &serenity::Interaction,
+    handling: impl std::future::Future<Output = ()>,
+) {
+    let span = span_for(interaction);
+    let started = Instant::now();
+    let outcome = OUTCOME
+        .scope(Cell::new(Outcome::Ok), async move {
+            handling.await;
+            OUTCOME.with(Cell::get).as_str()
+        })
+        .instrument(span.clone())
+        .await;
+    let latency_ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1e3;
+    span.record("latency_ms", latency_ms);
+    span.record("outcome", outcome);
+    span.in_scope(|| tracing::info!(latency_ms, outcome, "interaction handled"));
 }
 
 /// The span for one interaction: ids and names only.

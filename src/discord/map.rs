@@ -10,13 +10,14 @@
 //! pool after the interaction has been acknowledged, and each click counts against the
 //! per-user rate limit like a command.
 
-use poise::serenity_prelude as serenity;
+use ::serenity::all as serenity;
 
 use super::attachment::{refuse_if_limited, send_file};
 use super::custom_id::triage_map_id;
 use super::instrument::{set_outcome, Outcome};
 use super::render::{private_note, ButtonOut};
-use super::{Context, Data, Error};
+use super::respond::Responder;
+use super::{Data, Error};
 use crate::reply::ButtonStyle;
 use crate::snapshot::Snapshot;
 use crate::triage::map::{Format, Map};
@@ -67,18 +68,19 @@ fn alt_text(snapshot: &Snapshot, with_path: bool) -> String {
 }
 
 /// `/triage map:True`: the whole flowchart, privately.
-pub async fn whole(ctx: Context<'_>) -> Result<(), Error> {
-    let poise::Context::Application(app) = ctx else {
-        return Ok(()); // slash command only: there is no other way in
-    };
-    ctx.defer_ephemeral().await?;
-    let snapshot = ctx.data().live.current();
+pub async fn whole(
+    ctx: &Responder,
+    data: &Data,
+    i: &serenity::CommandInteraction,
+) -> Result<(), Error> {
+    ctx.defer(true).await?;
+    let snapshot = data.live.current();
     let alt = alt_text(&snapshot, false);
     let bytes = png(snapshot, None).await?;
-    tracing::info!(user_id = %ctx.author().id, bytes = bytes.len(), "triage map sent");
+    tracing::info!(user_id = %i.user.id, bytes = bytes.len(), "triage map sent");
     send_file(
-        ctx.http(),
-        &app.interaction.token,
+        &ctx.http,
+        ctx.token(),
         "The /triage decision tree as a flowchart: questions, answers and outcomes (coloured by urgency). Run /triage to be taken through it. If a child is in immediate danger, call 999 now.",
         MAP_FILE,
         Some(&alt),
@@ -89,7 +91,7 @@ pub async fn whole(ctx: Context<'_>) -> Result<(), Error> {
 
 /// "Show the path": the map with the path the session's answers took, for its owner only.
 pub async fn show_path(
-    ctx: &serenity::Context,
+    ctx: &Responder,
     data: &Data,
     c: &serenity::ComponentInteraction,
     session: &str,
@@ -113,10 +115,10 @@ pub async fn show_path(
                 }
                 e => e.to_string(),
             };
-            return private_note(ctx, c, &text).await.map_err(Into::into);
+            return private_note(ctx, &text).await.map_err(Into::into);
         }
     };
-    c.defer_ephemeral(&ctx.http).await?;
+    ctx.defer(true).await?;
     let snapshot = data.live.current();
     let alt = alt_text(&snapshot, true);
     let bytes = png(snapshot, Some(path)).await?;

@@ -9,8 +9,9 @@
 //! private follow-up, and anyone else pressing the button is refused privately. Each press
 //! counts against the per-user rate limit, like "Show the path".
 
-use poise::serenity_prelude as serenity;
+use ::serenity::all as serenity;
 
+use super::respond::Responder;
 use super::attachment::{refuse_if_limited, send_file};
 use super::custom_id::triage_record_id;
 use super::instrument::{set_outcome, Outcome};
@@ -36,7 +37,7 @@ pub fn record_button(session_id: &str) -> Option<ButtonOut> {
 
 /// "Save record": the session's decision record, made now, attached for its owner only.
 pub async fn save(
-    ctx: &serenity::Context,
+    ctx: &Responder,
     data: &Data,
     c: &serenity::ComponentInteraction,
     session: &str,
@@ -62,10 +63,10 @@ pub async fn save(
                 }
                 e => e.to_string(),
             };
-            return private_note(ctx, c, &text).await.map_err(Into::into);
+            return private_note(ctx, &text).await.map_err(Into::into);
         }
     };
-    c.defer_ephemeral(&ctx.http).await?;
+    ctx.defer(true).await?;
     let body = rec.to_markdown().into_bytes();
     tracing::info!(
         user_id = %c.user.id,

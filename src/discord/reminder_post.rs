@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use poise::serenity_prelude as serenity;
+use ::serenity::all as serenity;
 
 use super::custom_id::reminder_id;
 use super::render::{self, ButtonOut, MessageOut};

@@ -4,8 +4,9 @@
 //! times, what Not yet means, exactly-once firing — are in [`crate::triage::reminder`]; this
 //! module only draws and routes. Delivery is in [`super::reminder_post`].
 
-use poise::serenity_prelude as serenity;
+use ::serenity::all as serenity;
 
+use super::respond::Responder;
 use super::custom_id::{remind_at_id, remind_offer_id};
 use super::instrument::{set_outcome, Outcome};
 use super::reminder_post::when;
@@ -53,7 +54,7 @@ pub async fn deadlines(data: &Data, session: &str) -> Vec<Deadline> {
 
 /// Tells the clicker privately why nothing happened.
 async fn refuse(
-    ctx: &serenity::Context,
+    ctx: &Responder,
     c: &serenity::ComponentInteraction,
     e: &ReminderError,
 ) -> Result<(), Error> {
@@ -63,15 +64,14 @@ async fn refuse(
         _ => Outcome::Refused,
     });
     tracing::info!(user_id = %c.user.id, reason = e.reason(), "reminder click refused");
-    private_note(ctx, c, &e.to_string())
+    private_note(ctx, &e.to_string())
         .await
         .map_err(Into::into)
 }
 
 /// Updates the message the button is on: new text, no buttons, no pings.
 async fn update(
-    ctx: &serenity::Context,
-    c: &serenity::ComponentInteraction,
+    ctx: &Responder,
     text: &str,
 ) -> Result<(), Error> {
     let m = serenity::CreateInteractionResponseMessage::new()
@@ -79,9 +79,7 @@ async fn update(
         .embeds(Vec::new())
         .components(Vec::new())
         .allowed_mentions(serenity::CreateAllowedMentions::new());
-    c.create_response(
-        &ctx.http,
-        serenity::CreateInteractionResponse::UpdateMessage(m),
+    ctx.respond(serenity::CreateInteractionResponse::UpdateMessage(m),
     )
     .await
     .map_err(Into::into)
@@ -89,7 +87,7 @@ async fn update(
 
 /// "Remind me": shows, privately, the reminder times still ahead for that deadline.
 pub async fn offer(
-    ctx: &serenity::Context,
+    ctx: &Responder,
     data: &Data,
     c: &serenity::ComponentInteraction,
     session: &str,
@@ -125,9 +123,7 @@ pub async fn offer(
     }
     .with_content(&text);
     tracing::info!(user_id = %c.user.id, session, "reminder times offered");
-    c.create_response(
-        &ctx.http,
-        serenity::CreateInteractionResponse::Message(out.to_interaction(true)),
+    ctx.respond(serenity::CreateInteractionResponse::Message(out.to_interaction(true)),
     )
     .await
     .map_err(Into::into)
@@ -135,7 +131,7 @@ pub async fn offer(
 
 /// A reminder time chosen: sets the reminder and says when it will come.
 pub async fn set(
-    ctx: &serenity::Context,
+    ctx: &Responder,
     data: &Data,
     c: &serenity::ComponentInteraction,
     (session, step, deadline): (&str, u32, u32),
@@ -160,10 +156,7 @@ pub async fn set(
         Err(e) => return refuse(ctx, c, &e).await,
     };
     tracing::info!(user_id = %c.user.id, session, reminder = %scheduled.id, channel_id = %c.channel_id, "reminder set");
-    update(
-        ctx,
-        c,
-        &format!(
+    update(ctx, &format!(
             "Reminder set: I will remind you in this thread at {} about **{}**, due by {}.",
             when(scheduled.remind_at),
             scheduled.deadline.what,
@@ -175,7 +168,7 @@ pub async fn set(
 
 /// Done, Not yet or Stop on a delivered reminder.
 pub async fn answer(
-    ctx: &serenity::Context,
+    ctx: &Responder,
     data: &Data,
     c: &serenity::ComponentInteraction,
     reminder_id: &str,
@@ -211,5 +204,5 @@ pub async fn answer(
             crate::reply::EMERGENCY_LINE
         ),
     };
-    update(ctx, c, &text).await
+    update(ctx, &text).await
 }

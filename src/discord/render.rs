@@ -10,10 +10,11 @@
 //! line first.
 //!
 //! Rendering produces plain [`MessageOut`] values (easy to check in tests) that convert to
-//! serenity and poise builders at the edge.
+//! serenity builders at the edge.
 
-use poise::serenity_prelude as serenity;
+use ::serenity::all as serenity;
 
+use super::respond::Responder;
 use super::custom_id::CUSTOM_ID_MAX;
 use crate::reply::{ButtonStyle, Reply, ReplyKind};
 
@@ -191,21 +192,7 @@ impl MessageOut {
             .collect()
     }
 
-    /// As a poise reply (slash command responses and follow-ups).
-    pub fn to_poise(&self, ephemeral: bool) -> poise::CreateReply {
-        let mut r = poise::CreateReply::default()
-            .ephemeral(ephemeral)
-            .components(self.action_rows());
-        for e in self.serenity_embeds() {
-            r = r.embed(e);
-        }
-        if let Some(c) = &self.content {
-            r = r.content(c);
-        }
-        r
-    }
-
-    /// As an interaction response message (component interactions).
+    /// As an interaction response message (the first answer to a command or a click).
     pub fn to_interaction(&self, ephemeral: bool) -> serenity::CreateInteractionResponseMessage {
         let mut m = serenity::CreateInteractionResponseMessage::new()
             .embeds(self.serenity_embeds())
@@ -488,13 +475,10 @@ pub fn split_text(s: &str, max: usize) -> Vec<String> {
 /// there was nothing to post. Every private note goes through here, so each is cut to Discord's
 /// limit the same way.
 pub async fn private_note(
-    ctx: &serenity::Context,
-    c: &serenity::ComponentInteraction,
+    ctx: &Responder,
     text: &str,
 ) -> Result<(), serenity::Error> {
-    c.create_response(
-        &ctx.http,
-        serenity::CreateInteractionResponse::Message(
+    ctx.respond(serenity::CreateInteractionResponse::Message(
             serenity::CreateInteractionResponseMessage::new()
                 .content(truncate(text, CONTENT_MAX))
                 .ephemeral(true),

@@ -14,8 +14,9 @@
 //! the bot restarts keeps working. Every press is checked as an answer is (session, owner,
 //! step): a press on an old copy changes nothing and redraws where the session really is.
 
-use poise::serenity_prelude as serenity;
+use ::serenity::all as serenity;
 
+use super::respond::Responder;
 use super::render::MessageOut;
 use super::triage::{current, drawn, refuse, stale, summary, update};
 use super::{Data, Error};
@@ -25,7 +26,7 @@ use crate::triage::{self, SessionView, TriageError};
 
 /// Applies a press of a review button (`action` is `rv:…`) and updates the message in place.
 pub async fn click(
-    ctx: &serenity::Context,
+    ctx: &Responder,
     data: &Data,
     c: &serenity::ComponentInteraction,
     session: &str,

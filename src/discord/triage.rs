@@ -10,34 +10,30 @@
 //! and a double click cannot count twice (the step in the id is checked).
 //! A summary whose outcome has a deadline also offers "Remind me" ([`super::reminders`]).
 
-use poise::serenity_prelude as serenity;
+use ::serenity::all as serenity;
 
 use super::custom_id::triage_id;
 use super::instrument::{set_outcome, Outcome};
 use super::render::{self, ButtonOut, MessageOut};
-use super::{Context, Data, Error};
+use super::respond::Responder;
+use super::{Data, Error};
 use crate::reply::Reply;
 use crate::settings::TriageThread;
 use crate::triage::{self, SessionView, TriageError};
 
 /// Starts a dialogue: opens (or reuses) the thread, creates the session, posts the first
 /// question there, and tells the user where to find it.
-pub async fn start(ctx: Context<'_>) -> Result<(), Error> {
+pub async fn start(
+    ctx: &Responder,
+    data: &Data,
+    i: &serenity::CommandInteraction,
+) -> Result<(), Error> {
     // Thread creation and the first post are several REST calls: acknowledge at once.
-    ctx.defer_ephemeral().await?;
-    let data = ctx.data();
-    let user = ctx.author().id;
-    let (channel, channel_kind, parent) = match ctx {
-        poise::Context::Application(a) => {
-            let ch = a.interaction.channel.as_ref();
-            (
-                a.interaction.channel_id,
-                ch.map(|c| c.kind),
-                ch.and_then(|c| c.parent_id),
-            )
-        }
-        poise::Context::Prefix(p) => (p.msg.channel_id, None, None),
-    };
+    ctx.defer(true).await?;
+    let user = i.user.id;
+    let ch = i.channel.as_ref();
+    let (channel, channel_kind, parent) =
+        (i.channel_id, ch.map(|c| c.kind), ch.and_then(|c| c.parent_id));
     let in_thread = matches!(
         channel_kind,
         Some(serenity::ChannelType::PublicThread | serenity::ChannelType::PrivateThread)
@@ -74,14 +70,14 @@ pub async fn start(ctx: Context<'_>) -> Result<(), Error> {
         if kind == serenity::ChannelType::PrivateThread {
             builder = builder.invitable(false);
         }
-        let created = host.create_thread(ctx.http(), builder).await?;
-        created.id.add_thread_member(ctx.http(), user).await?;
+        let created = host.create_thread(&ctx.http, builder).await?;
+        created.id.add_thread_member(&ctx.http, user).await?;
         created.id
     };
 
     for m in messages(&view) {
         thread
-            .send_message(ctx.http(), m.to_channel_message())
+            .send_message(&ctx.http, m.to_channel_message())
             .await?;
     }
     tracing::info!(
@@ -100,14 +96,10 @@ pub async fn start(ctx: Context<'_>) -> Result<(), Error> {
         _ if thread == channel => "",
         _ => " Only you (and server moderators) can see that thread.",
     };
-    ctx.send(
-        poise::CreateReply::default()
-            .content(format!(
-                "Your triage is {where_}: answer the questions with the buttons.{privacy} If a child is in immediate danger, call 999 now."
-            ))
-            .ephemeral(true),
-    )
-    .await?;
+    let told = MessageOut::default().with_content(&format!(
+        "Your triage is {where_}: answer the questions with the buttons.{privacy} If a child is in immediate danger, call 999 now."
+    ));
+    ctx.send(&told, true).await?;
     Ok(())
 }
 
@@ -115,7 +107,7 @@ pub async fn start(ctx: Context<'_>) -> Result<(), Error> {
 /// question or, once the answers reach an outcome, to "Check your answers" (whose own buttons,
 /// review actions `rv:…`, the router hands to `review.rs`).
 pub async fn click(
-    ctx: &serenity::Context,
+    ctx: &Responder,
     data: &Data,
     c: &serenity::ComponentInteraction,
     session: &str,
@@ -159,7 +151,7 @@ pub(super) async fn stale(data: &Data, session: &str) -> Result<SessionView, Tri
 
 /// Updates the clicked message in place with the first of `all`; the rest follow as messages.
 pub(super) async fn update(
-    ctx: &serenity::Context,
+    ctx: &Responder,
     c: &serenity::ComponentInteraction,
     all: &[MessageOut],
 ) -> Result<(), Error> {
@@ -170,11 +162,8 @@ pub(super) async fn update(
             .embeds(first.serenity_embeds())
             .components(first.action_rows())
             .allowed_mentions(serenity::CreateAllowedMentions::new());
-        c.create_response(
-            &ctx.http,
-            serenity::CreateInteractionResponse::UpdateMessage(update),
-        )
-        .await?;
+        ctx.respond(serenity::CreateInteractionResponse::UpdateMessage(update))
+            .await?;
     }
     for m in it {
         c.create_followup(&ctx.http, m.to_followup(false)).await?;
@@ -184,7 +173,7 @@ pub(super) async fn update(
 
 /// Tells the clicker, privately, why the click did nothing.
 pub(super) async fn refuse(
-    ctx: &serenity::Context,
+    ctx: &Responder,
     c: &serenity::ComponentInteraction,
     e: &TriageError,
 ) -> Result<(), Error> {
@@ -201,14 +190,14 @@ pub(super) async fn refuse(
         _ => Outcome::Refused,
     });
     tracing::info!(user_id = %c.user.id, reason, "triage click refused");
-    render::private_note(ctx, c, &e.to_string())
+    render::private_note(ctx, &e.to_string())
         .await
         .map_err(Into::into)
 }
 
-async fn tell(ctx: Context<'_>, reply: &Reply) -> Result<(), Error> {
+async fn tell(ctx: &Responder, reply: &Reply) -> Result<(), Error> {
     for m in render::render(reply) {
-        ctx.send(m.to_poise(true)).await?;
+        ctx.send(&m, true).await?;
     }
     Ok(())
 }

@@ -103,6 +103,7 @@ impl Settings {
     /// Checks values the types alone cannot; an error names the key it is about.
     fn validate(&self) -> Result<(), (&'static str, String)> {
         let (d, filter, listen) = (&self.discord, &self.log.filter, self.health.listen.trim());
+        d.validate_mode()?;
         let minutes = d.thread_auto_archive_minutes;
         ensure(
             ARCHIVE_MINUTES.contains(&minutes),

@@ -16,6 +16,7 @@
 
 mod keys;
 mod load;
+mod mode;
 mod show;
 
 use std::collections::{BTreeMap, HashMap};
@@ -26,6 +27,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize, Serializer};
 
 pub use keys::keys;
+pub use mode::{DiscordMode, ShardRange};
 
 /// The defaults, compiled in so the binary runs from any directory. The committed file documents
 /// every key.
@@ -113,6 +115,18 @@ pub struct DiscordSettings {
     /// Base URL of the Discord API (`http://127.0.0.1:PORT` in tests); `None` = real Discord.
     #[serde(default)]
     pub api_base: Option<String>,
+    /// How Discord reaches the bot: a gateway connection, or signed POSTs to `listen`.
+    pub mode: DiscordMode,
+    /// The application's public key (64 hex digits): `http` mode checks every POST against it.
+    #[serde(default)]
+    pub public_key: Option<String>,
+    /// `host:port` of the interactions endpoint (`http` mode; path `/interactions`).
+    pub listen: String,
+    /// Register the slash commands over REST at start (false when another process does it).
+    pub register_commands: bool,
+    /// The gateway shards this process runs, `"0-3/8"`; unset = all of them.
+    #[serde(default)]
+    pub shards: Option<String>,
 }
 
 /// `[knowledge]`: where the served knowledge comes from.
@@ -180,7 +194,7 @@ pub struct LogSettings {
 impl Default for LogSettings {
     fn default() -> Self {
         Self {
-            filter: "info,serenity=warn,poise=warn".into(),
+            filter: "info,serenity=warn".into(),
             format: LogFormat::Text,
         }
     }
@@ -318,7 +332,8 @@ impl fmt::Display for Settings {
         let d = &self.discord;
         write!(
             f,
-            "token {}, {} guild(s){}, {} admin role(s), ephemeral {}, triage thread {:?} (archive {} min), rate limit {}/min, api {}, knowledge {}, database {}, log {:?}, health {}",
+            "mode {:?}, token {}, {} guild(s){}, {} admin role(s), ephemeral {}, triage thread {:?} (archive {} min), rate limit {}/min, api {}, knowledge {}, database {}, log {:?}, health {}",
+            d.mode,
             if d.token.is_some() { "set" } else { "unset" },
             d.guild_ids.len(),
             if d.guild_ids.is_empty() { " (global commands)" } else { "" },
