@@ -126,8 +126,7 @@ struct Line {
 fn opens_quote(s: &str, i: usize) -> bool {
     let before = s[..i].trim_end();
     i == 0
-        || (s[..i].ends_with(' ')
-            && (before.is_empty() || before.ends_with([':', '-', ',', '['])))
+        || (s[..i].ends_with(' ') && (before.is_empty() || before.ends_with([':', '-', ',', '['])))
         || before.ends_with(['[', ','])
 }
 
@@ -174,7 +173,10 @@ fn lines(text: &str) -> Result<Vec<Line>, ParseError> {
             continue;
         }
         if t == "---" || t == "..." || t.starts_with('%') {
-            return err(no, format!("`{t}`: documents and directives are not supported"));
+            return err(
+                no,
+                format!("`{t}`: documents and directives are not supported"),
+            );
         }
         out.push(Line {
             no,
@@ -255,7 +257,10 @@ impl Parser {
             let v = scalar(&l.text, l.no)?;
             if let Some(n) = self.peek() {
                 if n.indent > indent {
-                    return err(n.no, "unexpected indentation (multi-line scalars are not supported)");
+                    return err(
+                        n.no,
+                        "unexpected indentation (multi-line scalars are not supported)",
+                    );
                 }
             }
             Ok(v)
@@ -328,10 +333,7 @@ impl Parser {
             let key = l.text[..colon].trim_end();
             let first = key.chars().next().unwrap_or(' ');
             if key.is_empty() || "\"'?[]{}&*!|>%@`-#,".contains(first) {
-                return err(
-                    l.no,
-                    format!("key `{key}`: only plain keys are supported"),
-                );
+                return err(l.no, format!("key `{key}`: only plain keys are supported"));
             }
             if entries.iter().any(|(k, _)| k == key) {
                 return err(l.no, format!("duplicate key `{key}`"));
@@ -409,14 +411,20 @@ fn scalar(t: &str, no: usize) -> Result<Node, ParseError> {
                     Some('n') => '\n',
                     Some('t') => '\t',
                     other => {
-                        return err(no, format!("unsupported escape `\\{}`", other.unwrap_or(' ')))
+                        return err(
+                            no,
+                            format!("unsupported escape `\\{}`", other.unwrap_or(' ')),
+                        )
                     }
                 }),
                 Some(c) => out.push(c),
             }
         }
         if !chars.as_str().trim().is_empty() {
-            return err(no, format!("text after a quoted scalar: `{}`", chars.as_str()));
+            return err(
+                no,
+                format!("text after a quoted scalar: `{}`", chars.as_str()),
+            );
         }
         return node(Yaml::Scalar(out));
     }
@@ -452,7 +460,10 @@ fn scalar(t: &str, no: usize) -> Result<Node, ParseError> {
         _ => {}
     }
     if key_colon(t).is_some() {
-        return err(no, format!("`{t}`: a map inside a value is not supported here"));
+        return err(
+            no,
+            format!("`{t}`: a map inside a value is not supported here"),
+        );
     }
     node(Yaml::Scalar(t.to_string()))
 }
@@ -470,9 +481,7 @@ fn split_flow(inner: &str, no: usize) -> Result<Vec<&str>, ParseError> {
             Some('"') if c == '\\' => i += 1,
             Some(q) if c == q => quote = None,
             Some(_) => {}
-            None if (c == '"' || c == '\'') && inner[start..i].trim().is_empty() => {
-                quote = Some(c)
-            }
+            None if (c == '"' || c == '\'') && inner[start..i].trim().is_empty() => quote = Some(c),
             None if c == ',' => {
                 out.push(&inner[start..i]);
                 start = i + 1;
@@ -543,7 +552,9 @@ fn interpolation(s: &str) -> Result<Vec<Part>, String> {
             (&after[..n], "", "", &after[n..])
         };
         if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-            return Err(format!("`{s}`: `$` without a variable name (write `$$` for a `$`)"));
+            return Err(format!(
+                "`{s}`: `$` without a variable name (write `$$` for a `$`)"
+            ));
         }
         if !text.is_empty() {
             out.push(Part::Text(std::mem::take(&mut text)));
@@ -578,8 +589,20 @@ fn resolve(s: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<String, Stri
                     "-" if !set => arg,
                     ":?" if !full => return Err(format!("{name}: {arg}")),
                     "?" if !set => return Err(format!("{name}: {arg}")),
-                    ":+" => if full { arg } else { String::new() },
-                    "+" => if set { arg } else { String::new() },
+                    ":+" => {
+                        if full {
+                            arg
+                        } else {
+                            String::new()
+                        }
+                    }
+                    "+" => {
+                        if set {
+                            arg
+                        } else {
+                            String::new()
+                        }
+                    }
                     _ => v.unwrap_or_default(),
                 });
             }
@@ -652,12 +675,17 @@ fn environment(service: &Node) -> Vec<(String, String, usize)> {
                 }
             })
             .collect(),
-        _ => panic!("compose.yaml:{}: environment is neither a map nor a list", env.line),
+        _ => panic!(
+            "compose.yaml:{}: environment is neither a map nor a list",
+            env.line
+        ),
     }
 }
 
 fn env_value<'a>(env: &'a [(String, String, usize)], key: &str) -> Option<&'a str> {
-    env.iter().find(|(k, _, _)| k == key).map(|(_, v, _)| v.as_str())
+    env.iter()
+        .find(|(k, _, _)| k == key)
+        .map(|(_, v, _)| v.as_str())
 }
 
 /// The host environment the tests resolve with: nothing set, except a stand-in for every
@@ -822,12 +850,16 @@ fn compose_yaml_is_in_the_subset_the_test_reads() {
     let root = compose();
     for (key, node) in root.as_map().unwrap() {
         assert!(
-            ["services", "volumes", "networks", "name", "secrets", "configs"].contains(&key.as_str()),
+            ["services", "volumes", "networks", "name", "secrets", "configs"]
+                .contains(&key.as_str()),
             "compose.yaml:{}: unknown top-level key `{key}`",
             node.line
         );
     }
-    assert!(services(&root).len() >= 3, "compose.yaml: expected db and two bots");
+    assert!(
+        services(&root).len() >= 3,
+        "compose.yaml: expected db and two bots"
+    );
 }
 
 #[test]
@@ -877,17 +909,24 @@ fn http_bots_share_one_postgres_that_has_a_healthcheck() {
     // the operator overrides the variables or not.
     let db_env = environment(db);
     for (label, env) in [
-        ("with the defaults", &test_env(&root) as &dyn Fn(&str) -> Option<String>),
+        (
+            "with the defaults",
+            &test_env(&root) as &dyn Fn(&str) -> Option<String>,
+        ),
         ("with every variable overridden", &override_env),
     ] {
         let url = pg_url(&resolved(&raw, env, "database URL")).unwrap();
         let server = |k: &str| {
-            env_value(&db_env, k).map(|v| resolved(v, env, k)).unwrap_or_else(|| {
-                panic!("compose.yaml: {host} does not set {k}")
-            })
+            env_value(&db_env, k)
+                .map(|v| resolved(v, env, k))
+                .unwrap_or_else(|| panic!("compose.yaml: {host} does not set {k}"))
         };
         assert_eq!(url.user, server("POSTGRES_USER"), "user {label}");
-        assert_eq!(url.password, Some(server("POSTGRES_PASSWORD")), "password {label}");
+        assert_eq!(
+            url.password,
+            Some(server("POSTGRES_PASSWORD")),
+            "password {label}"
+        );
         assert_eq!(url.db, server("POSTGRES_DB"), "database {label}");
         assert!(
             url.port.as_deref().is_none_or(|p| p == "5432"),
@@ -936,8 +975,11 @@ fn exactly_one_bot_registers_the_commands() {
     let registering: Vec<String> = bots(&root)
         .into_iter()
         .filter(|(_, s)| {
-            env_value(&environment(s), "SAFEGUARDING_BOT__DISCORD__REGISTER_COMMANDS")
-                .is_none_or(|v| !resolved(v, &env, "register_commands").eq_ignore_ascii_case("false"))
+            env_value(
+                &environment(s),
+                "SAFEGUARDING_BOT__DISCORD__REGISTER_COMMANDS",
+            )
+            .is_none_or(|v| !resolved(v, &env, "register_commands").eq_ignore_ascii_case("false"))
         })
         .map(|(n, _)| n)
         .collect();
@@ -988,7 +1030,10 @@ fn every_bot_setting_is_a_real_setting() {
             ));
             continue;
         }
-        for (k, _, line) in vars.iter().filter(|(k, _, _)| k.starts_with("SAFEGUARDING_BOT__")) {
+        for (k, _, line) in vars
+            .iter()
+            .filter(|(k, _, _)| k.starts_with("SAFEGUARDING_BOT__"))
+        {
             if !stdout.contains(&format!("from {k}")) {
                 problems.push(format!(
                     "compose.yaml:{line}: `safeguarding-bot config` names no key set by {k}"
@@ -1040,12 +1085,20 @@ fn secrets_come_from_the_environment() {
             let secret = token || upper.contains("PASSWORD") || upper.contains("SECRET");
             if secret {
                 let parts = interpolation(&v).unwrap_or_default();
-                let allowed: &[&str] = if token { &[":?", "?"] } else { &[":?", "?", ":-", "-"] };
+                let allowed: &[&str] = if token {
+                    &[":?", "?"]
+                } else {
+                    &[":?", "?", ":-", "-"]
+                };
                 let ok = matches!(parts.as_slice(), [Part::Var { op, .. }] if allowed.contains(&op.as_str()));
                 if !ok {
                     problems.push(format!(
                         "compose.yaml:{line}: {name}'s {k} is `{v}`; it must be exactly {}",
-                        if token { "`${VAR:?message}`" } else { "`${VAR:?message}` or `${VAR:-default}`" }
+                        if token {
+                            "`${VAR:?message}`"
+                        } else {
+                            "`${VAR:?message}` or `${VAR:-default}`"
+                        }
                     ));
                 }
             }
@@ -1070,7 +1123,9 @@ fn secrets_come_from_the_environment() {
         if s.split(|c: char| !(c.is_ascii_alphanumeric() || "-_.".contains(c)))
             .any(looks_like_token)
         {
-            problems.push(format!("compose.yaml:{line}: this looks like a Discord token"));
+            problems.push(format!(
+                "compose.yaml:{line}: this looks like a Discord token"
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -1112,7 +1167,10 @@ fn bot_healthchecks_run_a_real_subcommand_at_the_port_they_listen_on() {
         let argv: Vec<String> = test
             .as_list()
             .unwrap_or_else(|| {
-                panic!("compose.yaml:{}: {name}'s healthcheck test must be a list [\"CMD\", …]", test.line)
+                panic!(
+                    "compose.yaml:{}: {name}'s healthcheck test must be a list [\"CMD\", …]",
+                    test.line
+                )
             })
             .iter()
             .map(|n| n.as_str().expect("a string").to_string())
@@ -1134,12 +1192,22 @@ fn bot_healthchecks_run_a_real_subcommand_at_the_port_they_listen_on() {
         while i < args.len() && args[i].starts_with('-') {
             i += if args[i] == "--knowledge" { 2 } else { 1 };
         }
-        assert!(i < args.len(), "compose.yaml:{}: no subcommand in {argv:?}", test.line);
+        assert!(
+            i < args.len(),
+            "compose.yaml:{}: no subcommand in {argv:?}",
+            test.line
+        );
         if let Err(e) = accepted(&args[..=i]) {
-            panic!("compose.yaml:{}: `{}` is not a subcommand: {e}", test.line, args[i]);
+            panic!(
+                "compose.yaml:{}: `{}` is not a subcommand: {e}",
+                test.line, args[i]
+            );
         }
         if let Err(e) = accepted(args) {
-            panic!("compose.yaml:{}: the binary does not accept {args:?}: {e}", test.line);
+            panic!(
+                "compose.yaml:{}: the binary does not accept {args:?}: {e}",
+                test.line
+            );
         }
         // It asks the address the bot serves /health on.
         if let Some(at) = args.iter().position(|a| a == "--url") {
@@ -1184,7 +1252,13 @@ fn published(entry: &Node) -> Result<(String, String, String), String> {
             Ok((ip, host.to_string(), container.to_string()))
         }
         Yaml::Map(_) => {
-            let f = |k: &str| entry.get(k).and_then(Node::as_str).unwrap_or("").to_string();
+            let f = |k: &str| {
+                entry
+                    .get(k)
+                    .and_then(Node::as_str)
+                    .unwrap_or("")
+                    .to_string()
+            };
             Ok((f("host_ip"), f("published"), f("target")))
         }
         _ => Err("neither a string nor a map".into()),
@@ -1212,7 +1286,11 @@ fn published_ports_bind_loopback_only() {
                 "compose.yaml:{}: {name} publishes {host}:{container} on {}: only 127.0.0.1 \
                  (the reverse proxy on the host is the way in)",
                 entry.line,
-                if ip.is_empty() { "every interface" } else { ip.as_str() }
+                if ip.is_empty() {
+                    "every interface"
+                } else {
+                    ip.as_str()
+                }
             );
             assert!(
                 host_ports.insert(host.clone()),
@@ -1262,7 +1340,10 @@ fn volume_mounts(service: &Node) -> Vec<(Option<String>, String, usize)> {
                     m.line,
                 )
             }
-            _ => panic!("compose.yaml:{}: a mount is neither a string nor a map", m.line),
+            _ => panic!(
+                "compose.yaml:{}: a mount is neither a string nor a map",
+                m.line
+            ),
         })
         .collect()
 }
@@ -1341,14 +1422,20 @@ url: \"${A:-b}\"
         top.get("list").unwrap().value,
         Yaml::List(vec![s(12, "one"), s(13, "127.0.0.1:8081:8080")])
     );
-    assert_eq!(top.get("same_indent").unwrap().value, Yaml::List(vec![s(15, "a")]));
+    assert_eq!(
+        top.get("same_indent").unwrap().value,
+        Yaml::List(vec![s(15, "a")])
+    );
     let maps = top.get("maps").unwrap().as_list().unwrap();
     assert_eq!(maps.len(), 2);
     assert_eq!(maps[0].get("name"), Some(&s(17, "x")));
     assert_eq!(maps[0].get("value"), Some(&s(18, "y")));
     assert_eq!(maps[1].get("name"), Some(&s(19, "z")));
     assert_eq!(root.get("url"), Some(&s(20, "${A:-b}")));
-    assert_eq!(parse_yaml("a: []\n").unwrap().get("a").unwrap().value, Yaml::List(vec![]));
+    assert_eq!(
+        parse_yaml("a: []\n").unwrap().get("a").unwrap().value,
+        Yaml::List(vec![])
+    );
 }
 
 #[test]
@@ -1379,7 +1466,10 @@ fn the_parser_rejects_what_it_does_not_understand_with_the_line() {
             Ok(v) => panic!("{text:?} parsed as {v:?}"),
             Err(e) => {
                 assert_eq!(e.line, *line, "{text:?}: {e}");
-                assert!(e.message.contains(words), "{text:?}: `{e}` should say {words}");
+                assert!(
+                    e.message.contains(words),
+                    "{text:?}: `{e}` should say {words}"
+                );
             }
         }
     }
@@ -1435,10 +1525,16 @@ fn helpers_read_urls_ports_volumes_and_tokens() {
     assert_eq!(pg_url("postgresql://db/sg").unwrap().host, "db");
     assert_eq!(pg_url("sqlite://data/x.db"), None);
     let p = |t: &str| published(&s(1, t)).unwrap();
-    assert_eq!(p("127.0.0.1:8081:8080"), ("127.0.0.1".into(), "8081".into(), "8080".into()));
+    assert_eq!(
+        p("127.0.0.1:8081:8080"),
+        ("127.0.0.1".into(), "8081".into(), "8080".into())
+    );
     assert_eq!(p("8081:8080"), ("".into(), "8081".into(), "8080".into()));
     assert_eq!(p("8080"), ("".into(), "".into(), "8080".into()));
-    assert_eq!(p("[::1]:8081:8080/tcp"), ("::1".into(), "8081".into(), "8080".into()));
+    assert_eq!(
+        p("[::1]:8081:8080/tcp"),
+        ("::1".into(), "8081".into(), "8080".into())
+    );
     let svc = parse_yaml(
         "volumes:\n  - \"data:/app/data\"\n  - ./local:/x:ro\n  - /anon\n  - type: volume\n    source: v\n    target: /t\n",
     )

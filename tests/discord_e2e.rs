@@ -2,6 +2,10 @@
 //! (tests/support). Each test starts its own fake and bot, drives real INTERACTION_CREATE
 //! payloads through the gateway, asserts on the REST calls the bot makes, shuts the bot down, and
 //! checks every request body it sent against Discord's OpenAPI spec (where ../shared exists).
+//!
+//! The `…_over_http` tests run the same scenarios in HTTP interactions mode: each interaction
+//! is POSTed, signed, to the bot's `/interactions` endpoint, and its HTTP answer is checked
+//! where the gateway test checks the REST callback — one set of assertions for both transports.
 
 mod support;
 
@@ -10,7 +14,7 @@ use std::time::Duration;
 use safeguarding_bot::knowledge::KnowledgeFiles;
 use safeguarding_bot::reload::AuditLog;
 use serde_json::Value;
-use support::{custom_ids, flags, payloads, text_of, Bot, Knowledge, Who, ADMIN_ROLE, WAIT};
+use support::{custom_ids, flags, payloads, text_of, Bot, Knowledge, Mode, Who, ADMIN_ROLE, WAIT};
 
 const EPHEMERAL: u64 = 64;
 
@@ -148,7 +152,16 @@ async fn registers_commands_with_options_and_permissions() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn whocall_immediate_danger_answers_999_in_time() {
-    let bot = Bot::start(Knowledge::Embedded, |_| {}).await;
+    whocall_immediate_danger_answers_999_in_time_in(Mode::Gateway).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn whocall_immediate_danger_answers_999_in_time_over_http() {
+    whocall_immediate_danger_answers_999_in_time_in(Mode::Http).await;
+}
+
+async fn whocall_immediate_danger_answers_999_in_time_in(mode: Mode) {
+    let bot = Bot::start_in(mode, Knowledge::Embedded, |_| {}).await;
     let sent = bot
         .command(&alice(), "whocall", &[("situation", "immediate danger")])
         .await;
@@ -171,7 +184,16 @@ async fn whocall_immediate_danger_answers_999_in_time() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_command_gets_a_clear_private_answer() {
-    let bot = Bot::start(Knowledge::Embedded, |_| {}).await;
+    unknown_command_gets_a_clear_private_answer_in(Mode::Gateway).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_command_gets_a_clear_private_answer_over_http() {
+    unknown_command_gets_a_clear_private_answer_in(Mode::Http).await;
+}
+
+async fn unknown_command_gets_a_clear_private_answer_in(mode: Mode) {
+    let bot = Bot::start_in(mode, Knowledge::Embedded, |_| {}).await;
     let sent = bot.command(&alice(), "frobnicate", &[]).await;
     let cb = bot.callback(&sent).await;
     let body = cb.body.as_ref().unwrap();
@@ -185,7 +207,16 @@ async fn unknown_command_gets_a_clear_private_answer() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn autocomplete_returns_at_most_25_choices() {
-    let bot = Bot::start(Knowledge::Embedded, |_| {}).await;
+    autocomplete_returns_at_most_25_choices_in(Mode::Gateway).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn autocomplete_returns_at_most_25_choices_over_http() {
+    autocomplete_returns_at_most_25_choices_in(Mode::Http).await;
+}
+
+async fn autocomplete_returns_at_most_25_choices_in(mode: Mode) {
+    let bot = Bot::start_in(mode, Knowledge::Embedded, |_| {}).await;
     for (cmd, option, partial) in [
         ("search", "query", ""),
         ("search", "query", "e"),
@@ -216,7 +247,16 @@ async fn autocomplete_returns_at_most_25_choices() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reload_is_for_admins_reports_errors_and_keeps_old_knowledge() {
-    let bot = Bot::start(Knowledge::Dir, |_| {}).await;
+    reload_is_for_admins_reports_errors_and_keeps_old_knowledge_in(Mode::Gateway).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reload_is_for_admins_reports_errors_and_keeps_old_knowledge_over_http() {
+    reload_is_for_admins_reports_errors_and_keeps_old_knowledge_in(Mode::Http).await;
+}
+
+async fn reload_is_for_admins_reports_errors_and_keeps_old_knowledge_in(mode: Mode) {
+    let bot = Bot::start_in(mode, Knowledge::Dir, |_| {}).await;
     let audit = AuditLog::new(bot.settings.audit.reload_log.clone());
     let live = || bot.handle.as_ref().unwrap().live().current();
     let old_hash = live().knowledge.hash.clone();
@@ -342,7 +382,16 @@ async fn survives_a_dropped_gateway_connection() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn post_to_channel_survives_restart_and_unknown_buttons_are_explained() {
-    let mut bot = Bot::start(Knowledge::Dir, |_| {}).await;
+    post_to_channel_survives_restart_and_unknown_buttons_are_explained_in(Mode::Gateway).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn post_to_channel_survives_restart_and_unknown_buttons_are_explained_over_http() {
+    post_to_channel_survives_restart_and_unknown_buttons_are_explained_in(Mode::Http).await;
+}
+
+async fn post_to_channel_survives_restart_and_unknown_buttons_are_explained_in(mode: Mode) {
+    let mut bot = Bot::start_in(mode, Knowledge::Dir, |_| {}).await;
     let sent = bot
         .command(&alice(), "search", &[("query", "indecent images")])
         .await;
@@ -681,7 +730,16 @@ async fn answer(bot: &Bot, who: &Who, thread: u64, body: &Value, action: &str) -
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn triage_runs_in_a_private_thread_to_a_summary() {
-    let bot = Bot::start(Knowledge::Embedded, |_| {}).await;
+    triage_runs_in_a_private_thread_to_a_summary_in(Mode::Gateway).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn triage_runs_in_a_private_thread_to_a_summary_over_http() {
+    triage_runs_in_a_private_thread_to_a_summary_in(Mode::Http).await;
+}
+
+async fn triage_runs_in_a_private_thread_to_a_summary_in(mode: Mode) {
+    let bot = Bot::start_in(mode, Knowledge::Embedded, |_| {}).await;
     let (thread, first, sent) = open_triage(
         &bot,
         &alice(),
@@ -793,7 +851,16 @@ async fn triage_runs_in_a_private_thread_to_a_summary() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn triage_continues_after_the_bot_restarts() {
-    let mut bot = Bot::start(Knowledge::Embedded, |_| {}).await;
+    triage_continues_after_the_bot_restarts_in(Mode::Gateway).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn triage_continues_after_the_bot_restarts_over_http() {
+    triage_continues_after_the_bot_restarts_in(Mode::Http).await;
+}
+
+async fn triage_continues_after_the_bot_restarts_in(mode: Mode) {
+    let mut bot = Bot::start_in(mode, Knowledge::Embedded, |_| {}).await;
     let (thread, first, _) = open_triage(
         &bot,
         &alice(),

@@ -30,6 +30,15 @@ pub enum Knowledge {
     Embedded,
 }
 
+/// How the tests' interactions reach the bot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Over the fake's gateway (INTERACTION_CREATE), answered over REST.
+    Gateway,
+    /// Signed POSTs to the bot's interactions endpoint, answered in the HTTP response.
+    Http,
+}
+
 /// A bot running against a fake Discord.
 pub struct Bot {
     /// The fake.
@@ -42,6 +51,92 @@ pub struct Bot {
     pub settings: Settings,
     /// The clock the bot's store and reminders run by (the system clock unless the test set one).
     pub clock: SharedClock,
+    /// In HTTP interactions mode, Discord's signing key: interactions are POSTed, signed, to
+    /// the bot's endpoint instead of sent over the gateway. `None` in gateway mode.
+    pub signer: Option<Signer>,
+}
+
+/// Discord's side of HTTP interactions mode: the application's key pair (a fixed test key),
+/// signing requests the way Discord does, and a client that never uses a proxy.
+#[derive(Clone)]
+pub struct Signer {
+    key: ed25519_dalek::SigningKey,
+    client: reqwest::Client,
+}
+
+impl Default for Signer {
+    fn default() -> Self {
+        Self::new(7)
+    }
+}
+
+impl Signer {
+    /// A key pair from a fixed seed (different seeds, different keys).
+    pub fn new(seed: u8) -> Signer {
+        Signer {
+            key: ed25519_dalek::SigningKey::from_bytes(&[seed; 32]),
+            client: reqwest::Client::builder().no_proxy().build().unwrap(),
+        }
+    }
+
+    /// The public key as the developer portal shows it (64 hex digits).
+    pub fn public_hex(&self) -> String {
+        hex(self.key.verifying_key().as_bytes())
+    }
+
+    /// `X-Signature-Ed25519` for `timestamp` + `body`.
+    pub fn sign(&self, timestamp: &str, body: &[u8]) -> String {
+        use ed25519_dalek::Signer as _;
+        let mut message = timestamp.as_bytes().to_vec();
+        message.extend_from_slice(body);
+        hex(&self.key.sign(&message).to_bytes())
+    }
+
+    /// POSTs `body` signed now: (status, response body).
+    pub async fn post(&self, url: &str, body: &[u8]) -> (u16, String) {
+        let ts = now_secs().to_string();
+        let sig = self.sign(&ts, body);
+        self.post_with(
+            url,
+            body,
+            &[("X-Signature-Ed25519", &sig), ("X-Signature-Timestamp", &ts)],
+        )
+        .await
+    }
+
+    /// POSTs `body` with exactly these headers (tests of bad signatures).
+    pub async fn post_with(&self, url: &str, body: &[u8], headers: &[(&str, &str)]) -> (u16, String) {
+        let mut req = self
+            .client
+            .post(url)
+            .header("content-type", "application/json")
+            .body(body.to_vec());
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let resp = req.send().await.expect("the endpoint answers");
+        let status = resp.status().as_u16();
+        (status, resp.text().await.unwrap_or_default())
+    }
+}
+
+/// Seconds since the epoch, as `X-Signature-Timestamp` carries them.
+pub fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Settings for HTTP interactions mode with `signer`'s public key, on a free local port.
+pub fn use_http(settings: &mut Settings, signer: &Signer) {
+    settings.discord.mode = safeguarding_bot::settings::DiscordMode::Http;
+    settings.discord.public_key = Some(signer.public_hex());
+    settings.discord.listen = "127.0.0.1:0".into();
 }
 
 /// One interaction sent to the bot.
@@ -128,6 +223,12 @@ impl Bot {
         let dir = tempfile::tempdir().unwrap();
         let mut settings = settings_for(&fake, dir.path(), knowledge);
         tweak(&mut settings);
+        let signer = (settings.discord.mode == safeguarding_bot::settings::DiscordMode::Http)
+            .then(|| {
+                let signer = Signer::default();
+                use_http(&mut settings, &signer);
+                signer
+            });
         let handle = Self::launch_with_clock(&settings, clock.clone()).await;
         Bot {
             fake,
@@ -135,7 +236,51 @@ impl Bot {
             dir,
             settings,
             clock,
+            signer,
         }
+    }
+
+    /// [`Bot::start`] in HTTP interactions mode: interactions are POSTed, signed, to the bot's
+    /// endpoint, and its HTTP answers are filed in the fake's log as the callbacks they replace.
+    pub async fn start_http(knowledge: Knowledge, tweak: impl FnOnce(&mut Settings)) -> Bot {
+        Self::start(knowledge, |s| {
+            s.discord.mode = safeguarding_bot::settings::DiscordMode::Http;
+            tweak(s);
+        })
+        .await
+    }
+
+    /// [`Bot::start`] or [`Bot::start_http`], by `mode`.
+    pub async fn start_in(mode: Mode, knowledge: Knowledge, tweak: impl FnOnce(&mut Settings)) -> Bot {
+        match mode {
+            Mode::Gateway => Self::start(knowledge, tweak).await,
+            Mode::Http => Self::start_http(knowledge, tweak).await,
+        }
+    }
+
+    /// `http://ADDR/PATH` on the bot's interactions endpoint (HTTP mode).
+    pub fn endpoint_url(&self, path: &str) -> String {
+        let addr = self
+            .handle
+            .as_ref()
+            .and_then(|h| h.interactions_addr())
+            .expect("the bot runs in HTTP mode");
+        format!("http://{addr}{path}")
+    }
+
+    /// Hands an interaction to the bot: over the gateway, or (HTTP mode) as a signed POST whose
+    /// answer is filed as the interaction's callback.
+    async fn deliver(&self, sent: &Sent, payload: Value) {
+        let Some(signer) = &self.signer else {
+            return self.fake.dispatch("INTERACTION_CREATE", payload).await;
+        };
+        let body = payload.to_string();
+        let (status, answer) = signer
+            .post(&self.endpoint_url("/interactions"), body.as_bytes())
+            .await;
+        assert_eq!(status, 200, "the endpoint refused an interaction: {answer}");
+        let answer: Value = serde_json::from_str(&answer).expect("the answer is JSON");
+        self.fake.record("POST", &sent.callback_path(), answer);
     }
 
     /// Starts the real `serve` code with `settings` and waits for it to be ready.
@@ -188,7 +333,7 @@ impl Bot {
     ) -> Sent {
         let sent = self.new_sent();
         let payload = payloads::command(sent.id, &sent.token, name, options, who, channel);
-        self.fake.dispatch("INTERACTION_CREATE", payload).await;
+        self.deliver(&sent, payload).await;
         sent
     }
 
@@ -198,7 +343,7 @@ impl Bot {
         let sent = self.new_sent();
         let channel = payloads::channel(CHANNEL_ID, false);
         let payload = payloads::command_with(sent.id, &sent.token, name, options, who, channel);
-        self.fake.dispatch("INTERACTION_CREATE", payload).await;
+        self.deliver(&sent, payload).await;
         sent
     }
 
@@ -206,7 +351,7 @@ impl Bot {
     pub async fn autocomplete(&self, who: &Who, name: &str, option: &str, partial: &str) -> Sent {
         let sent = self.new_sent();
         let payload = payloads::autocomplete(sent.id, &sent.token, name, option, partial, who);
-        self.fake.dispatch("INTERACTION_CREATE", payload).await;
+        self.deliver(&sent, payload).await;
         sent
     }
 
@@ -226,7 +371,7 @@ impl Bot {
             who,
             payloads::channel(channel_id, thread),
         );
-        self.fake.dispatch("INTERACTION_CREATE", payload).await;
+        self.deliver(&sent, payload).await;
         sent
     }
 

@@ -195,6 +195,27 @@ impl FakeDiscord {
         self.inner.next_id.fetch_add(1, Ordering::Relaxed) + 950_000_000_000_000_000
     }
 
+    /// Records a request the bot made another way: in HTTP mode the first answer to an
+    /// interaction is the body of the HTTP response, which the harness files here as the
+    /// callback it replaces, so the same assertions read both modes.
+    pub fn record(&self, method: &str, path: &str, body: Value) {
+        let rec = Recorded {
+            method: method.to_string(),
+            path: path.to_string(),
+            body: Some(body),
+            multipart: None,
+            at: Instant::now(),
+        };
+        let inner = &self.inner;
+        inner
+            .watchers
+            .lock()
+            .unwrap()
+            .retain(|w| w.send(rec.clone()).is_ok());
+        inner.requests.lock().unwrap().push(rec);
+        inner.request_added.notify_waiters();
+    }
+
     /// Every REST request so far.
     pub fn requests(&self) -> Vec<Recorded> {
         self.inner.requests.lock().unwrap().clone()

@@ -22,7 +22,9 @@ use std::sync::OnceLock;
 use safeguarding_bot::knowledge::{Knowledge as LoadedKnowledge, KnowledgeFiles};
 use safeguarding_bot::snapshot::Snapshot;
 
-pub use bot::{custom_ids, flags, settings_for, text_of, Bot, Knowledge, Sent, ADMIN_ROLE, WAIT};
+pub use bot::{
+    custom_ids, flags, settings_for, text_of, Bot, Knowledge, Mode, Sent, Signer, ADMIN_ROLE, WAIT,
+};
 pub use fake_discord::{FakeDiscord, Recorded, APP_ID, CHANNEL_ID, GUILD_ID};
 pub use payloads::Who;
 pub use postgres::TestDb;
