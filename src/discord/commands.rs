@@ -15,7 +15,9 @@ use super::render::{self, ButtonOut, MessageOut};
 use super::respond::Responder;
 use super::{checks, Data, Error};
 use crate::commands::{self, Command};
-use crate::reply::{ButtonStyle, Reply, ReplyKind, EMERGENCY_LINE};
+use crate::reload::peers::Peers;
+use crate::reload::ReloadResult;
+use crate::reply::{ButtonStyle, Field, Reply, ReplyKind, EMERGENCY_LINE};
 
 /// Longest query a text option accepts: room to describe a situation ("I'm a youth worker, one of
 /// my lads says a man online is threatening to…"). Discord allows up to 6000; the search reads
@@ -166,7 +168,10 @@ async fn reload(r: &Responder, data: &Data, i: &serenity::CommandInteraction) ->
     } else {
         data.reloader.refuse(&user)
     };
-    let reply = crate::reload::render(&outcome);
+    let mut reply = crate::reload::render(&outcome);
+    if let (Some(peers), true) = (&data.peers, outcome.result() != ReloadResult::Refused) {
+        reply.fields.push(Field::new("Other processes", tell_peers(peers, data, &outcome, &user).await));
+    }
     for m in render::render(&reply) {
         r.send(&m, true).await?;
     }
@@ -180,6 +185,31 @@ async fn reload(r: &Responder, data: &Data, i: &serenity::CommandInteraction) ->
     );
     Ok(())
 }
+
+/// Tells the processes sharing the store of a reload done here, and what each answered.
+async fn tell_peers(
+    peers: &Peers,
+    data: &Data,
+    outcome: &crate::reload::ReloadOutcome,
+    user: &str,
+) -> String {
+    let request = uuid::Uuid::new_v4().simple().to_string();
+    let hash = data.live.current().knowledge.hash.clone();
+    let told = async {
+        peers.ack(&request, outcome, &data.live).await?;
+        peers.announce(&request, &hash, user).await
+    };
+    if let Err(e) = told.await {
+        tracing::error!(error = %e, "cannot tell the other processes of the reload");
+        return "Could not reach the shared store to tell the other processes: reload each of them, or restart them.".into();
+    }
+    let answers = peers.gather(&request, PEERS_WAIT).await;
+    crate::reload::peers::describe(&answers, &hash)
+}
+
+/// How long `/reload` waits for the other processes' answers (inside the 15 minutes a deferred
+/// interaction may take; the admin waits for this).
+const PEERS_WAIT: Duration = Duration::from_secs(5);
 
 /// The autocomplete choices for the option being typed: at most 25, each short enough to be
 /// accepted as the option's value. Commands without a text option get none.

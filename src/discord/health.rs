@@ -46,6 +46,10 @@ pub struct Health {
     /// before it was reported).
     #[serde(default)]
     pub store: String,
+    /// The last `/reload` on this process: `ok`, or `failed: …` (the previous knowledge is still
+    /// served, so the status stays ok).
+    #[serde(default)]
+    pub reload: String,
 }
 
 impl Health {
@@ -72,6 +76,7 @@ pub struct Probe {
     pub(crate) shard_manager: Option<Arc<serenity::ShardManager>>,
     pub(crate) ready: watch::Receiver<Option<Result<(), String>>>,
     pub(crate) store: Arc<crate::triage::Store>,
+    pub(crate) reloader: Arc<crate::reload::Reloader>,
 }
 
 impl Probe {
@@ -108,6 +113,10 @@ impl Probe {
             .into(),
             commands: commands.into(),
             store: if store { "reachable" } else { "unreachable" }.into(),
+            reload: match self.reloader.last_failure() {
+                None => "ok".into(),
+                Some(why) => format!("failed: {why}"),
+            },
         }
     }
 }

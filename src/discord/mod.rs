@@ -58,6 +58,7 @@ use std::sync::Arc;
 
 use ::serenity::all as serenity;
 
+use crate::reload::peers::Peers;
 use crate::reload::Reloader;
 use crate::settings::Settings;
 use crate::snapshot::Live;
@@ -80,7 +81,10 @@ pub struct Data {
     /// Per-user limit on expensive commands.
     pub limiter: ratelimit::RateLimiter,
     /// `/reload`.
-    pub reloader: Reloader,
+    pub reloader: Arc<Reloader>,
+    /// The other processes sharing a PostgreSQL store, told of each `/reload` (`None` on
+    /// SQLite).
+    pub peers: Option<Arc<Peers>>,
     /// Triage sessions (SQLite or PostgreSQL): what makes `/triage` buttons survive a restart.
     pub store: Arc<crate::triage::Store>,
     /// Reminders of triage deadlines, in the same store.

@@ -12,6 +12,7 @@ use tokio::sync::watch;
 
 use super::{explain, gateway, health, http, ratelimit, register, reminder_post, Data, ReadyState};
 use crate::clock::SharedClock;
+use crate::reload::peers::Peers;
 use crate::reload::{AuditLog, KnowledgeSource, Reloader};
 use crate::settings::{DiscordMode, Settings};
 use crate::snapshot::Live;
@@ -34,8 +35,11 @@ pub struct ServeHandle {
     link: Link,
     ready: watch::Receiver<ReadyState>,
     live: Arc<Live>,
+    reloader: Arc<Reloader>,
     store: Arc<crate::triage::Store>,
     purge: tokio::task::JoinHandle<()>,
+    /// Listening for reloads on other processes (PostgreSQL only).
+    listening: Option<tokio::task::JoinHandle<()>>,
     reminders: Arc<Reminders>,
     delivery: reminder_post::DiscordDelivery,
     scheduler: tokio::task::JoinHandle<()>,
@@ -88,6 +92,7 @@ impl ServeHandle {
             },
             ready: self.ready.clone(),
             store: self.store.clone(),
+            reloader: self.reloader.clone(),
         }
     }
 
@@ -122,6 +127,9 @@ impl ServeHandle {
     pub async fn shutdown(self) -> anyhow::Result<()> {
         self.purge.abort();
         self.scheduler.abort();
+        if let Some(l) = &self.listening {
+            l.abort();
+        }
         let _ = self.scheduler.await;
         let stopped = match self.link {
             Link::Gateway(g) => {
@@ -197,15 +205,19 @@ pub async fn start_with_clock(
 
     let store = open_store(&settings, clock).await?;
     let reminders = Reminders::new((*store).clone());
+    let reloader = Arc::new(Reloader::new(
+        live.clone(),
+        source,
+        AuditLog::new(settings.audit.reload_log.clone()),
+    ));
+    let peers = store.postgres().map(|pool| Arc::new(Peers::new(pool)));
+    let listening = peers.clone().map(|p| p.spawn(reloader.clone()));
     let data = Arc::new(Data {
         live: live.clone(),
         settings: settings.clone(),
         limiter: ratelimit::RateLimiter::new(settings.discord.rate_limit_per_minute),
-        reloader: Reloader::new(
-            live.clone(),
-            source,
-            AuditLog::new(settings.audit.reload_log.clone()),
-        ),
+        reloader: reloader.clone(),
+        peers,
         store: store.clone(),
         reminders: reminders.clone(),
     });
@@ -229,8 +241,10 @@ pub async fn start_with_clock(
         link,
         ready: ready_rx,
         live,
+        reloader,
         store,
         purge,
+        listening,
         reminders,
         delivery,
         scheduler,
@@ -283,6 +297,7 @@ async fn start_endpoint(
         shard_manager: None,
         ready: ready.subscribe(),
         store: data.store.clone(),
+        reloader: data.reloader.clone(),
     };
     let endpoint = http::Endpoint::new(public_key, data, http)?;
     let app = endpoint.router().merge(health::router(probe));

@@ -6,11 +6,14 @@
 //!   embedded copy), read and validated off the async runtime;
 //! - [`audit`]: every attempt, refused ones included, appended to a JSON-lines file;
 //! - this module: the swap, one reload at a time; a broken copy changes nothing;
-//! - [`reply`]: what the admin is told.
+//! - [`reply`]: what the admin is told;
+//! - [`peers`]: on a shared PostgreSQL store, the reload announced to the other processes and
+//!   their answers gathered.
 
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod peers;
 pub mod reply;
 pub mod source;
 
@@ -90,6 +93,8 @@ pub struct Reloader {
     source: KnowledgeSource,
     audit: AuditLog,
     busy: Mutex<()>,
+    /// The last reload's failure, if it failed (for `GET /health`).
+    failed: std::sync::Mutex<Option<String>>,
 }
 
 impl Reloader {
@@ -100,7 +105,19 @@ impl Reloader {
             source,
             audit,
             busy: Mutex::new(()),
+            failed: std::sync::Mutex::new(None),
         }
+    }
+
+    /// The knowledge this reloader swaps.
+    pub fn live(&self) -> &Live {
+        &self.live
+    }
+
+    /// Why the last reload failed, when it did (a later good reload clears it): the old
+    /// knowledge is still served, and `GET /health` says so.
+    pub fn last_failure(&self) -> Option<String> {
+        self.failed.lock().expect("reload state").clone()
     }
 
     /// The audit log.
@@ -138,6 +155,14 @@ impl Reloader {
             }
         };
         let live_hash = self.live.current().knowledge.hash.clone();
+        *self.failed.lock().expect("reload state") = match &outcome {
+            ReloadOutcome::Invalid { errors, .. } => Some(format!(
+                "{} error(s), first: {}",
+                errors.len(),
+                errors.iter().next().map(|e| e.to_string()).unwrap_or_default()
+            )),
+            _ => None,
+        };
         let (origin, n) = match &outcome {
             ReloadOutcome::Reloaded(r) => (r.origin.clone(), 0),
             ReloadOutcome::Invalid { errors, origin, .. } => (origin.clone(), errors.len()),

@@ -115,6 +115,15 @@ impl Store {
         self.clock.clone()
     }
 
+    /// The PostgreSQL pool, when the store is on PostgreSQL: what the processes sharing it
+    /// announce reloads on ([`crate::reload::peers`]).
+    pub fn postgres(&self) -> Option<sqlx::PgPool> {
+        match &self.pool {
+            Pool::Postgres(p) => Some(p.clone()),
+            Pool::Sqlite(_) => None,
+        }
+    }
+
     /// The connection pool, for the other tables of the triage schema (reminders).
     pub(crate) fn pool(&self) -> &Pool {
         &self.pool
