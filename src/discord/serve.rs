@@ -40,6 +40,7 @@ pub struct ServeHandle {
     purge: tokio::task::JoinHandle<()>,
     /// Listening for reloads on other processes (PostgreSQL only).
     listening: Option<tokio::task::JoinHandle<()>>,
+    peers: Option<Arc<Peers>>,
     reminders: Arc<Reminders>,
     delivery: reminder_post::DiscordDelivery,
     scheduler: tokio::task::JoinHandle<()>,
@@ -130,6 +131,9 @@ impl ServeHandle {
         if let Some(l) = &self.listening {
             l.abort();
         }
+        if let Some(p) = &self.peers {
+            p.leave().await;
+        }
         let _ = self.scheduler.await;
         let stopped = match self.link {
             Link::Gateway(g) => {
@@ -212,6 +216,7 @@ pub async fn start_with_clock(
     ));
     let peers = store.postgres().map(|pool| Arc::new(Peers::new(pool)));
     let listening = peers.clone().map(|p| p.spawn(reloader.clone()));
+    let data_peers = peers.clone();
     let data = Arc::new(Data {
         live: live.clone(),
         settings: settings.clone(),
@@ -245,6 +250,7 @@ pub async fn start_with_clock(
         store,
         purge,
         listening,
+        peers: data_peers,
         reminders,
         delivery,
         scheduler,

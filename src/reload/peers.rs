@@ -106,6 +106,14 @@ impl Peers {
         .map(drop)
     }
 
+    /// Says this process is leaving (a clean shutdown), so it is not waited for.
+    pub async fn leave(&self) {
+        let _ = sqlx::query("DELETE FROM bot_processes WHERE process = $1")
+            .bind(&self.me)
+            .execute(&self.pool)
+            .await;
+    }
+
     /// The other processes seen within three heartbeats.
     pub async fn others_alive(&self) -> Result<Vec<String>, sqlx::Error> {
         let since = now_ms() - 3 * HEARTBEAT.as_millis() as i64;

@@ -1,0 +1,227 @@
+//! Several processes, one PostgreSQL: two real `safeguarding-bot serve` processes in HTTP
+//! interactions mode on one throwaway PostgreSQL cluster (tests/support/postgres.rs), against
+//! the fake Discord, with signed interactions sent to one and then the other:
+//!
+//! - a `/triage` started on the first is continued on the second, then the first is SIGKILLed
+//!   mid-dialogue and the second carries on, nothing lost;
+//! - the same button pressed twice at once, one press on each process, lands once: one press
+//!   moves the dialogue on, the other is told it had already moved on;
+//! - a request with a bad signature gets 401 and changes nothing;
+//! - a `/reload` on one process is taken by the other (PostgreSQL LISTEN/NOTIFY), and the
+//!   admin's reply says so.
+//!
+//! Without PostgreSQL installed the test prints that it skipped and why.
+//!
+//! Run: `cargo test --test replicas`.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use safeguarding_bot::knowledge::KnowledgeFiles;
+use serde_json::Value;
+use support::fake_discord::FakeDiscord;
+use support::postgres::Postgres;
+use support::{custom_ids, payloads, text_of, Signer, Who, ADMIN_ROLE, CHANNEL_ID, WAIT};
+
+const TOKEN: &str = "fake-token-for-replicas";
+
+/// One bot process.
+struct Replica {
+    child: tokio::process::Child,
+    port: u16,
+    log: PathBuf,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port()
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
+/// Starts `serve` in HTTP mode on `db`, serving `knowledge`, and waits for `/health` to be ok.
+async fn replica(
+    fake: &FakeDiscord,
+    signer: &Signer,
+    db: &str,
+    knowledge: &Path,
+    dir: &Path,
+    register: bool,
+) -> Replica {
+    std::fs::create_dir_all(dir).unwrap();
+    let port = free_port();
+    let log = dir.join("serve.log");
+    let mut cmd = support::serve_command(fake.base(), dir, TOKEN);
+    cmd.env("SAFEGUARDING_BOT__DISCORD__MODE", "http")
+        .env("SAFEGUARDING_BOT__DISCORD__PUBLIC_KEY", signer.public_hex())
+        .env("SAFEGUARDING_BOT__DISCORD__LISTEN", format!("127.0.0.1:{port}"))
+        .env("SAFEGUARDING_BOT__DISCORD__REGISTER_COMMANDS", register.to_string())
+        .env("SAFEGUARDING_BOT__DISCORD__ADMIN_ROLE_IDS", ADMIN_ROLE.to_string())
+        .env("SAFEGUARDING_BOT__DATABASE__URL", db)
+        .env("SAFEGUARDING_BOT__KNOWLEDGE__DIR", knowledge)
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::from(std::fs::File::create(&log).unwrap()))
+        .stdout(Stdio::null());
+    let child = cmd.spawn().expect("serve starts");
+    let r = Replica { child, port, log };
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(resp) = client().get(r.url("/health")).send().await {
+            if resp.status().as_u16() == 200 {
+                return r;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "replica on {port} not healthy in time:\n{}",
+            std::fs::read_to_string(&r.log).unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+impl Replica {
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Sends a signed interaction; the HTTP answer.
+    async fn send(&self, signer: &Signer, payload: &Value) -> Value {
+        let (status, body) = signer
+            .post(&self.url("/interactions"), payload.to_string().as_bytes())
+            .await;
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str(&body).unwrap()
+    }
+
+    async fn health(&self) -> Value {
+        let text = client().get(self.url("/health")).send().await.unwrap().text().await.unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+}
+
+/// The interaction (id, token) for the next request.
+fn next(fake: &FakeDiscord) -> (u64, String) {
+    let id = fake.next_id();
+    (id, format!("tok{id}"))
+}
+
+/// The payload of a press on the `action` button of `message` (a message body) in `thread`.
+fn press(fake: &FakeDiscord, who: &Who, thread: u64, message: &Value, action: &str) -> Value {
+    let body = message.get("data").unwrap_or(message).clone();
+    let id = custom_ids(&body)
+        .into_iter()
+        .find(|id| id.starts_with("tr:") && id.ends_with(&format!(":{action}")))
+        .unwrap_or_else(|| panic!("no {action} button in {:?}", custom_ids(&body)));
+    let (iid, token) = next(fake);
+    let msg = payloads::message(fake.next_id(), thread, &body);
+    payloads::component(iid, &token, &id, msg, who, payloads::channel(thread, true))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_share_one_dialogue_and_one_reload() {
+    let pg = match Postgres::start().await {
+        Ok(pg) => pg,
+        Err(why) => {
+            eprintln!("SKIPPED two_processes_share_one_dialogue_and_one_reload: {why}");
+            return;
+        }
+    };
+    let fake = FakeDiscord::start().await;
+    let signer = Signer::default();
+    let root = tempfile::tempdir().unwrap();
+    let knowledge = root.path().join("knowledge");
+    std::fs::create_dir_all(&knowledge).unwrap();
+    support::write_knowledge(&KnowledgeFiles::embedded(), &knowledge);
+    let mut a = replica(&fake, &signer, &pg.url, &knowledge, &root.path().join("a"), true).await;
+    let b = replica(&fake, &signer, &pg.url, &knowledge, &root.path().join("b"), false).await;
+    let alice = Who::member(930_000_000_000_000_001);
+
+    // /triage on A: deferred, then the thread and the first question over REST.
+    let from = fake.requests().len();
+    let (id, token) = next(&fake);
+    let start = payloads::command(id, &token, "triage", &[], &alice, payloads::channel(CHANNEL_ID, false));
+    assert_eq!(a.send(&signer, &start).await["type"], 5);
+    let post = fake
+        .wait_for(from, WAIT, "the first question", |r| {
+            r.method == "POST" && r.path.starts_with("/api/v10/channels/") && r.path.ends_with("/messages")
+        })
+        .await;
+    let thread: u64 = post.path.split('/').nth(4).unwrap().parse().unwrap();
+    let q1 = post.body.unwrap();
+
+    // Continued on B, then on A.
+    let q2 = b.send(&signer, &press(&fake, &alice, thread, &q1, "no")).await;
+    assert_eq!(q2["type"], 7, "{q2}");
+    assert!(text_of(&q2).contains("works or volunteers with children"), "{}", text_of(&q2));
+    let q3 = a.send(&signer, &press(&fake, &alice, thread, &q2, "no")).await;
+    assert_eq!(q3["type"], 7, "{q3}");
+
+    // A dies mid-dialogue; B carries on.
+    a.child.start_kill().unwrap();
+    a.child.wait().await.unwrap();
+    let q4 = b.send(&signer, &press(&fake, &alice, thread, &q3, "bullying")).await;
+    assert!(text_of(&q4).to_lowercase().contains("bullying"), "{}", text_of(&q4));
+
+    // A comes back. The same button pressed on both at once lands once.
+    let a = replica(&fake, &signer, &pg.url, &knowledge, &root.path().join("a2"), false).await;
+    let (first, second) = (
+        press(&fake, &alice, thread, &q4, "yes"),
+        press(&fake, &alice, thread, &q4, "yes"),
+    );
+    let (ra, rb) = tokio::join!(a.send(&signer, &first), b.send(&signer, &second));
+    let (ta, tb) = (text_of(&ra), text_of(&rb));
+    let moved = [&ta, &tb].iter().filter(|t| !t.contains("already moved on")).count();
+    assert_eq!(moved, 1, "exactly one press counts:\nA: {ta}\nB: {tb}");
+    assert!(ta.contains("Check your answers") && tb.contains("Check your answers"), "both show where it is");
+    let review = if ta.contains("already moved on") { rb } else { ra };
+
+    // A bad signature: 401, and the dialogue is where it was.
+    let confirm = press(&fake, &alice, thread, &review, "rv:confirm");
+    let (status, _) = signer
+        .post_with(&b.url("/interactions"), confirm.to_string().as_bytes(), &[
+            ("X-Signature-Ed25519", &Signer::new(3).sign("1", b"x")),
+            ("X-Signature-Timestamp", "1"),
+        ])
+        .await;
+    assert_eq!(status, 401);
+    let summary = a.send(&signer, &confirm).await;
+    assert_eq!(summary["type"], 7, "{summary}");
+    assert!(text_of(&summary).contains("Severe online bullying"), "{}", text_of(&summary));
+
+    // A /reload on B is taken by A too, and B's reply says so.
+    let manifest = knowledge.join("manifest.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let old_version = a.health().await["knowledge"]["version"].as_str().unwrap().to_string();
+    let new_version = format!("{old_version}-replicas");
+    std::fs::write(&manifest, text.replacen(&format!("version = \"{old_version}\""), &format!("version = \"{new_version}\""), 1)).unwrap();
+    let admin = Who::with_role(930_000_000_000_000_009, ADMIN_ROLE);
+    let from = fake.requests().len();
+    let (id, token) = next(&fake);
+    let reload = payloads::command(id, &token, "reload", &[], &admin, payloads::channel(CHANNEL_ID, false));
+    assert_eq!(b.send(&signer, &reload).await["type"], 5, "deferred");
+    let path = format!("/api/v10/webhooks/{}/{token}", support::APP_ID);
+    let reply = fake
+        .wait_for(from, Duration::from_secs(20), "the reload reply", |r| r.method == "POST" && r.path == path)
+        .await;
+    let said = text_of(reply.body.as_ref().unwrap());
+    assert!(said.contains("Guidance reloaded"), "{said}");
+    assert!(said.contains("Other processes"), "{said}");
+    // The restarted A took it; the SIGKILLed first A left its heartbeat behind and is listed as
+    // not answering (a process stopped cleanly removes its own).
+    assert_eq!(said.matches('✅').count(), 1, "{said}");
+    assert!(said.contains(&format!("serving {new_version}")), "{said}");
+    assert_eq!(said.matches("no answer yet").count(), 1, "{said}");
+    assert!(!said.contains('❌'), "{said}");
+    let health = a.health().await;
+    assert_eq!(health["knowledge"]["version"], new_version.as_str(), "{health}");
+    assert_eq!(health["reload"], "ok", "{health}");
+    drop(pg);
+}
