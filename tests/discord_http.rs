@@ -40,7 +40,10 @@ async fn a_signed_ping_gets_pong_and_nothing_unsigned_is_read() {
 
     let (status, body) = signer.post(&url, &ping()).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), json!({"type": 1}));
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        json!({"type": 1})
+    );
 
     let before = bot.fake.requests().len();
     let ts = now_secs().to_string();
@@ -50,28 +53,92 @@ async fn a_signed_ping_gets_pong_and_nothing_unsigned_is_read() {
     let old = signer.sign(&old_ts, &whocall(5003));
     let cases: Vec<(&str, Vec<u8>, Vec<(&str, String)>)> = vec![
         ("no headers", whocall(5004), vec![]),
-        ("no timestamp", whocall(5005), vec![("X-Signature-Ed25519", good.clone())]),
-        ("not hex", whocall(5006), vec![("X-Signature-Ed25519", "zz".repeat(64)), ("X-Signature-Timestamp", ts.clone())]),
-        ("signed by another key", whocall(5002), vec![("X-Signature-Ed25519", other_key), ("X-Signature-Timestamp", ts.clone())]),
+        (
+            "no timestamp",
+            whocall(5005),
+            vec![("X-Signature-Ed25519", good.clone())],
+        ),
+        (
+            "not hex",
+            whocall(5006),
+            vec![
+                ("X-Signature-Ed25519", "zz".repeat(64)),
+                ("X-Signature-Timestamp", ts.clone()),
+            ],
+        ),
+        (
+            "signed by another key",
+            whocall(5002),
+            vec![
+                ("X-Signature-Ed25519", other_key),
+                ("X-Signature-Timestamp", ts.clone()),
+            ],
+        ),
         // The signature was over interaction 5001's body: any change to the body breaks it.
-        ("body changed after signing", whocall(5007), vec![("X-Signature-Ed25519", good.clone()), ("X-Signature-Timestamp", ts.clone())]),
-        ("timestamp changed after signing", whocall(5001), vec![("X-Signature-Ed25519", good.clone()), ("X-Signature-Timestamp", (now_secs() + 1).to_string())]),
-        ("an hour old, correctly signed", whocall(5003), vec![("X-Signature-Ed25519", old), ("X-Signature-Timestamp", old_ts)]),
+        (
+            "body changed after signing",
+            whocall(5007),
+            vec![
+                ("X-Signature-Ed25519", good.clone()),
+                ("X-Signature-Timestamp", ts.clone()),
+            ],
+        ),
+        (
+            "timestamp changed after signing",
+            whocall(5001),
+            vec![
+                ("X-Signature-Ed25519", good.clone()),
+                ("X-Signature-Timestamp", (now_secs() + 1).to_string()),
+            ],
+        ),
+        (
+            "an hour old, correctly signed",
+            whocall(5003),
+            vec![
+                ("X-Signature-Ed25519", old),
+                ("X-Signature-Timestamp", old_ts),
+            ],
+        ),
     ];
     for (what, body, headers) in cases {
         let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let (status, answer) = signer.post_with(&url, &body, &headers).await;
         assert_eq!(status, 401, "{what}: {answer}");
-        assert!(!answer.contains("999"), "{what}: nothing was answered: {answer}");
+        assert!(
+            !answer.contains("999"),
+            "{what}: nothing was answered: {answer}"
+        );
     }
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(bot.fake.requests().len(), before, "no REST call for a refused request");
+    assert_eq!(
+        bot.fake.requests().len(),
+        before,
+        "no REST call for a refused request"
+    );
 
     // The genuine request is answered once; the same signed request sent again is a replay.
-    let (status, answer) = signer.post_with(&url, &whocall(5001), &[("X-Signature-Ed25519", &good), ("X-Signature-Timestamp", &ts)]).await;
+    let (status, answer) = signer
+        .post_with(
+            &url,
+            &whocall(5001),
+            &[
+                ("X-Signature-Ed25519", &good),
+                ("X-Signature-Timestamp", &ts),
+            ],
+        )
+        .await;
     assert_eq!(status, 200, "{answer}");
     assert!(answer.contains("999"), "{answer}");
-    let (status, _) = signer.post_with(&url, &whocall(5001), &[("X-Signature-Ed25519", &good), ("X-Signature-Timestamp", &ts)]).await;
+    let (status, _) = signer
+        .post_with(
+            &url,
+            &whocall(5001),
+            &[
+                ("X-Signature-Ed25519", &good),
+                ("X-Signature-Timestamp", &ts),
+            ],
+        )
+        .await;
     assert_eq!(status, 401, "a replayed interaction is refused");
     bot.finish().await;
 }
@@ -97,8 +164,12 @@ async fn health_is_served_beside_the_endpoint() {
     assert_eq!(health["store"], "reachable", "{health}");
     // Commands were registered over REST at start, with the application id asked of Discord.
     let requests = bot.fake.requests();
-    assert!(requests.iter().any(|r| r.path == "/api/v10/oauth2/applications/@me"));
-    assert!(requests.iter().any(|r| r.method == "PUT" && r.path.ends_with("/commands")));
+    assert!(requests
+        .iter()
+        .any(|r| r.path == "/api/v10/oauth2/applications/@me"));
+    assert!(requests
+        .iter()
+        .any(|r| r.method == "PUT" && r.path.ends_with("/commands")));
     // No gateway connection in HTTP mode.
     assert_eq!(bot.fake.gateway_counts().0, 0, "no websocket opened");
     bot.finish().await;
@@ -108,11 +179,16 @@ async fn health_is_served_beside_the_endpoint() {
 async fn register_commands_off_registers_nothing() {
     let bot = Bot::start_http(Knowledge::Embedded, |s| s.discord.register_commands = false).await;
     assert!(
-        !bot.fake.requests().iter().any(|r| r.method == "PUT" && r.path.ends_with("/commands")),
+        !bot.fake
+            .requests()
+            .iter()
+            .any(|r| r.method == "PUT" && r.path.ends_with("/commands")),
         "another process registers them"
     );
     // It answers all the same.
-    let sent = bot.command(&Who::member(920_000_000_000_000_002), "whocall", &[]).await;
+    let sent = bot
+        .command(&Who::member(920_000_000_000_000_002), "whocall", &[])
+        .await;
     let body = bot.callback(&sent).await.body.unwrap();
     assert!(support::text_of(&body).contains("999"));
     bot.finish().await;
@@ -123,7 +199,10 @@ fn http_mode_names_a_missing_or_malformed_key_at_start() {
     let dir = tempfile::tempdir().unwrap();
     for (key, expect) in [
         (None, "discord.public_key is not set"),
-        (Some("abc"), "discord.public_key must be the application's public key, 64 hex digits"),
+        (
+            Some("abc"),
+            "discord.public_key must be the application's public key, 64 hex digits",
+        ),
     ] {
         let mut cmd = support::bin();
         cmd.current_dir(dir.path())
@@ -140,4 +219,87 @@ fn http_mode_names_a_missing_or_malformed_key_at_start() {
         assert!(!out.status.success(), "{err}");
         assert!(err.contains(expect), "{expect:?} in: {err}");
     }
+}
+
+/// PostgreSQL down when the bot starts (here: nothing listens on its port): the bot starts all
+/// the same, answers lookups from the knowledge in memory, tells a practitioner who runs
+/// /triage that triage is unavailable (with the emergency line), and `GET /health` says the
+/// store is unreachable. With PostgreSQL installed, the server then comes up and triage works
+/// without a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lookups_answer_while_postgres_is_down_and_triage_says_it_is_unavailable() {
+    let pg = support::postgres::Postgres::start().await.ok();
+    if let Some(pg) = &pg {
+        pg.stop();
+    }
+    let url = match &pg {
+        Some(pg) => pg.url.clone(),
+        None => format!("postgres://bot@127.0.0.1:{}/triage", free_port()),
+    };
+    let bot = Bot::start_http(Knowledge::Embedded, |s| s.database.url = url.clone()).await;
+    let who = Who::member(920_000_000_000_000_003);
+
+    let sent = bot
+        .command(&who, "whocall", &[("situation", "immediate danger")])
+        .await;
+    let body = bot.callback(&sent).await.body.unwrap();
+    assert_eq!(body["type"], 4);
+    assert!(support::text_of(&body).contains("999"));
+
+    let sent = bot.command(&who, "triage", &[]).await;
+    let told = bot.followup(&sent, 0).await.body.unwrap();
+    let text = support::text_of(&told);
+    assert!(text.contains("Triage is unavailable just now"), "{text}");
+    assert!(text.contains("999"), "keeps the emergency route: {text}");
+    assert!(text.contains("/whocall"), "says what still works: {text}");
+
+    let health = get_json(&bot.endpoint_url("/health")).await;
+    assert_eq!(health["store"], "unreachable", "{health}");
+    assert_eq!(health["status"], "unavailable", "{health}");
+
+    let Some(pg) = pg else {
+        eprintln!("SKIPPED the recovery half: PostgreSQL is not installed");
+        return bot.finish().await;
+    };
+    pg.start_again();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let sent = bot.command(&who, "triage", &[]).await;
+        let told = support::text_of(&bot.followup(&sent, 0).await.body.unwrap());
+        if told.contains("Your triage is") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "triage never came back: {told}"
+        );
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+    assert_eq!(
+        get_json(&bot.endpoint_url("/health")).await["store"],
+        "reachable"
+    );
+    bot.finish().await;
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port()
+}
+
+async fn get_json(url: &str) -> Value {
+    let text = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    serde_json::from_str(&text).unwrap()
 }

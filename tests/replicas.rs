@@ -61,9 +61,18 @@ async fn replica(
     let mut cmd = support::serve_command(fake.base(), dir, TOKEN);
     cmd.env("SAFEGUARDING_BOT__DISCORD__MODE", "http")
         .env("SAFEGUARDING_BOT__DISCORD__PUBLIC_KEY", signer.public_hex())
-        .env("SAFEGUARDING_BOT__DISCORD__LISTEN", format!("127.0.0.1:{port}"))
-        .env("SAFEGUARDING_BOT__DISCORD__REGISTER_COMMANDS", register.to_string())
-        .env("SAFEGUARDING_BOT__DISCORD__ADMIN_ROLE_IDS", ADMIN_ROLE.to_string())
+        .env(
+            "SAFEGUARDING_BOT__DISCORD__LISTEN",
+            format!("127.0.0.1:{port}"),
+        )
+        .env(
+            "SAFEGUARDING_BOT__DISCORD__REGISTER_COMMANDS",
+            register.to_string(),
+        )
+        .env(
+            "SAFEGUARDING_BOT__DISCORD__ADMIN_ROLE_IDS",
+            ADMIN_ROLE.to_string(),
+        )
         .env("SAFEGUARDING_BOT__DATABASE__URL", db)
         .env("SAFEGUARDING_BOT__KNOWLEDGE__DIR", knowledge)
         .env("RUST_LOG", "info")
@@ -102,7 +111,14 @@ impl Replica {
     }
 
     async fn health(&self) -> Value {
-        let text = client().get(self.url("/health")).send().await.unwrap().text().await.unwrap();
+        let text = client()
+            .get(self.url("/health"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         serde_json::from_str(&text).unwrap()
     }
 }
@@ -140,76 +156,161 @@ async fn two_processes_share_one_dialogue_and_one_reload() {
     let knowledge = root.path().join("knowledge");
     std::fs::create_dir_all(&knowledge).unwrap();
     support::write_knowledge(&KnowledgeFiles::embedded(), &knowledge);
-    let mut a = replica(&fake, &signer, &pg.url, &knowledge, &root.path().join("a"), true).await;
-    let b = replica(&fake, &signer, &pg.url, &knowledge, &root.path().join("b"), false).await;
+    let mut a = replica(
+        &fake,
+        &signer,
+        &pg.url,
+        &knowledge,
+        &root.path().join("a"),
+        true,
+    )
+    .await;
+    let b = replica(
+        &fake,
+        &signer,
+        &pg.url,
+        &knowledge,
+        &root.path().join("b"),
+        false,
+    )
+    .await;
     let alice = Who::member(930_000_000_000_000_001);
 
     // /triage on A: deferred, then the thread and the first question over REST.
     let from = fake.requests().len();
     let (id, token) = next(&fake);
-    let start = payloads::command(id, &token, "triage", &[], &alice, payloads::channel(CHANNEL_ID, false));
+    let start = payloads::command(
+        id,
+        &token,
+        "triage",
+        &[],
+        &alice,
+        payloads::channel(CHANNEL_ID, false),
+    );
     assert_eq!(a.send(&signer, &start).await["type"], 5);
     let post = fake
         .wait_for(from, WAIT, "the first question", |r| {
-            r.method == "POST" && r.path.starts_with("/api/v10/channels/") && r.path.ends_with("/messages")
+            r.method == "POST"
+                && r.path.starts_with("/api/v10/channels/")
+                && r.path.ends_with("/messages")
         })
         .await;
     let thread: u64 = post.path.split('/').nth(4).unwrap().parse().unwrap();
     let q1 = post.body.unwrap();
 
     // Continued on B, then on A.
-    let q2 = b.send(&signer, &press(&fake, &alice, thread, &q1, "no")).await;
+    let q2 = b
+        .send(&signer, &press(&fake, &alice, thread, &q1, "no"))
+        .await;
     assert_eq!(q2["type"], 7, "{q2}");
-    assert!(text_of(&q2).contains("works or volunteers with children"), "{}", text_of(&q2));
-    let q3 = a.send(&signer, &press(&fake, &alice, thread, &q2, "no")).await;
+    assert!(
+        text_of(&q2).contains("works or volunteers with children"),
+        "{}",
+        text_of(&q2)
+    );
+    let q3 = a
+        .send(&signer, &press(&fake, &alice, thread, &q2, "no"))
+        .await;
     assert_eq!(q3["type"], 7, "{q3}");
 
     // A dies mid-dialogue; B carries on.
     a.child.start_kill().unwrap();
     a.child.wait().await.unwrap();
-    let q4 = b.send(&signer, &press(&fake, &alice, thread, &q3, "bullying")).await;
-    assert!(text_of(&q4).to_lowercase().contains("bullying"), "{}", text_of(&q4));
+    let q4 = b
+        .send(&signer, &press(&fake, &alice, thread, &q3, "bullying"))
+        .await;
+    assert!(
+        text_of(&q4).to_lowercase().contains("bullying"),
+        "{}",
+        text_of(&q4)
+    );
 
     // A comes back. The same button pressed on both at once lands once.
-    let a = replica(&fake, &signer, &pg.url, &knowledge, &root.path().join("a2"), false).await;
+    let a = replica(
+        &fake,
+        &signer,
+        &pg.url,
+        &knowledge,
+        &root.path().join("a2"),
+        false,
+    )
+    .await;
     let (first, second) = (
         press(&fake, &alice, thread, &q4, "yes"),
         press(&fake, &alice, thread, &q4, "yes"),
     );
     let (ra, rb) = tokio::join!(a.send(&signer, &first), b.send(&signer, &second));
     let (ta, tb) = (text_of(&ra), text_of(&rb));
-    let moved = [&ta, &tb].iter().filter(|t| !t.contains("already moved on")).count();
+    let moved = [&ta, &tb]
+        .iter()
+        .filter(|t| !t.contains("already moved on"))
+        .count();
     assert_eq!(moved, 1, "exactly one press counts:\nA: {ta}\nB: {tb}");
-    assert!(ta.contains("Check your answers") && tb.contains("Check your answers"), "both show where it is");
-    let review = if ta.contains("already moved on") { rb } else { ra };
+    assert!(
+        ta.contains("Check your answers") && tb.contains("Check your answers"),
+        "both show where it is"
+    );
+    let review = if ta.contains("already moved on") {
+        rb
+    } else {
+        ra
+    };
 
     // A bad signature: 401, and the dialogue is where it was.
     let confirm = press(&fake, &alice, thread, &review, "rv:confirm");
     let (status, _) = signer
-        .post_with(&b.url("/interactions"), confirm.to_string().as_bytes(), &[
-            ("X-Signature-Ed25519", &Signer::new(3).sign("1", b"x")),
-            ("X-Signature-Timestamp", "1"),
-        ])
+        .post_with(
+            &b.url("/interactions"),
+            confirm.to_string().as_bytes(),
+            &[
+                ("X-Signature-Ed25519", &Signer::new(3).sign("1", b"x")),
+                ("X-Signature-Timestamp", "1"),
+            ],
+        )
         .await;
     assert_eq!(status, 401);
     let summary = a.send(&signer, &confirm).await;
     assert_eq!(summary["type"], 7, "{summary}");
-    assert!(text_of(&summary).contains("Severe online bullying"), "{}", text_of(&summary));
+    assert!(
+        text_of(&summary).contains("Severe online bullying"),
+        "{}",
+        text_of(&summary)
+    );
 
     // A /reload on B is taken by A too, and B's reply says so.
     let manifest = knowledge.join("manifest.toml");
     let text = std::fs::read_to_string(&manifest).unwrap();
-    let old_version = a.health().await["knowledge"]["version"].as_str().unwrap().to_string();
+    let old_version = a.health().await["knowledge"]["version"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let new_version = format!("{old_version}-replicas");
-    std::fs::write(&manifest, text.replacen(&format!("version = \"{old_version}\""), &format!("version = \"{new_version}\""), 1)).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replacen(
+            &format!("version = \"{old_version}\""),
+            &format!("version = \"{new_version}\""),
+            1,
+        ),
+    )
+    .unwrap();
     let admin = Who::with_role(930_000_000_000_000_009, ADMIN_ROLE);
     let from = fake.requests().len();
     let (id, token) = next(&fake);
-    let reload = payloads::command(id, &token, "reload", &[], &admin, payloads::channel(CHANNEL_ID, false));
+    let reload = payloads::command(
+        id,
+        &token,
+        "reload",
+        &[],
+        &admin,
+        payloads::channel(CHANNEL_ID, false),
+    );
     assert_eq!(b.send(&signer, &reload).await["type"], 5, "deferred");
     let path = format!("/api/v10/webhooks/{}/{token}", support::APP_ID);
     let reply = fake
-        .wait_for(from, Duration::from_secs(20), "the reload reply", |r| r.method == "POST" && r.path == path)
+        .wait_for(from, Duration::from_secs(20), "the reload reply", |r| {
+            r.method == "POST" && r.path == path
+        })
         .await;
     let said = text_of(reply.body.as_ref().unwrap());
     assert!(said.contains("Guidance reloaded"), "{said}");
@@ -221,7 +322,11 @@ async fn two_processes_share_one_dialogue_and_one_reload() {
     assert_eq!(said.matches("no answer yet").count(), 1, "{said}");
     assert!(!said.contains('❌'), "{said}");
     let health = a.health().await;
-    assert_eq!(health["knowledge"]["version"], new_version.as_str(), "{health}");
+    assert_eq!(
+        health["knowledge"]["version"],
+        new_version.as_str(),
+        "{health}"
+    );
     assert_eq!(health["reload"], "ok", "{health}");
     drop(pg);
 }

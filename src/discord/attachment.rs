@@ -5,9 +5,9 @@
 
 use ::serenity::all as serenity;
 
-use super::respond::Responder;
 use super::instrument::{set_outcome, Outcome};
 use super::render::private_note;
+use super::respond::Responder;
 use super::{Data, Error};
 
 /// Counts a press against the presser's rate limit. Over the limit, tells them privately how

@@ -98,7 +98,11 @@ pub fn definitions() -> Vec<serenity::CreateCommand> {
 
 /// Runs the slash command `i` names. An unknown name (a command registered by an older
 /// version) and a server-only command run in a DM get a clear private answer.
-pub async fn run(r: &Responder, data: &Data, i: &serenity::CommandInteraction) -> Result<(), Error> {
+pub async fn run(
+    r: &Responder,
+    data: &Data,
+    i: &serenity::CommandInteraction,
+) -> Result<(), Error> {
     let Some(command) = Command::parse(&i.data.name) else {
         set_outcome(Outcome::UnknownCommand);
         tracing::warn!(interaction_id = %i.id, "unknown command");
@@ -170,7 +174,10 @@ async fn reload(r: &Responder, data: &Data, i: &serenity::CommandInteraction) ->
     };
     let mut reply = crate::reload::render(&outcome);
     if let (Some(peers), true) = (&data.peers, outcome.result() != ReloadResult::Refused) {
-        reply.fields.push(Field::new("Other processes", tell_peers(peers, data, &outcome, &user).await));
+        reply.fields.push(Field::new(
+            "Other processes",
+            tell_peers(peers, data, &outcome, &user).await,
+        ));
     }
     for m in render::render(&reply) {
         r.send(&m, true).await?;
@@ -213,7 +220,10 @@ const PEERS_WAIT: Duration = Duration::from_secs(5);
 
 /// The autocomplete choices for the option being typed: at most 25, each short enough to be
 /// accepted as the option's value. Commands without a text option get none.
-pub fn autocomplete(data: &Data, i: &serenity::CommandInteraction) -> serenity::CreateAutocompleteResponse {
+pub fn autocomplete(
+    data: &Data,
+    i: &serenity::CommandInteraction,
+) -> serenity::CreateAutocompleteResponse {
     let mut response = serenity::CreateAutocompleteResponse::new();
     let (Some(command), Some(focused)) = (Command::parse(&i.data.name), i.data.autocomplete())
     else {

@@ -5,10 +5,10 @@
 
 use ::serenity::all as serenity;
 
-use super::respond::Responder;
 use super::custom_id::{parse, Route};
 use super::instrument::{set_outcome, Outcome};
 use super::render::{self, private_note, MessageOut};
+use super::respond::Responder;
 use super::{Data, Error};
 use crate::commands::{self, Command};
 use crate::reply::EMERGENCY_LINE;
@@ -78,7 +78,9 @@ async fn post_message(
     let Some(first) = it.next() else {
         set_outcome(Outcome::Stale);
         tracing::info!(command = command.name(), user_id = %c.user.id, "nothing to post");
-        return private_note(ctx, &format!(
+        return private_note(
+            ctx,
+            &format!(
                 "There is nothing to post from this message. Run /{} again and press its button.",
                 command.name()
             ),
@@ -104,8 +106,9 @@ async fn send_public<'m>(
     first: &MessageOut,
     rest: impl Iterator<Item = &'m MessageOut>,
 ) -> Result<(), Error> {
-    ctx.respond(serenity::CreateInteractionResponse::Message(first.to_interaction(false)),
-    )
+    ctx.respond(serenity::CreateInteractionResponse::Message(
+        first.to_interaction(false),
+    ))
     .await?;
     for m in rest {
         c.create_followup(&ctx.http, m.to_followup(false)).await?;

@@ -78,7 +78,12 @@ pub async fn start(
     let client = tokio::spawn(async move {
         match shards {
             Some(r) => {
-                tracing::info!(first = r.first, last = r.last, total = r.total, "running shards");
+                tracing::info!(
+                    first = r.first,
+                    last = r.last,
+                    total = r.total,
+                    "running shards"
+                );
                 client.start_shard_range(r.first..r.last, r.total).await
             }
             None => client.start().await,

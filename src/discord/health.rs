@@ -15,12 +15,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use ::serenity::all as serenity;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use ::serenity::all as serenity;
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 

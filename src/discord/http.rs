@@ -97,9 +97,10 @@ fn refuse(why: &'static str) -> Response {
 /// Checks the signature and the timestamp; `Err` is the reason for a 401.
 fn verify(ep: &Endpoint, headers: &HeaderMap, body: &[u8]) -> Result<(), &'static str> {
     let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
-    let (Some(signature), Some(timestamp)) =
-        (header("x-signature-ed25519"), header("x-signature-timestamp"))
-    else {
+    let (Some(signature), Some(timestamp)) = (
+        header("x-signature-ed25519"),
+        header("x-signature-timestamp"),
+    ) else {
         return Err("missing signature");
     };
     ep.verifier

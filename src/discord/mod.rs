@@ -143,4 +143,3 @@ pub fn registration_body(
     }
     Ok(body)
 }
-

@@ -11,11 +11,11 @@
 
 use ::serenity::all as serenity;
 
-use super::respond::Responder;
 use super::attachment::{refuse_if_limited, send_file};
 use super::custom_id::triage_record_id;
 use super::instrument::{set_outcome, Outcome};
 use super::render::{private_note, ButtonOut};
+use super::respond::Responder;
 use super::{Data, Error};
 use crate::reply::ButtonStyle;
 use crate::triage::{self, TriageError};

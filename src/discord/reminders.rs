@@ -6,11 +6,11 @@
 
 use ::serenity::all as serenity;
 
-use super::respond::Responder;
 use super::custom_id::{remind_at_id, remind_offer_id};
 use super::instrument::{set_outcome, Outcome};
 use super::reminder_post::when;
 use super::render::{self, private_note, ButtonOut};
+use super::respond::Responder;
 use super::{Data, Error};
 use crate::reply::ButtonStyle;
 use crate::triage::reminder::{self, choice_label, Deadline, ReminderAction, ReminderError};
@@ -64,25 +64,19 @@ async fn refuse(
         _ => Outcome::Refused,
     });
     tracing::info!(user_id = %c.user.id, reason = e.reason(), "reminder click refused");
-    private_note(ctx, &e.to_string())
-        .await
-        .map_err(Into::into)
+    private_note(ctx, &e.to_string()).await.map_err(Into::into)
 }
 
 /// Updates the message the button is on: new text, no buttons, no pings.
-async fn update(
-    ctx: &Responder,
-    text: &str,
-) -> Result<(), Error> {
+async fn update(ctx: &Responder, text: &str) -> Result<(), Error> {
     let m = serenity::CreateInteractionResponseMessage::new()
         .content(render::truncate(text, render::CONTENT_MAX))
         .embeds(Vec::new())
         .components(Vec::new())
         .allowed_mentions(serenity::CreateAllowedMentions::new());
-    ctx.respond(serenity::CreateInteractionResponse::UpdateMessage(m),
-    )
-    .await
-    .map_err(Into::into)
+    ctx.respond(serenity::CreateInteractionResponse::UpdateMessage(m))
+        .await
+        .map_err(Into::into)
 }
 
 /// "Remind me": shows, privately, the reminder times still ahead for that deadline.
@@ -123,8 +117,9 @@ pub async fn offer(
     }
     .with_content(&text);
     tracing::info!(user_id = %c.user.id, session, "reminder times offered");
-    ctx.respond(serenity::CreateInteractionResponse::Message(out.to_interaction(true)),
-    )
+    ctx.respond(serenity::CreateInteractionResponse::Message(
+        out.to_interaction(true),
+    ))
     .await
     .map_err(Into::into)
 }
@@ -156,7 +151,9 @@ pub async fn set(
         Err(e) => return refuse(ctx, c, &e).await,
     };
     tracing::info!(user_id = %c.user.id, session, reminder = %scheduled.id, channel_id = %c.channel_id, "reminder set");
-    update(ctx, &format!(
+    update(
+        ctx,
+        &format!(
             "Reminder set: I will remind you in this thread at {} about **{}**, due by {}.",
             when(scheduled.remind_at),
             scheduled.deadline.what,

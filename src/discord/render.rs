@@ -14,8 +14,8 @@
 
 use ::serenity::all as serenity;
 
-use super::respond::Responder;
 use super::custom_id::CUSTOM_ID_MAX;
+use super::respond::Responder;
 use crate::reply::{ButtonStyle, Reply, ReplyKind};
 
 /// Embed title limit.
@@ -474,16 +474,12 @@ pub fn split_text(s: &str, max: usize) -> Vec<String> {
 /// Answers a click with a message only the clicker sees: why a button did nothing, or that
 /// there was nothing to post. Every private note goes through here, so each is cut to Discord's
 /// limit the same way.
-pub async fn private_note(
-    ctx: &Responder,
-    text: &str,
-) -> Result<(), serenity::Error> {
+pub async fn private_note(ctx: &Responder, text: &str) -> Result<(), serenity::Error> {
     ctx.respond(serenity::CreateInteractionResponse::Message(
-            serenity::CreateInteractionResponseMessage::new()
-                .content(truncate(text, CONTENT_MAX))
-                .ephemeral(true),
-        ),
-    )
+        serenity::CreateInteractionResponseMessage::new()
+            .content(truncate(text, CONTENT_MAX))
+            .ephemeral(true),
+    ))
     .await
 }
 

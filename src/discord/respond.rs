@@ -78,7 +78,10 @@ impl Responder {
 
     /// Takes the first-answer slot: what was there before.
     fn take_first(&self) -> First {
-        std::mem::replace(&mut *self.first.lock().expect("responder lock"), First::Done)
+        std::mem::replace(
+            &mut *self.first.lock().expect("responder lock"),
+            First::Done,
+        )
     }
 
     /// Answers. The first call is the interaction's answer; after it, a message becomes a

@@ -16,8 +16,8 @@
 
 use ::serenity::all as serenity;
 
-use super::respond::Responder;
 use super::render::MessageOut;
+use super::respond::Responder;
 use super::triage::{current, drawn, refuse, stale, summary, update};
 use super::{Data, Error};
 use crate::snapshot::Snapshot;

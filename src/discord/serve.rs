@@ -293,7 +293,9 @@ async fn start_endpoint(
     http.set_application_id(app.id);
     let result = register(&http, &data.settings).await;
     match &result {
-        Ok(()) => tracing::info!(application_id = %app.id, "interactions endpoint: commands registered"),
+        Ok(()) => {
+            tracing::info!(application_id = %app.id, "interactions endpoint: commands registered")
+        }
         Err(e) => tracing::error!(error = %e, "registering commands failed"),
     }
     let _ = ready.send(Some(result.map_err(|e| e.to_string())));
@@ -464,4 +466,3 @@ async fn shutdown_signal() {
         let _ = tokio::signal::ctrl_c().await;
     }
 }
-

@@ -32,8 +32,11 @@ pub async fn start(
     ctx.defer(true).await?;
     let user = i.user.id;
     let ch = i.channel.as_ref();
-    let (channel, channel_kind, parent) =
-        (i.channel_id, ch.map(|c| c.kind), ch.and_then(|c| c.parent_id));
+    let (channel, channel_kind, parent) = (
+        i.channel_id,
+        ch.map(|c| c.kind),
+        ch.and_then(|c| c.parent_id),
+    );
     let in_thread = matches!(
         channel_kind,
         Some(serenity::ChannelType::PublicThread | serenity::ChannelType::PrivateThread)

@@ -159,7 +159,11 @@ impl Reloader {
             ReloadOutcome::Invalid { errors, .. } => Some(format!(
                 "{} error(s), first: {}",
                 errors.len(),
-                errors.iter().next().map(|e| e.to_string()).unwrap_or_default()
+                errors
+                    .iter()
+                    .next()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default()
             )),
             _ => None,
         };

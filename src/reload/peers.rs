@@ -312,7 +312,10 @@ mod tests {
             "h1",
         );
         assert!(text.contains("✅ a:1: serving v (h1)"), "{text}");
-        assert!(text.contains("❌ b:2: reload failed, still serving v (h0): contacts.toml:3"), "{text}");
+        assert!(
+            text.contains("❌ b:2: reload failed, still serving v (h0): contacts.toml:3"),
+            "{text}"
+        );
         assert!(text.contains("⚠️ c:3"), "{text}");
         assert!(text.contains("d:4: no answer yet"), "{text}");
         assert!(describe(&[], "h").contains("No other process"));

@@ -93,10 +93,12 @@ impl Settings {
         let mut settings: Settings = config
             .try_deserialize()
             .map_err(|e| SettingsError(scrub(explain(e, &origins))))?;
-        settings.validate().map_err(|(key, msg)| match origins.keys.get(key) {
-            Some(layer) => SettingsError(scrub(format!("{msg} (set in {layer})"))),
-            None => SettingsError(scrub(msg)),
-        })?;
+        settings
+            .validate()
+            .map_err(|(key, msg)| match origins.keys.get(key) {
+                Some(layer) => SettingsError(scrub(format!("{msg} (set in {layer})"))),
+                None => SettingsError(scrub(msg)),
+            })?;
         settings.origins = origins;
         Ok(settings)
     }

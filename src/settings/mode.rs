@@ -36,7 +36,9 @@ impl std::str::FromStr for ShardRange {
 
     /// `"0-3/8"` (shards 0 to 3 of 8) or `"5/8"` (shard 5 alone).
     fn from_str(s: &str) -> Result<Self, String> {
-        let bad = || format!("discord.shards must look like \"0-3/8\" (shards 0 to 3 of 8) or \"5/8\", not \"{s}\"");
+        let bad = || {
+            format!("discord.shards must look like \"0-3/8\" (shards 0 to 3 of 8) or \"5/8\", not \"{s}\"")
+        };
         let (range, total) = s.trim().split_once('/').ok_or_else(bad)?;
         let (first, last) = range.split_once('-').unwrap_or((range, range));
         let num = |t: &str| t.trim().parse::<u32>().map_err(|_| bad());
@@ -104,7 +106,10 @@ impl DiscordSettings {
                 format!("discord.listen must be an address and port such as \"0.0.0.0:8080\", not \"{listen}\""),
             ));
         }
-        let key_set = self.public_key.as_deref().is_some_and(|k| !k.trim().is_empty());
+        let key_set = self
+            .public_key
+            .as_deref()
+            .is_some_and(|k| !k.trim().is_empty());
         if key_set || self.mode == DiscordMode::Http {
             self.require_public_key()
                 .map_err(|e| ("discord.public_key", e.0))?;

@@ -83,7 +83,16 @@ impl Pool {
     pub(crate) async fn open(url: &str) -> Result<Pool, TriageError> {
         let pool = match backend_of(url) {
             Some("sqlite") => Pool::Sqlite(open_sqlite(url).await?),
-            Some(_) => Pool::Postgres(open_postgres(url).await?),
+            Some(_) => match open_postgres(url).await? {
+                Ok(pool) => Pool::Postgres(pool),
+                Err(lazy) => {
+                    // PostgreSQL is down: serve the lookups now (they need no store), and
+                    // bring the schema up to date once it answers. Until then each triage step
+                    // is refused with "triage is unavailable".
+                    tokio::spawn(migrate_when_up(lazy.clone()));
+                    return Ok(Pool::Postgres(lazy));
+                }
+            },
             None => {
                 return Err(store_err(
                     "open",
@@ -148,16 +157,42 @@ async fn open_sqlite(url: &str) -> Result<SqlitePool, TriageError> {
         .map_err(|e| store_err("open", e))
 }
 
-async fn open_postgres(url: &str) -> Result<PgPool, TriageError> {
+/// A connected pool, or (`Err`) when the server did not answer, a pool that connects on first
+/// use. A malformed URL is an error either way.
+async fn open_postgres(url: &str) -> Result<Result<PgPool, PgPool>, TriageError> {
     let options =
         PgConnectOptions::from_str(url).map_err(|e| store_err("open: bad database URL", e))?;
-    PgPoolOptions::new()
+    let pool_options = PgPoolOptions::new()
         .max_connections(8)
         // A server that is down fails start-up (and each button press) in seconds, not minutes.
-        .acquire_timeout(Duration::from_secs(10))
-        .connect_with(options)
-        .await
-        .map_err(|e| store_err("open", e))
+        .acquire_timeout(Duration::from_secs(10));
+    match pool_options.clone().connect_with(options.clone()).await {
+        Ok(pool) => Ok(Ok(pool)),
+        Err(e @ (sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut)) => {
+            tracing::warn!(
+                error = %e,
+                "PostgreSQL does not answer: starting without it; triage is unavailable until it does (lookups answer meanwhile)"
+            );
+            Ok(Err(pool_options
+                .acquire_timeout(Duration::from_secs(3))
+                .connect_lazy_with(options)))
+        }
+        Err(e) => Err(store_err("open", e)),
+    }
+}
+
+/// Runs the PostgreSQL migrations as soon as the server answers (every 5 s until it does).
+async fn migrate_when_up(pool: PgPool) {
+    loop {
+        match POSTGRES_MIGRATOR.run(&pool).await {
+            Ok(()) => {
+                tracing::info!("PostgreSQL answers again: schema up to date, triage available");
+                return;
+            }
+            Err(e) => tracing::debug!(error = %e, "PostgreSQL still unavailable"),
+        }
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    }
 }
 
 /// Runs `$body` with `$p` bound to the store's pool, whichever backend it is: the body is

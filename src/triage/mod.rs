@@ -67,7 +67,7 @@ pub enum TriageError {
     #[error("{0}")]
     InvalidAction(String),
     /// The session store failed; the detail (for the log) is inside, never shown.
-    #[error("The triage could not be saved or loaded just now. Please try again in a moment.")]
+    #[error("Triage is unavailable just now: its records could not be saved or loaded. Please try again in a moment. /whocall, /threshold, /offence and /search still answer.")]
     Store(String),
 }
 

@@ -99,13 +99,21 @@ impl Signer {
         self.post_with(
             url,
             body,
-            &[("X-Signature-Ed25519", &sig), ("X-Signature-Timestamp", &ts)],
+            &[
+                ("X-Signature-Ed25519", &sig),
+                ("X-Signature-Timestamp", &ts),
+            ],
         )
         .await
     }
 
     /// POSTs `body` with exactly these headers (tests of bad signatures).
-    pub async fn post_with(&self, url: &str, body: &[u8], headers: &[(&str, &str)]) -> (u16, String) {
+    pub async fn post_with(
+        &self,
+        url: &str,
+        body: &[u8],
+        headers: &[(&str, &str)],
+    ) -> (u16, String) {
         let mut req = self
             .client
             .post(url)
@@ -223,8 +231,8 @@ impl Bot {
         let dir = tempfile::tempdir().unwrap();
         let mut settings = settings_for(&fake, dir.path(), knowledge);
         tweak(&mut settings);
-        let signer = (settings.discord.mode == safeguarding_bot::settings::DiscordMode::Http)
-            .then(|| {
+        let signer =
+            (settings.discord.mode == safeguarding_bot::settings::DiscordMode::Http).then(|| {
                 let signer = Signer::default();
                 use_http(&mut settings, &signer);
                 signer
@@ -251,7 +259,11 @@ impl Bot {
     }
 
     /// [`Bot::start`] or [`Bot::start_http`], by `mode`.
-    pub async fn start_in(mode: Mode, knowledge: Knowledge, tweak: impl FnOnce(&mut Settings)) -> Bot {
+    pub async fn start_in(
+        mode: Mode,
+        knowledge: Knowledge,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> Bot {
         match mode {
             Mode::Gateway => Self::start(knowledge, tweak).await,
             Mode::Http => Self::start_http(knowledge, tweak).await,
