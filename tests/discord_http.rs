@@ -51,7 +51,8 @@ async fn a_signed_ping_gets_pong_and_nothing_unsigned_is_read() {
     let other_key = Signer::new(9).sign(&ts, &whocall(5002));
     let old_ts = (now_secs() - 3600).to_string();
     let old = signer.sign(&old_ts, &whocall(5003));
-    let cases: Vec<(&str, Vec<u8>, Vec<(&str, String)>)> = vec![
+    type Case<'a> = (&'a str, Vec<u8>, Vec<(&'a str, String)>);
+    let cases: Vec<Case> = vec![
         ("no headers", whocall(5004), vec![]),
         (
             "no timestamp",

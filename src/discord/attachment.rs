@@ -25,7 +25,7 @@ pub async fn refuse_if_limited(
         "Too many requests: please try again in {} s. If a child is in immediate danger, call 999 now.",
         wait.as_secs().max(1)
     );
-    private_note(ctx, &text).await?;
+    ctx.respond(private_note(&text)).await?;
     Ok(true)
 }
 

@@ -57,8 +57,8 @@ pub async fn handle(
         Route::Unknown => {
             set_outcome(Outcome::UnknownButton);
             tracing::info!(user_id = %c.user.id, "unknown button");
-            private_note(ctx, "This button is not recognised (it may come from an older version of the bot). Run the command again, or start a new /triage.",
-            )
+            ctx.respond(private_note("This button is not recognised (it may come from an older version of the bot). Run the command again, or start a new /triage.",
+            ))
             .await
             .map_err(Into::into)
         }
@@ -78,15 +78,13 @@ async fn post_message(
     let Some(first) = it.next() else {
         set_outcome(Outcome::Stale);
         tracing::info!(command = command.name(), user_id = %c.user.id, "nothing to post");
-        return private_note(
-            ctx,
-            &format!(
+        return ctx
+            .respond(private_note(&format!(
                 "There is nothing to post from this message. Run /{} again and press its button.",
                 command.name()
-            ),
-        )
-        .await
-        .map_err(Into::into);
+            )))
+            .await
+            .map_err(Into::into);
     };
     send_public(ctx, c, first, it).await?;
     tracing::info!(

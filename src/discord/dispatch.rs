@@ -1,5 +1,5 @@
-//! One way in for every interaction, whichever transport brought it: the gateway
-//! ([`super::gateway`]) and the HTTP endpoint ([`super::http`]) both hand each interaction here
+//! One way in for every interaction, whichever transport brought it: the gateway (`gateway.rs`)
+//! and the HTTP endpoint (`http.rs`) both hand each interaction here
 //! with a [`Responder`] for its answer. Commands, autocomplete and buttons are routed to their
 //! handlers inside the interaction's log span; a handler that fails is logged (ids only) and the
 //! user is told, with the emergency line, rather than left with "the application did not

@@ -115,7 +115,7 @@ pub async fn show_path(
                 }
                 e => e.to_string(),
             };
-            return private_note(ctx, &text).await.map_err(Into::into);
+            return ctx.respond(private_note(&text)).await.map_err(Into::into);
         }
     };
     ctx.defer(true).await?;

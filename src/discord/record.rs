@@ -63,7 +63,7 @@ pub async fn save(
                 }
                 e => e.to_string(),
             };
-            return private_note(ctx, &text).await.map_err(Into::into);
+            return ctx.respond(private_note(&text)).await.map_err(Into::into);
         }
     };
     ctx.defer(true).await?;

@@ -64,7 +64,9 @@ async fn refuse(
         _ => Outcome::Refused,
     });
     tracing::info!(user_id = %c.user.id, reason = e.reason(), "reminder click refused");
-    private_note(ctx, &e.to_string()).await.map_err(Into::into)
+    ctx.respond(private_note(&e.to_string()))
+        .await
+        .map_err(Into::into)
 }
 
 /// Updates the message the button is on: new text, no buttons, no pings.

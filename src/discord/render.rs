@@ -15,7 +15,6 @@
 use ::serenity::all as serenity;
 
 use super::custom_id::CUSTOM_ID_MAX;
-use super::respond::Responder;
 use crate::reply::{ButtonStyle, Reply, ReplyKind};
 
 /// Embed title limit.
@@ -471,16 +470,15 @@ pub fn split_text(s: &str, max: usize) -> Vec<String> {
     out
 }
 
-/// Answers a click with a message only the clicker sees: why a button did nothing, or that
-/// there was nothing to post. Every private note goes through here, so each is cut to Discord's
-/// limit the same way.
-pub async fn private_note(ctx: &Responder, text: &str) -> Result<(), serenity::Error> {
-    ctx.respond(serenity::CreateInteractionResponse::Message(
+/// A message only the clicker sees: why a button did nothing, or that there was nothing to
+/// post (a handler sends it as its answer). Every private note is made here,
+/// so each is cut to Discord's limit the same way.
+pub fn private_note(text: &str) -> serenity::CreateInteractionResponse {
+    serenity::CreateInteractionResponse::Message(
         serenity::CreateInteractionResponseMessage::new()
             .content(truncate(text, CONTENT_MAX))
             .ephemeral(true),
-    ))
-    .await
+    )
 }
 
 #[cfg(test)]

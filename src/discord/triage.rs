@@ -193,7 +193,7 @@ pub(super) async fn refuse(
         _ => Outcome::Refused,
     });
     tracing::info!(user_id = %c.user.id, reason, "triage click refused");
-    render::private_note(ctx, &e.to_string())
+    ctx.respond(render::private_note(&e.to_string()))
         .await
         .map_err(Into::into)
 }

@@ -519,6 +519,8 @@ mod tests {
         s.discord.api_base = Some("http://127.0.0.1:1".into());
         s.knowledge.url = Some("https://example.org/k".into());
         s.knowledge.dir = Some("k".into());
+        s.discord.public_key = Some("0".repeat(64));
+        s.discord.shards = Some("0-1/2".into());
         let table = toml::Value::try_from(&s).unwrap();
         let mut found = Vec::new();
         for (section, t) in table.as_table().unwrap() {
