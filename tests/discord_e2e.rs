@@ -1017,3 +1017,17 @@ async fn serve_binary_answers_and_stops_cleanly_on_sigterm() {
     );
     assert!(support::openapi::check_all(&fake.requests()) != Some(0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discord_shards_chooses_the_shards_this_process_runs() {
+    // Unset: the whole bot as one shard.
+    let bot = Bot::start(Knowledge::Embedded, |_| {}).await;
+    assert_eq!(bot.fake.identified_shards(), vec![serde_json::json!([0, 1])]);
+    bot.finish().await;
+    // "1/2": shard 1 of 2 only (another process runs shard 0); it answers like any other.
+    let bot = Bot::start(Knowledge::Embedded, |s| s.discord.shards = Some("1/2".into())).await;
+    assert_eq!(bot.fake.identified_shards(), vec![serde_json::json!([1, 2])]);
+    let sent = bot.command(&alice(), "whocall", &[]).await;
+    assert!(text_of(bot.callback(&sent).await.body.as_ref().unwrap()).contains("999"));
+    bot.finish().await;
+}

@@ -8,7 +8,8 @@
 //!   moves the dialogue on, the other is told it had already moved on;
 //! - a request with a bad signature gets 401 and changes nothing;
 //! - a `/reload` on one process is taken by the other (PostgreSQL LISTEN/NOTIFY), and the
-//!   admin's reply says so.
+//!   admin's reply says so; when the other's copy is broken, it keeps what it serves, its
+//!   `/health` says the reload failed, and the admin's reply names it with the first error.
 //!
 //! Without PostgreSQL installed the test prints that it skipped and why.
 //!
@@ -141,6 +142,20 @@ fn press(fake: &FakeDiscord, who: &Who, thread: u64, message: &Value, action: &s
     payloads::component(iid, &token, &id, msg, who, payloads::channel(thread, true))
 }
 
+/// Runs /reload as an admin on `on` and returns the text of its (deferred) reply.
+async fn reload_on(on: &Replica, fake: &FakeDiscord, signer: &Signer) -> String {
+    let admin = Who::with_role(930_000_000_000_000_009, ADMIN_ROLE);
+    let from = fake.requests().len();
+    let (id, token) = next(fake);
+    let reload = payloads::command(id, &token, "reload", &[], &admin, payloads::channel(CHANNEL_ID, false));
+    assert_eq!(on.send(signer, &reload).await["type"], 5, "deferred");
+    let path = format!("/api/v10/webhooks/{}/{token}", support::APP_ID);
+    let reply = fake
+        .wait_for(from, Duration::from_secs(20), "the reload reply", |r| r.method == "POST" && r.path == path)
+        .await;
+    text_of(reply.body.as_ref().unwrap())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_share_one_dialogue_and_one_reload() {
     let pg = match Postgres::start().await {
@@ -153,14 +168,18 @@ async fn two_processes_share_one_dialogue_and_one_reload() {
     let fake = FakeDiscord::start().await;
     let signer = Signer::default();
     let root = tempfile::tempdir().unwrap();
-    let knowledge = root.path().join("knowledge");
-    std::fs::create_dir_all(&knowledge).unwrap();
-    support::write_knowledge(&KnowledgeFiles::embedded(), &knowledge);
+    // Each process has its own copy of the same knowledge (as two hosts would), so one copy
+    // can be broken alone below.
+    let (ka, kb) = (root.path().join("knowledge-a"), root.path().join("knowledge-b"));
+    for k in [&ka, &kb] {
+        std::fs::create_dir_all(k).unwrap();
+        support::write_knowledge(&KnowledgeFiles::embedded(), k);
+    }
     let mut a = replica(
         &fake,
         &signer,
         &pg.url,
-        &knowledge,
+        &ka,
         &root.path().join("a"),
         true,
     )
@@ -169,7 +188,7 @@ async fn two_processes_share_one_dialogue_and_one_reload() {
         &fake,
         &signer,
         &pg.url,
-        &knowledge,
+        &kb,
         &root.path().join("b"),
         false,
     )
@@ -230,7 +249,7 @@ async fn two_processes_share_one_dialogue_and_one_reload() {
         &fake,
         &signer,
         &pg.url,
-        &knowledge,
+        &ka,
         &root.path().join("a2"),
         false,
     )
@@ -278,41 +297,19 @@ async fn two_processes_share_one_dialogue_and_one_reload() {
     );
 
     // A /reload on B is taken by A too, and B's reply says so.
-    let manifest = knowledge.join("manifest.toml");
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    let old_version = a.health().await["knowledge"]["version"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let old_version = a.health().await["knowledge"]["version"].as_str().unwrap().to_string();
     let new_version = format!("{old_version}-replicas");
-    std::fs::write(
-        &manifest,
-        text.replacen(
+    for k in [&ka, &kb] {
+        let manifest = k.join("manifest.toml");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        let bumped = text.replacen(
             &format!("version = \"{old_version}\""),
             &format!("version = \"{new_version}\""),
             1,
-        ),
-    )
-    .unwrap();
-    let admin = Who::with_role(930_000_000_000_000_009, ADMIN_ROLE);
-    let from = fake.requests().len();
-    let (id, token) = next(&fake);
-    let reload = payloads::command(
-        id,
-        &token,
-        "reload",
-        &[],
-        &admin,
-        payloads::channel(CHANNEL_ID, false),
-    );
-    assert_eq!(b.send(&signer, &reload).await["type"], 5, "deferred");
-    let path = format!("/api/v10/webhooks/{}/{token}", support::APP_ID);
-    let reply = fake
-        .wait_for(from, Duration::from_secs(20), "the reload reply", |r| {
-            r.method == "POST" && r.path == path
-        })
-        .await;
-    let said = text_of(reply.body.as_ref().unwrap());
+        );
+        std::fs::write(&manifest, bumped).unwrap();
+    }
+    let said = reload_on(&b, &fake, &signer).await;
     assert!(said.contains("Guidance reloaded"), "{said}");
     assert!(said.contains("Other processes"), "{said}");
     // The restarted A took it; the SIGKILLed first A left its heartbeat behind and is listed as
@@ -322,11 +319,20 @@ async fn two_processes_share_one_dialogue_and_one_reload() {
     assert_eq!(said.matches("no answer yet").count(), 1, "{said}");
     assert!(!said.contains('❌'), "{said}");
     let health = a.health().await;
-    assert_eq!(
-        health["knowledge"]["version"],
-        new_version.as_str(),
-        "{health}"
-    );
+    assert_eq!(health["knowledge"]["version"], new_version.as_str(), "{health}");
     assert_eq!(health["reload"], "ok", "{health}");
+
+    // A's copy breaks: B's next reload is refused by A, which keeps what it serves and says so.
+    let contacts = ka.join("contacts.toml");
+    let text = std::fs::read_to_string(&contacts).unwrap();
+    std::fs::write(&contacts, text.replacen("phone = \"020 8547 5008\"", "phone = \"020-8547\"", 1)).unwrap();
+    let said = reload_on(&b, &fake, &signer).await;
+    assert_eq!(said.matches('❌').count(), 1, "{said}");
+    assert!(said.contains(&format!("still serving {new_version}")), "{said}");
+    assert!(said.contains("contacts.toml"), "the first error, with its file: {said}");
+    let health = a.health().await;
+    assert_eq!(health["knowledge"]["version"], new_version.as_str(), "{health}");
+    assert!(health["reload"].as_str().unwrap().starts_with("failed: "), "{health}");
+    assert_eq!(health["status"], "ok", "it still serves the previous knowledge: {health}");
     drop(pg);
 }

@@ -5,8 +5,8 @@
 //!
 //! - **The bot** is the test `bot_loop`. Run normally it drives a store in a temporary directory
 //!   for a bounded number of steps and checks its own record (so it is a real test). Run with
-//!   the environment variable `SG_DURABILITY_DB` set to a database path, as the parent below
-//!   does, it becomes the child: it opens a `Store` on that file and, from four concurrent
+//!   the environment variable `SG_DURABILITY_DB` set to a database URL, as the parent below
+//!   does, it becomes the child: it opens a `Store` on that database and, from four concurrent
 //!   tasks, starts sessions and keeps answering them in a tight loop (random answers the current
 //!   question offers, Back, Restart, new sessions), printing `COMMIT <session> <step> <path>` to
 //!   standard output after every action `triage::start` / `triage::act` has returned (that is,
@@ -21,13 +21,16 @@
 //!   - every stored path still fits the tree, and every session whose path ends in an outcome
 //!     has its audit row with that outcome and path (session and audit are written in one
 //!     transaction: neither survives without the other);
-//!   - `PRAGMA integrity_check` is `ok` (through a separate sqlx connection);
+//!   - on SQLite, `PRAGMA integrity_check` is `ok` (through a separate sqlx connection);
 //!   - every session can be continued to a valid outcome.
 //!
 //!   This is repeated four times on the same database, each kill landing at a different
 //!   moment, and every session from earlier rounds is checked again after every later kill.
 //!
-//! Unix only (SIGKILL). Run: `cargo test --test store_durability` (about 5 s in a debug build).
+//! The kills run on an SQLite file and, where PostgreSQL is installed, on a throwaway
+//! PostgreSQL cluster (`…_on_postgres`; it prints that it skipped otherwise).
+//!
+//! Unix only (SIGKILL). Run: `cargo test --test store_durability` (about 10 s in a debug build).
 
 #![cfg(unix)]
 
@@ -36,12 +39,10 @@ mod support;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::ExitStatusExt;
-use std::path::Path as FsPath;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use sqlx::Row;
 
 use safeguarding_bot::triage::engine::{self, Action, Path};
 use safeguarding_bot::triage::{self, Store};
@@ -145,7 +146,7 @@ async fn bot_task(
 
 /// Runs the bot's tasks on `db` until `stop`.
 fn run_bot(
-    db: &FsPath,
+    db: &str,
     seed: u64,
     report: Arc<dyn Fn(Commit) + Send + Sync>,
     stop: Arc<dyn Fn() -> bool + Send + Sync>,
@@ -156,7 +157,7 @@ fn run_bot(
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let store = Store::open(&support::db_url(db)).await.expect("open store");
+        let store = Store::open(db).await.expect("open store");
         let tasks: Vec<_> = (0..TASKS)
             .map(|t| {
                 tokio::spawn(bot_task(
@@ -178,7 +179,7 @@ fn run_bot(
 /// the child's. As the child (`SG_DURABILITY_DB` set): runs until killed.
 #[test]
 fn bot_loop() {
-    if let Some(db) = std::env::var_os(CHILD_ENV) {
+    if let Ok(db) = std::env::var(CHILD_ENV) {
         let seed: u64 = std::env::var("SG_DURABILITY_SEED")
             .ok()
             .and_then(|s| s.parse().ok())
@@ -191,7 +192,7 @@ fn bot_loop() {
             o.flush().expect("flush");
         });
         run_bot(
-            FsPath::new(&db),
+            &db,
             seed,
             report,
             Arc::new(move || started.elapsed() > Duration::from_secs(60)),
@@ -199,7 +200,7 @@ fn bot_loop() {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("triage.db");
+    let db = support::db_url(&dir.path().join("triage.db"));
     let commits: Arc<Mutex<Vec<Commit>>> = Arc::new(Mutex::new(Vec::new()));
     let c = commits.clone();
     let report: Arc<dyn Fn(Commit) + Send + Sync> =
@@ -232,7 +233,7 @@ fn latest(commits: &[Commit]) -> HashMap<String, Commit> {
 /// Reopens the store as a restarted bot and checks every reported session (see the file's
 /// documentation). With `exact`, the stored step must equal the reported one. Afterwards every
 /// session has been continued to an outcome and `reported` holds where each now stands.
-fn verify(db: &FsPath, reported: &mut HashMap<String, Commit>, exact: bool) {
+fn verify(db: &str, reported: &mut HashMap<String, Commit>, exact: bool) {
     let snap = support::snapshot();
     let tree = &snap.triage;
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -240,40 +241,11 @@ fn verify(db: &FsPath, reported: &mut HashMap<String, Commit>, exact: bool) {
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let store = Store::open(&support::db_url(db))
-            .await
-            .expect("reopen store");
-        let pool = sqlx::SqlitePool::connect(&support::db_url(db))
-            .await
-            .expect("second connection");
-        let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
-            .fetch_one(&pool)
-            .await
-            .expect("integrity_check");
-        assert_eq!(integrity, "ok");
-
-        let rows = sqlx::query("SELECT id, step, path, audit_id FROM triage_sessions")
-            .fetch_all(&pool)
-            .await
-            .expect("sessions");
-        let stored: HashMap<String, (u32, String, Option<String>)> = rows
-            .iter()
-            .map(|r| {
-                let step: i64 = r.get("step");
-                (
-                    r.get::<String, _>("id"),
-                    (step as u32, r.get("path"), r.get("audit_id")),
-                )
-            })
-            .collect();
-        let audit: HashMap<String, (String, String)> =
-            sqlx::query("SELECT id, outcome, path FROM triage_audit")
-                .fetch_all(&pool)
-                .await
-                .expect("audit")
-                .iter()
-                .map(|r| (r.get("id"), (r.get("outcome"), r.get("path"))))
-                .collect();
+        let store = Store::open(db).await.expect("reopen store");
+        let pool = Db::connect(db).await;
+        pool.check_integrity().await;
+        let stored: HashMap<String, (u32, String, Option<String>)> = pool.sessions().await;
+        let audit: HashMap<String, (String, String)> = pool.audit().await;
 
         for (id, c) in reported.iter() {
             let (step, path, audit_id) = stored
@@ -330,7 +302,7 @@ fn verify(db: &FsPath, reported: &mut HashMap<String, Commit>, exact: bool) {
             *c = Commit {
                 session: id.clone(),
                 step: v.step,
-                path: stored_path(&pool, id).await,
+                path: pool.path(id).await,
             };
         }
         pool.close().await;
@@ -338,18 +310,96 @@ fn verify(db: &FsPath, reported: &mut HashMap<String, Commit>, exact: bool) {
     });
 }
 
-async fn stored_path(pool: &sqlx::SqlitePool, id: &str) -> String {
-    sqlx::query_scalar("SELECT path FROM triage_sessions WHERE id = ?")
-        .bind(id)
-        .fetch_one(pool)
-        .await
+/// A second connection to the store's database, read directly (not through `Store`).
+enum Db {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+impl Db {
+    async fn connect(url: &str) -> Db {
+        if url.starts_with("sqlite") {
+            Db::Sqlite(sqlx::SqlitePool::connect(url).await.expect("second connection"))
+        } else {
+            Db::Postgres(sqlx::PgPool::connect(url).await.expect("second connection"))
+        }
+    }
+
+    /// SQLite's own check of the file (PostgreSQL has no equivalent to run here).
+    async fn check_integrity(&self) {
+        if let Db::Sqlite(p) = self {
+            let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+                .fetch_one(p)
+                .await
+                .expect("integrity_check");
+            assert_eq!(integrity, "ok");
+        }
+    }
+
+    /// Every session: id → (step, path, audit id).
+    async fn sessions(&self) -> HashMap<String, (u32, String, Option<String>)> {
+        let sql = "SELECT id, step, path, audit_id FROM triage_sessions";
+        let rows: Vec<(String, i64, String, Option<String>)> = match self {
+            Db::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await,
+            Db::Postgres(p) => sqlx::query_as(sql).fetch_all(p).await,
+        }
+        .expect("sessions");
+        rows.into_iter()
+            .map(|(id, step, path, audit)| (id, (step as u32, path, audit)))
+            .collect()
+    }
+
+    /// Every audit row: id → (outcome, path).
+    async fn audit(&self) -> HashMap<String, (String, String)> {
+        let sql = "SELECT id, outcome, path FROM triage_audit";
+        let rows: Vec<(String, String, String)> = match self {
+            Db::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await,
+            Db::Postgres(p) => sqlx::query_as(sql).fetch_all(p).await,
+        }
+        .expect("audit");
+        rows.into_iter().map(|(id, o, p)| (id, (o, p))).collect()
+    }
+
+    async fn path(&self, id: &str) -> String {
+        let sql = "SELECT path FROM triage_sessions WHERE id = $1";
+        match self {
+            Db::Sqlite(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await,
+            Db::Postgres(p) => sqlx::query_scalar(sql).bind(id).fetch_one(p).await,
+        }
         .expect("path")
+    }
+
+    async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
 }
 
 #[test]
 fn sigkill_mid_dialogue_loses_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("triage.db");
+    sigkill_rounds(&support::db_url(&dir.path().join("triage.db")));
+}
+
+/// The same kills with the store on PostgreSQL (a throwaway cluster; skipped where PostgreSQL
+/// is not installed).
+#[test]
+fn sigkill_mid_dialogue_loses_nothing_on_postgres() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let Some(db) = rt.block_on(support::TestDb::postgres(
+        "sigkill_mid_dialogue_loses_nothing_on_postgres",
+    )) else {
+        return;
+    };
+    sigkill_rounds(&db.url());
+    drop(db);
+}
+
+/// Kills the child bot [`ROUNDS`] times on the store at `db`, checking every session after
+/// each kill.
+fn sigkill_rounds(db: &str) {
     let exe = std::env::current_exe().expect("test binary");
     // Sessions from every round, as last seen (reported by the child, or after the parent took
     // them to an outcome).
@@ -357,7 +407,7 @@ fn sigkill_mid_dialogue_loses_nothing() {
     for round in 0..ROUNDS {
         let mut child = Command::new(&exe)
             .args(["bot_loop", "--exact", "--nocapture", "--test-threads=1"])
-            .env(CHILD_ENV, &db)
+            .env(CHILD_ENV, db)
             .env("SG_DURABILITY_SEED", (round + 1).to_string())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -406,7 +456,7 @@ fn sigkill_mid_dialogue_loses_nothing() {
         );
         all.extend(reported);
         // Checks every session of every round so far, then takes each to an outcome.
-        verify(&db, &mut all, false);
+        verify(db, &mut all, false);
     }
     assert!(
         all.len() >= (ROUNDS * TASKS * 3) as usize,

@@ -91,6 +91,8 @@ struct Inner {
     watchers: Mutex<Vec<mpsc::UnboundedSender<Recorded>>>,
     /// (method, path, status, Discord error code) to answer with an error instead.
     failing: Mutex<Vec<(String, String, u16, i64)>>,
+    /// The `shard` field of every IDENTIFY received (`[id, total]`, or null).
+    identified_shards: Mutex<Vec<Value>>,
 }
 
 /// A running fake Discord.
@@ -130,6 +132,7 @@ impl FakeDiscord {
             stall_identify: AtomicBool::new(false),
             watchers: Mutex::new(Vec::new()),
             failing: Mutex::new(Vec::new()),
+            identified_shards: Mutex::new(Vec::new()),
         });
         let app = Router::new()
             .route("/gateway-ws", any(ws_upgrade))
@@ -193,6 +196,11 @@ impl FakeDiscord {
     /// A fresh snowflake.
     pub fn next_id(&self) -> u64 {
         self.inner.next_id.fetch_add(1, Ordering::Relaxed) + 950_000_000_000_000_000
+    }
+
+    /// The `shard` of every IDENTIFY so far (`[id, total]`).
+    pub fn identified_shards(&self) -> Vec<Value> {
+        self.inner.identified_shards.lock().unwrap().clone()
     }
 
     /// Records a request the bot made another way: in HTTP mode the first answer to an
@@ -343,6 +351,7 @@ async fn gateway_session(inner: Arc<Inner>, mut socket: WebSocket) {
                     }
                     Some(2) => {
                         inner.identifies.fetch_add(1, Ordering::SeqCst);
+                        inner.identified_shards.lock().unwrap().push(v["d"]["shard"].clone());
                         let code = inner.close_code.load(Ordering::SeqCst);
                         if code != 0 {
                             let frame = CloseFrame { code, reason: "Authentication failed.".into() };
