@@ -1022,11 +1022,20 @@ async fn serve_binary_answers_and_stops_cleanly_on_sigterm() {
 async fn discord_shards_chooses_the_shards_this_process_runs() {
     // Unset: the whole bot as one shard.
     let bot = Bot::start(Knowledge::Embedded, |_| {}).await;
-    assert_eq!(bot.fake.identified_shards(), vec![serde_json::json!([0, 1])]);
+    assert_eq!(
+        bot.fake.identified_shards(),
+        vec![serde_json::json!([0, 1])]
+    );
     bot.finish().await;
     // "1/2": shard 1 of 2 only (another process runs shard 0); it answers like any other.
-    let bot = Bot::start(Knowledge::Embedded, |s| s.discord.shards = Some("1/2".into())).await;
-    assert_eq!(bot.fake.identified_shards(), vec![serde_json::json!([1, 2])]);
+    let bot = Bot::start(Knowledge::Embedded, |s| {
+        s.discord.shards = Some("1/2".into())
+    })
+    .await;
+    assert_eq!(
+        bot.fake.identified_shards(),
+        vec![serde_json::json!([1, 2])]
+    );
     let sent = bot.command(&alice(), "whocall", &[]).await;
     assert!(text_of(bot.callback(&sent).await.body.as_ref().unwrap()).contains("999"));
     bot.finish().await;

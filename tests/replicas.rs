@@ -147,11 +147,20 @@ async fn reload_on(on: &Replica, fake: &FakeDiscord, signer: &Signer) -> String 
     let admin = Who::with_role(930_000_000_000_000_009, ADMIN_ROLE);
     let from = fake.requests().len();
     let (id, token) = next(fake);
-    let reload = payloads::command(id, &token, "reload", &[], &admin, payloads::channel(CHANNEL_ID, false));
+    let reload = payloads::command(
+        id,
+        &token,
+        "reload",
+        &[],
+        &admin,
+        payloads::channel(CHANNEL_ID, false),
+    );
     assert_eq!(on.send(signer, &reload).await["type"], 5, "deferred");
     let path = format!("/api/v10/webhooks/{}/{token}", support::APP_ID);
     let reply = fake
-        .wait_for(from, Duration::from_secs(20), "the reload reply", |r| r.method == "POST" && r.path == path)
+        .wait_for(from, Duration::from_secs(20), "the reload reply", |r| {
+            r.method == "POST" && r.path == path
+        })
         .await;
     text_of(reply.body.as_ref().unwrap())
 }
@@ -170,29 +179,16 @@ async fn two_processes_share_one_dialogue_and_one_reload() {
     let root = tempfile::tempdir().unwrap();
     // Each process has its own copy of the same knowledge (as two hosts would), so one copy
     // can be broken alone below.
-    let (ka, kb) = (root.path().join("knowledge-a"), root.path().join("knowledge-b"));
+    let (ka, kb) = (
+        root.path().join("knowledge-a"),
+        root.path().join("knowledge-b"),
+    );
     for k in [&ka, &kb] {
         std::fs::create_dir_all(k).unwrap();
         support::write_knowledge(&KnowledgeFiles::embedded(), k);
     }
-    let mut a = replica(
-        &fake,
-        &signer,
-        &pg.url,
-        &ka,
-        &root.path().join("a"),
-        true,
-    )
-    .await;
-    let b = replica(
-        &fake,
-        &signer,
-        &pg.url,
-        &kb,
-        &root.path().join("b"),
-        false,
-    )
-    .await;
+    let mut a = replica(&fake, &signer, &pg.url, &ka, &root.path().join("a"), true).await;
+    let b = replica(&fake, &signer, &pg.url, &kb, &root.path().join("b"), false).await;
     let alice = Who::member(930_000_000_000_000_001);
 
     // /triage on A: deferred, then the thread and the first question over REST.
@@ -245,15 +241,7 @@ async fn two_processes_share_one_dialogue_and_one_reload() {
     );
 
     // A comes back. The same button pressed on both at once lands once.
-    let a = replica(
-        &fake,
-        &signer,
-        &pg.url,
-        &ka,
-        &root.path().join("a2"),
-        false,
-    )
-    .await;
+    let a = replica(&fake, &signer, &pg.url, &ka, &root.path().join("a2"), false).await;
     let (first, second) = (
         press(&fake, &alice, thread, &q4, "yes"),
         press(&fake, &alice, thread, &q4, "yes"),
@@ -297,7 +285,10 @@ async fn two_processes_share_one_dialogue_and_one_reload() {
     );
 
     // A /reload on B is taken by A too, and B's reply says so.
-    let old_version = a.health().await["knowledge"]["version"].as_str().unwrap().to_string();
+    let old_version = a.health().await["knowledge"]["version"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let new_version = format!("{old_version}-replicas");
     for k in [&ka, &kb] {
         let manifest = k.join("manifest.toml");
@@ -319,20 +310,44 @@ async fn two_processes_share_one_dialogue_and_one_reload() {
     assert_eq!(said.matches("no answer yet").count(), 1, "{said}");
     assert!(!said.contains('❌'), "{said}");
     let health = a.health().await;
-    assert_eq!(health["knowledge"]["version"], new_version.as_str(), "{health}");
+    assert_eq!(
+        health["knowledge"]["version"],
+        new_version.as_str(),
+        "{health}"
+    );
     assert_eq!(health["reload"], "ok", "{health}");
 
     // A's copy breaks: B's next reload is refused by A, which keeps what it serves and says so.
     let contacts = ka.join("contacts.toml");
     let text = std::fs::read_to_string(&contacts).unwrap();
-    std::fs::write(&contacts, text.replacen("phone = \"020 8547 5008\"", "phone = \"020-8547\"", 1)).unwrap();
+    std::fs::write(
+        &contacts,
+        text.replacen("phone = \"020 8547 5008\"", "phone = \"020-8547\"", 1),
+    )
+    .unwrap();
     let said = reload_on(&b, &fake, &signer).await;
     assert_eq!(said.matches('❌').count(), 1, "{said}");
-    assert!(said.contains(&format!("still serving {new_version}")), "{said}");
-    assert!(said.contains("contacts.toml"), "the first error, with its file: {said}");
+    assert!(
+        said.contains(&format!("still serving {new_version}")),
+        "{said}"
+    );
+    assert!(
+        said.contains("contacts.toml"),
+        "the first error, with its file: {said}"
+    );
     let health = a.health().await;
-    assert_eq!(health["knowledge"]["version"], new_version.as_str(), "{health}");
-    assert!(health["reload"].as_str().unwrap().starts_with("failed: "), "{health}");
-    assert_eq!(health["status"], "ok", "it still serves the previous knowledge: {health}");
+    assert_eq!(
+        health["knowledge"]["version"],
+        new_version.as_str(),
+        "{health}"
+    );
+    assert!(
+        health["reload"].as_str().unwrap().starts_with("failed: "),
+        "{health}"
+    );
+    assert_eq!(
+        health["status"], "ok",
+        "it still serves the previous knowledge: {health}"
+    );
     drop(pg);
 }

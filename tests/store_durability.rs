@@ -43,7 +43,6 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-
 use safeguarding_bot::triage::engine::{self, Action, Path};
 use safeguarding_bot::triage::{self, Store};
 
@@ -319,7 +318,11 @@ enum Db {
 impl Db {
     async fn connect(url: &str) -> Db {
         if url.starts_with("sqlite") {
-            Db::Sqlite(sqlx::SqlitePool::connect(url).await.expect("second connection"))
+            Db::Sqlite(
+                sqlx::SqlitePool::connect(url)
+                    .await
+                    .expect("second connection"),
+            )
         } else {
             Db::Postgres(sqlx::PgPool::connect(url).await.expect("second connection"))
         }
