@@ -4,6 +4,9 @@
 #   -e SAFEGUARDING_BOT__DISCORD__GUILD_IDS=123456789012345678 \
 #   -v safeguarding-data:/app/data safeguarding-bot
 # docker inspect --format '{{.State.Health.Status}}' safeguarding-bot   # starting → healthy
+# Several processes (HTTP interactions mode, PostgreSQL): see compose.yaml and
+# docs/operations-http.md; there SAFEGUARDING_BOT__DISCORD__LISTEN=0.0.0.0:8080 serves
+# POST /interactions and GET /health on the port below.
 FROM rust:1.90-bookworm AS build
 WORKDIR /src
 COPY Cargo.toml Cargo.lock build.rs ./
@@ -33,6 +36,7 @@ VOLUME ["/app/data"]
 # HEALTHCHECK asks it (`health` checks http://127.0.0.1:8080/health unless told otherwise):
 # healthy once the gateway is connected and the commands are registered.
 ENV SAFEGUARDING_BOT__HEALTH__LISTEN=127.0.0.1:8080
+EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["safeguarding-bot", "health"]
 CMD ["safeguarding-bot", "serve"]

@@ -10,7 +10,9 @@
 //! 4. anything else goes to [`super::dispatch::interaction`], the same handlers and rendering as
 //!    the gateway, with a [`Responder`] whose first answer becomes the HTTP response body. A
 //!    handler that has not answered within [`ANSWER_WITHIN`] is deferred for (Discord allows
-//!    3 s); it carries on and its answer goes over REST.
+//!    3 s); it carries on and its answer goes over REST. A follow-up is sent only once the
+//!    response it follows is on its way (the body says when it is taken to be written), so it
+//!    cannot overtake it.
 //!
 //! `GET /health` is served on the same address.
 
@@ -157,7 +159,7 @@ fn application_id(i: &serenity::Interaction) -> Option<serenity::ApplicationId> 
 
 /// Runs the handler on its own task and answers with its first answer, or defers for it.
 async fn answer(ep: Endpoint, interaction: serenity::Interaction) -> Response {
-    let (r, mut rx) = Responder::body(ep.http.clone(), interaction.id(), interaction.token());
+    let (r, mut rx, sent) = Responder::body(ep.http.clone(), interaction.id(), interaction.token());
     let r = Arc::new(r);
     let component = matches!(interaction, serenity::Interaction::Component(_));
     let handler = {
@@ -177,7 +179,17 @@ async fn answer(ep: Endpoint, interaction: serenity::Interaction) -> Response {
         },
     };
     match first {
-        Some(first) => Json(first).into_response(),
+        Some(first) => {
+            let json = serde_json::to_vec(&first).unwrap_or_default();
+            (
+                [(axum::http::header::CONTENT_TYPE, "application/json")],
+                axum::body::Body::new(SignalWhenSent {
+                    json: Some(Bytes::from(json)),
+                    sent: Some(sent),
+                }),
+            )
+                .into_response()
+        }
         None => {
             // The handler ended without answering (it panicked): say so, with the way out.
             let _ = handler.await;
@@ -191,5 +203,35 @@ async fn answer(ep: Endpoint, interaction: serenity::Interaction) -> Response {
             ))
             .into_response()
         }
+    }
+}
+
+/// A response body that fires `sent` when the server takes its bytes to write them: the
+/// handler's follow-ups wait for it (see [`Responder`]).
+struct SignalWhenSent {
+    json: Option<Bytes>,
+    sent: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl http_body::Body for SignalWhenSent {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        if let Some(sent) = self.sent.take() {
+            let _ = sent.send(());
+        }
+        std::task::Poll::Ready(self.json.take().map(|b| Ok(http_body::Frame::data(b))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.json.is_none()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(self.json.as_ref().map_or(0, |b| b.len() as u64))
     }
 }

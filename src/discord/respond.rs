@@ -36,6 +36,10 @@ pub struct Responder {
     id: serenity::InteractionId,
     token: String,
     first: Mutex<First>,
+    /// HTTP mode: fires when the HTTP response carrying the first answer is being sent. A
+    /// follow-up must not reach Discord before the answer it follows, so the first REST call
+    /// after a body answer waits for it.
+    sent: tokio::sync::Mutex<Option<oneshot::Receiver<()>>>,
 }
 
 impl Responder {
@@ -46,24 +50,39 @@ impl Responder {
             id,
             token: token.to_string(),
             first: Mutex::new(First::Rest),
+            sent: tokio::sync::Mutex::new(None),
         }
     }
 
     /// A responder whose first answer is handed to the returned receiver, to be the body of the
-    /// HTTP response (HTTP mode).
+    /// HTTP response (HTTP mode); the returned sender is fired by that body when it is sent.
     pub fn body(
         http: Arc<serenity::Http>,
         id: serenity::InteractionId,
         token: &str,
-    ) -> (Self, oneshot::Receiver<serenity::CreateInteractionResponse>) {
+    ) -> (
+        Self,
+        oneshot::Receiver<serenity::CreateInteractionResponse>,
+        oneshot::Sender<()>,
+    ) {
         let (tx, rx) = oneshot::channel();
+        let (sent_tx, sent_rx) = oneshot::channel();
         let r = Self {
             http,
             id,
             token: token.to_string(),
             first: Mutex::new(First::Body(tx)),
+            sent: tokio::sync::Mutex::new(Some(sent_rx)),
         };
-        (r, rx)
+        (r, rx, sent_tx)
+    }
+
+    /// Waits (at most 2 s) until the HTTP response with the first answer is on its way; at once
+    /// in gateway mode, and after the first time.
+    async fn after_body_sent(&self) {
+        if let Some(sent) = self.sent.lock().await.take() {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(2), sent).await;
+        }
     }
 
     /// The interaction token (for follow-ups with files).
@@ -112,6 +131,7 @@ impl Responder {
         response: serenity::CreateInteractionResponse,
     ) -> Result<(), serenity::Error> {
         use serenity::CreateInteractionResponse as R;
+        self.after_body_sent().await;
         match response {
             R::Message(m) => {
                 self.http
@@ -144,6 +164,7 @@ impl Responder {
     /// Sends one message: the answer if none has gone yet, else a follow-up.
     pub async fn send(&self, m: &MessageOut, ephemeral: bool) -> Result<(), serenity::Error> {
         if self.answered() {
+            self.after_body_sent().await;
             self.http
                 .create_followup_message(&self.token, &m.to_followup(ephemeral), Vec::new())
                 .await
