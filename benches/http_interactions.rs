@@ -21,7 +21,6 @@
 mod support;
 
 use std::path::Path;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -29,53 +28,26 @@ use safeguarding_bot::knowledge::KnowledgeFiles;
 use serde_json::Value;
 use support::fake_discord::FakeDiscord;
 use support::postgres::Postgres;
+use support::replica::Replica;
 use support::{custom_ids, payloads, Signer, Who, CHANNEL_ID};
 
 const WORKERS: usize = 16;
 const RUN: Duration = Duration::from_secs(5);
-const TOKEN: &str = "fake-token-for-the-bench";
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .unwrap()
-        .port()
-}
-
-/// Starts `serve` in HTTP mode and waits until `/health` is ok; its interactions URL.
+/// Starts `serve` in HTTP mode (rate limit off) and returns it with its interactions URL.
 async fn start_bot(
     fake: &FakeDiscord,
     signer: &Signer,
     db: &str,
     dir: &Path,
     knowledge: &Path,
-) -> (tokio::process::Child, String) {
-    std::fs::create_dir_all(dir).unwrap();
-    let port = free_port();
-    let mut cmd = support::serve_command(fake.base(), dir, TOKEN);
-    cmd.env("SAFEGUARDING_BOT__DISCORD__MODE", "http")
-        .env("SAFEGUARDING_BOT__DISCORD__PUBLIC_KEY", signer.public_hex())
-        .env(
-            "SAFEGUARDING_BOT__DISCORD__LISTEN",
-            format!("127.0.0.1:{port}"),
-        )
-        .env("SAFEGUARDING_BOT__DISCORD__RATE_LIMIT_PER_MINUTE", "0")
-        .env("SAFEGUARDING_BOT__DATABASE__URL", db)
-        .env("SAFEGUARDING_BOT__KNOWLEDGE__DIR", knowledge)
-        .stderr(Stdio::null());
-    let child = cmd.spawn().expect("serve starts");
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::builder().no_proxy().build().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if let Ok(r) = client.get(format!("{base}/health")).send().await {
-            if r.status().as_u16() == 200 {
-                return (child, format!("{base}/interactions"));
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("the bot on {port} did not become healthy");
+) -> (Replica, String) {
+    let bot = Replica::start(fake, signer, db, knowledge, dir, |cmd| {
+        cmd.env("SAFEGUARDING_BOT__DISCORD__RATE_LIMIT_PER_MINUTE", "0")
+            .env("RUST_LOG", "warn");
+    })
+    .await;
+    let url = bot.url("/interactions");
+    (bot, url)
 }
 
 async fn send(signer: &Signer, url: &str, payload: &Value) -> Value {
@@ -213,7 +185,7 @@ async fn main() {
     let (mut bot, url) =
         start_bot(&fake, &signer, &db, &root.path().join("sqlite"), &knowledge).await;
     report("one process, SQLite", load(&fake, &signer, &[url]).await);
-    bot.kill().await.ok();
+    bot.child.kill().await.ok();
 
     let pg = match Postgres::start().await {
         Ok(pg) => pg,
@@ -247,6 +219,6 @@ async fn main() {
         "two processes, one PostgreSQL",
         load(&fake, &signer, &[url1, url2]).await,
     );
-    one.kill().await.ok();
-    two.kill().await.ok();
+    one.child.kill().await.ok();
+    two.child.kill().await.ok();
 }

@@ -1131,26 +1131,6 @@ fn secrets_come_from_the_environment() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Runs the real binary with `args` then `--help`; the command line is accepted when that
-/// exits 0 (as tests/dockerfile.rs).
-fn accepted(args: &[String]) -> Result<(), String> {
-    let out = support::bin()
-        .args(args)
-        .arg("--help")
-        .output()
-        .map_err(|e| e.to_string())?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "`safeguarding-bot {} --help` exited {:?}: {}",
-            args.join(" "),
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
-}
-
 /// The port of a `host:port` address.
 fn port_of(addr: &str) -> Option<&str> {
     addr.rsplit_once(':').map(|(_, p)| p)
@@ -1197,13 +1177,13 @@ fn bot_healthchecks_run_a_real_subcommand_at_the_port_they_listen_on() {
             "compose.yaml:{}: no subcommand in {argv:?}",
             test.line
         );
-        if let Err(e) = accepted(&args[..=i]) {
+        if let Err(e) = support::cli_accepts(&args[..=i]) {
             panic!(
                 "compose.yaml:{}: `{}` is not a subcommand: {e}",
                 test.line, args[i]
             );
         }
-        if let Err(e) = accepted(args) {
+        if let Err(e) = support::cli_accepts(args) {
             panic!(
                 "compose.yaml:{}: the binary does not accept {args:?}: {e}",
                 test.line

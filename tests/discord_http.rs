@@ -147,18 +147,7 @@ async fn a_signed_ping_gets_pong_and_nothing_unsigned_is_read() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_is_served_beside_the_endpoint() {
     let bot = Bot::start_http(Knowledge::Embedded, |_| {}).await;
-    let health = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
-        .get(bot.endpoint_url("/health"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let health: Value = serde_json::from_str(&health).unwrap();
+    let health = support::get_json(&bot.endpoint_url("/health")).await;
     assert_eq!(health["status"], "ok", "{health}");
     assert_eq!(health["gateway"], "unused (http mode)", "{health}");
     assert_eq!(health["commands"], "registered", "{health}");
@@ -235,7 +224,7 @@ async fn lookups_answer_while_postgres_is_down_and_triage_says_it_is_unavailable
     }
     let url = match &pg {
         Some(pg) => pg.url.clone(),
-        None => format!("postgres://bot@127.0.0.1:{}/triage", free_port()),
+        None => format!("postgres://bot@127.0.0.1:{}/triage", support::free_port()),
     };
     let bot = Bot::start_http(Knowledge::Embedded, |s| s.database.url = url.clone()).await;
     let who = Who::member(920_000_000_000_000_003);
@@ -254,7 +243,7 @@ async fn lookups_answer_while_postgres_is_down_and_triage_says_it_is_unavailable
     assert!(text.contains("999"), "keeps the emergency route: {text}");
     assert!(text.contains("/whocall"), "says what still works: {text}");
 
-    let health = get_json(&bot.endpoint_url("/health")).await;
+    let health = support::get_json(&bot.endpoint_url("/health")).await;
     assert_eq!(health["store"], "unreachable", "{health}");
     assert_eq!(health["status"], "unavailable", "{health}");
 
@@ -277,30 +266,8 @@ async fn lookups_answer_while_postgres_is_down_and_triage_says_it_is_unavailable
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     }
     assert_eq!(
-        get_json(&bot.endpoint_url("/health")).await["store"],
+        support::get_json(&bot.endpoint_url("/health")).await["store"],
         "reachable"
     );
     bot.finish().await;
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .unwrap()
-        .port()
-}
-
-async fn get_json(url: &str) -> Value {
-    let text = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
-        .get(url)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    serde_json::from_str(&text).unwrap()
 }

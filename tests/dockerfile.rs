@@ -147,26 +147,6 @@ fn dockerfile() -> (String, Vec<Instruction>) {
     (text, parsed)
 }
 
-/// Runs the real binary with `args` then `--help`; the command line is accepted when that
-/// exits 0.
-fn accepted(args: &[String]) -> Result<(), String> {
-    let out = support::bin()
-        .args(args)
-        .arg("--help")
-        .output()
-        .map_err(|e| e.to_string())?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "`safeguarding-bot {} --help` exited {:?}: {}",
-            args.join(" "),
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
-}
-
 /// Checks a command run in the final image: it is the bot's binary, put on the `PATH` (or named
 /// by the absolute path it was copied to), and its arguments name a real subcommand it accepts.
 fn check_bot_command(argv: &[String], final_stage: &Stage, what: &str) {
@@ -213,10 +193,10 @@ fn check_bot_command(argv: &[String], final_stage: &Stage, what: &str) {
     let sub = args
         .get(i)
         .unwrap_or_else(|| panic!("{what}: no subcommand in {argv:?}"));
-    if let Err(e) = accepted(&args[..=i]) {
+    if let Err(e) = support::cli_accepts(&args[..=i]) {
         panic!("{what}: `{sub}` is not a subcommand of this binary: {e}");
     }
-    if let Err(e) = accepted(args) {
+    if let Err(e) = support::cli_accepts(args) {
         panic!("{what}: the binary does not accept {args:?}: {e}");
     }
 }

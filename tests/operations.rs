@@ -112,12 +112,6 @@ fn assert_no_token(logs: &str, what: &str) {
     }
 }
 
-/// A free port on 127.0.0.1 (bound, then released).
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
-}
-
 /// Sends a slash command through the fake's gateway; returns (interaction id, token).
 async fn send_command(
     fake: &FakeDiscord,
@@ -229,7 +223,7 @@ async fn interactions_are_logged_as_spans_with_ids_latency_and_outcome_never_tex
     const TYPED: &str = "quokka-7731 immediate danger";
     const PARTIAL: &str = "platypus-5521";
     let fake = FakeDiscord::start().await;
-    let port = free_port();
+    let port = support::free_port();
     let listen = format!("127.0.0.1:{port}");
     let serve = Serve::start(
         &fake,

@@ -17,37 +17,18 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::Stdio;
+use std::path::Path;
 use std::time::Duration;
 
 use safeguarding_bot::knowledge::KnowledgeFiles;
 use serde_json::Value;
 use support::fake_discord::FakeDiscord;
 use support::postgres::Postgres;
+use support::replica::Replica;
 use support::{custom_ids, payloads, text_of, Signer, Who, ADMIN_ROLE, CHANNEL_ID, WAIT};
 
-const TOKEN: &str = "fake-token-for-replicas";
-
-/// One bot process.
-struct Replica {
-    child: tokio::process::Child,
-    port: u16,
-    log: PathBuf,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .unwrap()
-        .port()
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder().no_proxy().build().unwrap()
-}
-
-/// Starts `serve` in HTTP mode on `db`, serving `knowledge`, and waits for `/health` to be ok.
+/// Starts a replica in HTTP mode on `db` serving `knowledge`; `register`: whether it registers
+/// the commands (one of them does).
 async fn replica(
     fake: &FakeDiscord,
     signer: &Signer,
@@ -56,72 +37,17 @@ async fn replica(
     dir: &Path,
     register: bool,
 ) -> Replica {
-    std::fs::create_dir_all(dir).unwrap();
-    let port = free_port();
-    let log = dir.join("serve.log");
-    let mut cmd = support::serve_command(fake.base(), dir, TOKEN);
-    cmd.env("SAFEGUARDING_BOT__DISCORD__MODE", "http")
-        .env("SAFEGUARDING_BOT__DISCORD__PUBLIC_KEY", signer.public_hex())
-        .env(
-            "SAFEGUARDING_BOT__DISCORD__LISTEN",
-            format!("127.0.0.1:{port}"),
-        )
-        .env(
+    Replica::start(fake, signer, db, knowledge, dir, |cmd| {
+        cmd.env(
             "SAFEGUARDING_BOT__DISCORD__REGISTER_COMMANDS",
             register.to_string(),
         )
         .env(
             "SAFEGUARDING_BOT__DISCORD__ADMIN_ROLE_IDS",
             ADMIN_ROLE.to_string(),
-        )
-        .env("SAFEGUARDING_BOT__DATABASE__URL", db)
-        .env("SAFEGUARDING_BOT__KNOWLEDGE__DIR", knowledge)
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::from(std::fs::File::create(&log).unwrap()))
-        .stdout(Stdio::null());
-    let child = cmd.spawn().expect("serve starts");
-    let r = Replica { child, port, log };
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(resp) = client().get(r.url("/health")).send().await {
-            if resp.status().as_u16() == 200 {
-                return r;
-            }
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "replica on {port} not healthy in time:\n{}",
-            std::fs::read_to_string(&r.log).unwrap_or_default()
         );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-impl Replica {
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    /// Sends a signed interaction; the HTTP answer.
-    async fn send(&self, signer: &Signer, payload: &Value) -> Value {
-        let (status, body) = signer
-            .post(&self.url("/interactions"), payload.to_string().as_bytes())
-            .await;
-        assert_eq!(status, 200, "{body}");
-        serde_json::from_str(&body).unwrap()
-    }
-
-    async fn health(&self) -> Value {
-        let text = client()
-            .get(self.url("/health"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        serde_json::from_str(&text).unwrap()
-    }
+    })
+    .await
 }
 
 /// The interaction (id, token) for the next request.

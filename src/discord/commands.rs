@@ -130,10 +130,11 @@ pub async fn run(
     }
 }
 
-/// A private one-line answer.
+/// A private one-line answer (or follow-up, if the interaction was already answered).
 async fn note(r: &Responder, text: &str) -> Result<(), Error> {
-    let m = MessageOut::default().with_content(text);
-    r.send(&m, true).await.map_err(Into::into)
+    r.respond(render::private_note(text))
+        .await
+        .map_err(Into::into)
 }
 
 /// The value of the command's text option, if given.

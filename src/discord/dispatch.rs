@@ -8,7 +8,7 @@
 use ::serenity::all as serenity;
 
 use super::instrument::{instrumented, set_outcome, Outcome};
-use super::render::MessageOut;
+use super::render::private_note;
 use super::respond::Responder;
 use super::{commands, components, Data, Error};
 use crate::reply::EMERGENCY_LINE;
@@ -39,6 +39,14 @@ pub async fn interaction(r: &Responder, data: &Data, interaction: &serenity::Int
     .await
 }
 
+/// What a user is told when their interaction failed: try again, and the emergency line (a
+/// failed answer must never leave someone without a route).
+pub fn sorry() -> serenity::CreateInteractionResponse {
+    private_note(&format!(
+        "Sorry, that did not work. Please try again. {EMERGENCY_LINE}"
+    ))
+}
+
 /// A handler failed: log it with ids only, and tell the user (privately) to try again, with the
 /// emergency line. Autocomplete failures are only logged (there is no one to tell).
 async fn failed(
@@ -51,10 +59,7 @@ async fn failed(
     if matches!(interaction, serenity::Interaction::Autocomplete(_)) {
         return;
     }
-    let sorry = MessageOut::default().with_content(&format!(
-        "Sorry, that did not work. Please try again. {EMERGENCY_LINE}"
-    ));
-    if let Err(e) = r.send(&sorry, true).await {
+    if let Err(e) = r.respond(sorry()).await {
         tracing::error!(interaction_id = %interaction.id(), error = %e, "could not report a failure");
     }
 }

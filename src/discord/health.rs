@@ -25,7 +25,6 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
 use crate::settings::Settings;
-use crate::snapshot::Live;
 
 /// The URL `safeguarding-bot health` checks when neither `--url` nor `health.listen` says
 /// otherwise: the address the Docker image listens on.
@@ -71,18 +70,31 @@ pub struct KnowledgeId {
 /// Reads the state of a running bot (cheap to clone: shared handles only).
 #[derive(Clone)]
 pub struct Probe {
-    pub(crate) live: Arc<Live>,
+    /// The knowledge, store and reloader the bot runs with.
+    data: Arc<super::Data>,
     /// The gateway's shards; `None` in HTTP mode, where no gateway connection is held.
-    pub(crate) shard_manager: Option<Arc<serenity::ShardManager>>,
-    pub(crate) ready: watch::Receiver<Option<Result<(), String>>>,
-    pub(crate) store: Arc<crate::triage::Store>,
-    pub(crate) reloader: Arc<crate::reload::Reloader>,
+    shard_manager: Option<Arc<serenity::ShardManager>>,
+    ready: watch::Receiver<super::ReadyState>,
 }
 
 impl Probe {
+    /// A probe of the bot running on `data`, with the gateway's `shard_manager` (`None` in HTTP
+    /// mode) and its registration state.
+    pub(crate) fn new(
+        data: Arc<super::Data>,
+        shard_manager: Option<Arc<serenity::ShardManager>>,
+        ready: watch::Receiver<super::ReadyState>,
+    ) -> Self {
+        Self {
+            data,
+            shard_manager,
+            ready,
+        }
+    }
+
     /// The bot's health now.
     pub async fn check(&self) -> Health {
-        let snapshot = self.live.current();
+        let snapshot = self.data.live.current();
         let connected = match &self.shard_manager {
             Some(shards) => shards
                 .runners
@@ -97,7 +109,7 @@ impl Probe {
             Some(Ok(())) => "registered",
             Some(Err(_)) => "failed",
         };
-        let store = self.store.is_reachable().await;
+        let store = self.data.store.is_reachable().await;
         let ok = connected && commands == "registered" && store;
         Health {
             status: if ok { "ok" } else { "unavailable" }.into(),
@@ -113,7 +125,7 @@ impl Probe {
             .into(),
             commands: commands.into(),
             store: if store { "reachable" } else { "unreachable" }.into(),
-            reload: match self.reloader.last_failure() {
+            reload: match self.data.reloader.last_failure() {
                 None => "ok".into(),
                 Some(why) => format!("failed: {why}"),
             },

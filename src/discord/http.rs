@@ -193,15 +193,7 @@ async fn answer(ep: Endpoint, interaction: serenity::Interaction) -> Response {
         None => {
             // The handler ended without answering (it panicked): say so, with the way out.
             let _ = handler.await;
-            Json(serenity::CreateInteractionResponse::Message(
-                serenity::CreateInteractionResponseMessage::new()
-                    .content(format!(
-                        "Sorry, that did not work. Please try again. {}",
-                        crate::reply::EMERGENCY_LINE
-                    ))
-                    .ephemeral(true),
-            ))
-            .into_response()
+            Json(dispatch::sorry()).into_response()
         }
     }
 }

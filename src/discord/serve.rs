@@ -34,14 +34,11 @@ enum Link {
 pub struct ServeHandle {
     link: Link,
     ready: watch::Receiver<ReadyState>,
-    live: Arc<Live>,
-    reloader: Arc<Reloader>,
-    store: Arc<crate::triage::Store>,
+    /// The knowledge, store, reloader and reminders the bot runs with.
+    data: Arc<Data>,
     purge: tokio::task::JoinHandle<()>,
     /// Listening for reloads on other processes (PostgreSQL only).
     listening: Option<tokio::task::JoinHandle<()>>,
-    peers: Option<Arc<Peers>>,
-    reminders: Arc<Reminders>,
     delivery: reminder_post::DiscordDelivery,
     scheduler: tokio::task::JoinHandle<()>,
 }
@@ -72,7 +69,7 @@ impl ServeHandle {
 
     /// The knowledge being served (tests check which copy is live).
     pub fn live(&self) -> &Arc<Live> {
-        &self.live
+        &self.data.live
     }
 
     /// The address of the interactions endpoint, in HTTP mode.
@@ -85,34 +82,28 @@ impl ServeHandle {
 
     /// A probe of the bot's health (transport, commands, knowledge, store), for `GET /health`.
     pub fn probe(&self) -> health::Probe {
-        health::Probe {
-            live: self.live.clone(),
-            shard_manager: match &self.link {
-                Link::Gateway(g) => Some(g.shard_manager.clone()),
-                Link::Http { .. } => None,
-            },
-            ready: self.ready.clone(),
-            store: self.store.clone(),
-            reloader: self.reloader.clone(),
-        }
+        let shards = match &self.link {
+            Link::Gateway(g) => Some(g.shard_manager.clone()),
+            Link::Http { .. } => None,
+        };
+        health::Probe::new(self.data.clone(), shards, self.ready.clone())
     }
 
     /// The triage store (tests close it to see `GET /health` report it).
     pub fn store(&self) -> &Arc<crate::triage::Store> {
-        &self.store
+        &self.data.store
     }
 
     /// The reminder service (tests read the stored reminders through it).
     pub fn reminders(&self) -> &Arc<Reminders> {
-        &self.reminders
+        &self.data.reminders
     }
 
     /// Fires the reminders due now by the bot's clock, as the scheduler does when it wakes:
     /// tests advance a [`crate::clock::ManualClock`] and call this instead of waiting.
     pub async fn fire_reminders(&self) -> Result<Vec<Fired>, ReminderError> {
-        self.reminders
-            .fire_due(self.reminders.now_ms(), &self.delivery)
-            .await
+        let reminders = &self.data.reminders;
+        reminders.fire_due(reminders.now_ms(), &self.delivery).await
     }
 
     /// True once the client (or the endpoint's server) has stopped.
@@ -131,7 +122,7 @@ impl ServeHandle {
         if let Some(l) = &self.listening {
             l.abort();
         }
-        if let Some(p) = &self.peers {
+        if let Some(p) = &self.data.peers {
             p.leave().await;
         }
         let _ = self.scheduler.await;
@@ -164,7 +155,7 @@ impl ServeHandle {
                 }
             }
         };
-        self.store.close().await;
+        self.data.store.close().await;
         stopped
     }
 }
@@ -214,14 +205,15 @@ pub async fn start_with_clock(
         source,
         AuditLog::new(settings.audit.reload_log.clone()),
     ));
-    let peers = store.postgres().map(|pool| Arc::new(Peers::new(pool)));
+    let peers = store
+        .postgres()
+        .map(|pool| Arc::new(Peers::new(pool, store.clock())));
     let listening = peers.clone().map(|p| p.spawn(reloader.clone()));
-    let data_peers = peers.clone();
     let data = Arc::new(Data {
-        live: live.clone(),
+        live,
         settings: settings.clone(),
         limiter: ratelimit::RateLimiter::new(settings.discord.rate_limit_per_minute),
-        reloader: reloader.clone(),
+        reloader,
         peers,
         store: store.clone(),
         reminders: reminders.clone(),
@@ -230,11 +222,12 @@ pub async fn start_with_clock(
     let (link, rest) = match (public_key, listener) {
         (Some(key), Some(listener)) => {
             let http = Arc::new(http);
-            let link = start_endpoint(key, listener, data, http.clone(), ready_tx).await?;
+            let link = start_endpoint(key, listener, data.clone(), http.clone(), ready_tx).await?;
             (link, http)
         }
         _ => {
-            let g = gateway::start(http, data, ready_tx, settings.discord.shard_range()).await?;
+            let g = gateway::start(http, data.clone(), ready_tx, settings.discord.shard_range())
+                .await?;
             let rest = g.http.clone();
             (Link::Gateway(g), rest)
         }
@@ -245,13 +238,9 @@ pub async fn start_with_clock(
     Ok(ServeHandle {
         link,
         ready: ready_rx,
-        live,
-        reloader,
-        store,
+        data,
         purge,
         listening,
-        peers: data_peers,
-        reminders,
         delivery,
         scheduler,
     })
@@ -300,13 +289,7 @@ async fn start_endpoint(
     }
     let _ = ready.send(Some(result.map_err(|e| e.to_string())));
     let addr = listener.local_addr().context("the endpoint's address")?;
-    let probe = health::Probe {
-        live: data.live.clone(),
-        shard_manager: None,
-        ready: ready.subscribe(),
-        store: data.store.clone(),
-        reloader: data.reloader.clone(),
-    };
+    let probe = health::Probe::new(data.clone(), None, ready.subscribe());
     let endpoint = http::Endpoint::new(public_key, data, http)?;
     let app = endpoint.router().merge(health::router(probe));
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();

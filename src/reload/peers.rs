@@ -13,12 +13,13 @@
 //! Nothing here exists on SQLite: an SQLite store has one process.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgListener, PgPool};
 
 use super::{ReloadOutcome, Reloader};
+use crate::clock::SharedClock;
 use crate::snapshot::Live;
 
 /// The `NOTIFY` channel of reload announcements.
@@ -55,13 +56,7 @@ pub struct Ack {
 pub struct Peers {
     pool: PgPool,
     me: String,
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    clock: SharedClock,
 }
 
 /// This process's name: the host (a container's id in Docker) and the process id.
@@ -80,12 +75,17 @@ pub fn process_name() -> String {
 }
 
 impl Peers {
-    /// This process, on the store's pool.
-    pub fn new(pool: PgPool) -> Self {
+    /// This process, on the store's pool, timed by the store's clock.
+    pub fn new(pool: PgPool, clock: SharedClock) -> Self {
         Self {
             pool,
             me: process_name(),
+            clock,
         }
+    }
+
+    fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
     }
 
     /// This process's name.
@@ -100,7 +100,7 @@ impl Peers {
              ON CONFLICT (process) DO UPDATE SET seen_at = excluded.seen_at",
         )
         .bind(&self.me)
-        .bind(now_ms())
+        .bind(self.now_ms())
         .execute(&self.pool)
         .await
         .map(drop)
@@ -116,7 +116,7 @@ impl Peers {
 
     /// The other processes seen within three heartbeats.
     pub async fn others_alive(&self) -> Result<Vec<String>, sqlx::Error> {
-        let since = now_ms() - 3 * HEARTBEAT.as_millis() as i64;
+        let since = self.now_ms() - 3 * HEARTBEAT.as_millis() as i64;
         sqlx::query_scalar(
             "SELECT process FROM bot_processes WHERE seen_at >= $1 AND process <> $2 ORDER BY process",
         )
@@ -152,7 +152,7 @@ impl Peers {
         .bind(&now.knowledge.manifest.version)
         .bind(&now.knowledge.hash)
         .bind(crate::text::shorten(&detail, 300).as_ref())
-        .bind(now_ms())
+        .bind(self.now_ms())
         .execute(&self.pool)
         .await
         .map(drop)

@@ -110,7 +110,8 @@ impl Store {
         self.clock.now_ms()
     }
 
-    /// The store's clock (reminders schedule and fire by it).
+    /// The store's clock (reminders schedule and fire by it, and processes sharing the store
+    /// time their heartbeats by it).
     pub(crate) fn clock(&self) -> SharedClock {
         self.clock.clone()
     }

@@ -1,6 +1,7 @@
 //! Everything the integration tests (and the interactions bench) share, in one place: the
 //! knowledge they test against, the binary and how to start it, the proptest set-up, the
-//! database URL, the knowledge fixture for tree tests and the fake-Discord harness.
+//! database URL, free ports and plain GETs, the knowledge fixture for tree tests, the
+//! fake-Discord harness, throwaway PostgreSQL clusters and HTTP-mode bot processes.
 //!
 //! Every test file has `mod support;` and takes what it needs; nothing here is a test.
 
@@ -14,6 +15,7 @@ pub mod multipart;
 pub mod openapi;
 pub mod payloads;
 pub mod postgres;
+pub mod replica;
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -126,6 +128,50 @@ pub fn serve_command(fake_base: &str, dir: &Path, token: &str) -> tokio::process
         .stderr(Stdio::null())
         .kill_on_drop(true);
     cmd
+}
+
+/// A free port on 127.0.0.1 (bound, then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// `GET url` without any proxy: (status, body), or `None` when nothing answers.
+pub async fn get(url: &str) -> Option<(u16, String)> {
+    let client = reqwest::Client::builder().no_proxy().build().ok()?;
+    let resp = client.get(url).send().await.ok()?;
+    let status = resp.status().as_u16();
+    Some((status, resp.text().await.unwrap_or_default()))
+}
+
+/// `GET url` as JSON (a health report, for one).
+pub async fn get_json(url: &str) -> serde_json::Value {
+    let (_, body) = get(url)
+        .await
+        .unwrap_or_else(|| panic!("no answer from {url}"));
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{url}: not JSON ({e}): {body}"))
+}
+
+/// Whether the real binary accepts the command line `args` (`safeguarding-bot ARGS --help`
+/// exits 0): how the Dockerfile and compose.yaml checks know a command they name is real.
+pub fn cli_accepts(args: &[String]) -> Result<(), String> {
+    let out = bin()
+        .args(args)
+        .arg("--help")
+        .output()
+        .map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "`safeguarding-bot {} --help` exited {:?}: {}",
+            args.join(" "),
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
 }
 
 /// The SQLite URL of a database file, created when missing.

@@ -58,13 +58,6 @@ fn id_of(user: &str, flag: &str) -> Option<u32> {
     String::from_utf8_lossy(&out.stdout).trim().parse().ok()
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
-
 impl Postgres {
     /// Starts a cluster, or says why it cannot (`Err`: the server is not installed, or as root
     /// there is no `postgres` user to run it as).
@@ -109,7 +102,7 @@ impl Postgres {
         // parallel): try another.
         let mut tries = 0;
         loop {
-            pg.port = free_port();
+            pg.port = super::free_port();
             match pg.pg_ctl_start() {
                 Ok(()) => break,
                 Err(e) if tries < 3 => {
