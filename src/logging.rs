@@ -42,7 +42,10 @@ pub fn init_for_cli(serve_config: Option<&Path>) {
                     .collect();
                 init(&s.log, secrets);
             }
-            Err(_) => init(&LogSettings::default(), Vec::new()),
+            Err(_) => init(
+                &Settings::defaults().expect("built-in defaults").log,
+                Vec::new(),
+            ),
         },
         None => init(
             &LogSettings {

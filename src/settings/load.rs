@@ -1,16 +1,14 @@
 //! Reading the layers — the built-in defaults, the local file, `DISCORD_TOKEN`, the
-//! `SAFEGUARDING_BOT__*` variables — into [`Settings`], each key stamped with the layer that set
-//! it, and the checks the types alone cannot make.
+//! `SAFEGUARDING_BOT__*` variables — into [`Settings`] with the `config` crate, naming each key's
+//! layer from the origin the crate records, and the checks the types alone cannot make.
 
 use std::collections::HashMap;
 use std::path::Path;
 
-use config::{Config, ConfigError, Environment, File, FileFormat, Map, Source, Value, ValueKind};
+use config::{Config, ConfigError, Environment, File, FileFormat, Map, Value, ValueKind};
 
-use super::{
-    keys, Origins, Settings, SettingsError, ARCHIVE_MINUTES, DEFAULT_LAYER, DEFAULT_TOML,
-    ENV_PREFIX, TOKEN_ENV,
-};
+use super::{Origins, Settings, SettingsError, ARCHIVE_MINUTES, DEFAULT_LAYER, DEFAULT_TOML};
+use super::{ENV_PREFIX, TOKEN_ENV};
 
 impl Settings {
     /// Loads from the defaults, an optional local file and the given environment (passed in so
@@ -20,85 +18,81 @@ impl Settings {
         local: Option<&Path>,
         env: &HashMap<String, String>,
     ) -> Result<Settings, SettingsError> {
-        // The layers, later ones winning, each with its name in messages and `config` output
-        // (`None`: the environment, where each key is named by its own variable).
-        type Layer = (Option<String>, Box<dyn Source + Send + Sync>);
-        let toml = FileFormat::Toml;
-        let mut layers: Vec<Layer> = vec![(
-            Some(DEFAULT_LAYER.into()),
-            Box::new(File::from_str(DEFAULT_TOML, toml)),
-        )];
-        if let Some(local) = local {
-            let file = File::from(local).format(toml).required(false);
-            layers.push((Some(local.display().to_string()), Box::new(file)));
-        }
-        // `DISCORD_TOKEN` alone, read as `discord` `_` `token`.
-        let token_var = env
+        let vars: Map<String, String> = env.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let token = vars
             .get_key_value(TOKEN_ENV)
             .map(|(k, v)| (k.clone(), v.clone()));
-        let token_var = Environment::default()
+        let mut layers = Config::builder().add_source(defaults_file());
+        if let Some(local) = local {
+            layers = layers.add_source(File::from(local).format(FileFormat::Toml).required(false));
+        }
+        // `DISCORD_TOKEN` alone, read as `discord` `_` `token`; then the prefixed variables.
+        let token = Environment::default()
             .separator("_")
-            .ignore_empty(true)
-            .source(Some(token_var.into_iter().collect()));
-        layers.push((Some(TOKEN_ENV.into()), Box::new(token_var)));
-        let vars = Environment::with_prefix(ENV_PREFIX)
+            .source(Some(token.into_iter().collect()));
+        let prefixed = Environment::with_prefix(ENV_PREFIX)
             .prefix_separator("__")
-            .separator("__")
-            .ignore_empty(true)
-            .source(Some(env.clone()));
-        layers.push((None, Box::new(vars)));
+            .separator("__");
+        let config = layers
+            .add_source(token.ignore_empty(true))
+            .add_source(prefixed.ignore_empty(true).source(Some(vars)))
+            .build()
+            .map_err(|e| match (e, local) {
+                (ConfigError::FileParse { cause, .. }, Some(local)) => {
+                    SettingsError(format!("{} is not valid TOML: {cause}", local.display()))
+                }
+                (e, _) => SettingsError(e.to_string()),
+            })?;
 
-        // Each layer's keys, to name the layer of every merged key and to refuse unknown keys
-        // (serde would refuse them too, but not say where they were set).
-        let known = keys();
+        let known = super::keys();
         let mut origins = Origins {
             local_file: local.map(Path::to_path_buf),
             ..Origins::default()
         };
-        for (name, layer) in &layers {
-            let values = layer.collect().map_err(|e| match (e, name) {
-                (ConfigError::FileParse { cause, .. }, Some(name)) => {
-                    SettingsError(format!("{name} is not valid TOML: {cause}"))
-                }
-                (e, _) => SettingsError(e.to_string()),
-            })?;
-            let mut set = Vec::new();
-            leaves(&values, "", &mut set);
-            set.sort();
-            for key in set {
-                let origin = name.clone().unwrap_or_else(|| env_var(&key));
-                let section = known
-                    .iter()
-                    .any(|k| k.split('.').next() == Some(key.as_str()));
-                if !section && !known.contains(&key) {
-                    return Err(SettingsError(unknown_key(&key, &origin, &known)));
-                }
-                if name.is_none() {
-                    origins.env_vars.push(origin.clone());
-                }
+        for (key, value) in leaves(config.cache.clone()) {
+            // Only a file leaves a key without an origin (an empty table), and the built-in one
+            // holds no unknown keys.
+            let from_file = value.origin().is_some() || !known.contains(&key);
+            let origin = origins.name(&key, from_file, env);
+            if !known
+                .iter()
+                .any(|k| *k == key || k.starts_with(&format!("{key}.")))
+            {
+                return Err(SettingsError(unknown_key(&key, &origin, &known)));
+            }
+            if known.contains(&key) {
                 origins.keys.insert(key, origin);
             }
         }
-        origins.env_vars.sort();
 
-        let config = Config::builder()
-            .add_source(layers.into_iter().map(|(_, l)| l).collect::<Vec<_>>())
-            .build()
-            .map_err(|e| SettingsError(e.to_string()))?;
-        let token = config.get_string("discord.token").ok();
+        let token = config
+            .get_string("discord.token")
+            .ok()
+            .filter(|t| !t.is_empty());
         let scrub = |msg: String| match &token {
-            Some(t) if !t.is_empty() => msg.replace(t.as_str(), "[redacted]"),
-            _ => msg,
+            Some(t) => msg.replace(t.as_str(), "[redacted]"),
+            None => msg,
         };
-        let mut settings: Settings = config
-            .try_deserialize()
-            .map_err(|e| SettingsError(scrub(explain(e, &origins))))?;
-        settings
-            .validate()
-            .map_err(|(key, msg)| match origins.keys.get(key) {
-                Some(layer) => SettingsError(scrub(format!("{msg} (set in {layer})"))),
-                None => SettingsError(scrub(msg)),
-            })?;
+        let mut settings: Settings = config.try_deserialize().map_err(|mut e| {
+            if let ConfigError::Type {
+                origin,
+                key: Some(key),
+                ..
+            }
+            | ConfigError::At {
+                origin,
+                key: Some(key),
+                ..
+            } = &mut e
+            {
+                // `discord.guild_ids[1]` was set with the whole list.
+                *origin = Some(origins.of(key.split('[').next().unwrap_or(key)).to_string());
+            }
+            SettingsError(scrub(e.to_string()))
+        })?;
+        settings.validate().map_err(|(key, msg)| {
+            SettingsError(scrub(format!("{msg} (set in {})", origins.of(key))))
+        })?;
         settings.origins = origins;
         Ok(settings)
     }
@@ -108,114 +102,104 @@ impl Settings {
         let (d, filter, listen) = (&self.discord, &self.log.filter, self.health.listen.trim());
         d.validate_mode()?;
         let minutes = d.thread_auto_archive_minutes;
-        ensure(
-            ARCHIVE_MINUTES.contains(&minutes),
-            "discord.thread_auto_archive_minutes",
-            || {
-                format!("discord.thread_auto_archive_minutes is {minutes}; Discord accepts only 60, 1440, 4320 or 10080")
-            },
-        )?;
-        ensure(
-            d.token
-                .as_ref()
-                .is_none_or(|t| !t.expose().trim().is_empty()),
-            "discord.token",
-            || "discord.token is empty: set DISCORD_TOKEN to the bot token".into(),
-        )?;
+        if !ARCHIVE_MINUTES.contains(&minutes) {
+            let msg = format!("discord.thread_auto_archive_minutes is {minutes}; Discord accepts only 60, 1440, 4320 or 10080");
+            return Err(("discord.thread_auto_archive_minutes", msg));
+        }
+        if d.token
+            .as_ref()
+            .is_some_and(|t| t.expose().trim().is_empty())
+        {
+            let msg = "discord.token is empty: set DISCORD_TOKEN to the bot token";
+            return Err(("discord.token", msg.into()));
+        }
         for (key, url) in [
             ("discord.api_base", &d.api_base),
             ("knowledge.url", &self.knowledge.url),
         ] {
-            if let Some(url) = url {
-                ensure(
-                    url.starts_with("http://") || url.starts_with("https://"),
+            if let Some(url) = url
+                .as_ref()
+                .filter(|u| !u.starts_with("http://") && !u.starts_with("https://"))
+            {
+                return Err((
                     key,
-                    || format!("{key} must start with http:// or https://, not \"{url}\""),
-                )?;
+                    format!("{key} must start with http:// or https://, not \"{url}\""),
+                ));
             }
         }
         let db = &self.database.url;
-        ensure(
-            crate::triage::backend_of(db).is_some(),
-            "database.url",
-            || {
-                format!(
-                    "database.url must be an SQLite URL such as \"sqlite://data/safeguarding-bot.db?mode=rwc\" or a PostgreSQL URL such as \"postgres://bot@db.example/safeguarding\", not \"{}\"",
-                    crate::triage::redact_database_url(db)
-                )
-            },
-        )?;
-        for (key, days) in [
-            ("triage.session_ttl_days", self.triage.session_ttl_days),
-            (
-                "triage.audit_retention_days",
-                self.triage.audit_retention_days,
-            ),
-        ] {
-            ensure(days > 0, key, || format!("{key} must be at least 1"))?;
+        if crate::triage::backend_of(db).is_none() {
+            let db = crate::triage::redact_database_url(db);
+            let msg = format!("database.url must be an SQLite URL such as \"sqlite://data/safeguarding-bot.db?mode=rwc\" or a PostgreSQL URL such as \"postgres://bot@db.example/safeguarding\", not \"{db}\"");
+            return Err(("database.url", msg));
         }
-        ensure(
-            !self.audit.reload_log.as_os_str().is_empty(),
-            "audit.reload_log",
-            || "audit.reload_log must name a file, e.g. \"data/reload-audit.jsonl\"".into(),
-        )?;
+        if self.audit.reload_log.as_os_str().is_empty() {
+            let msg = "audit.reload_log must name a file, e.g. \"data/reload-audit.jsonl\"";
+            return Err(("audit.reload_log", msg.into()));
+        }
         if let Err(e) = tracing_subscriber::EnvFilter::builder().parse(filter) {
-            return Err((
-                "log.filter",
-                format!(
-                    "log.filter \"{filter}\" is not a filter such as \"info,serenity=warn\": {e}"
-                ),
-            ));
+            let msg = format!(
+                "log.filter \"{filter}\" is not a filter such as \"info,serenity=warn\": {e}"
+            );
+            return Err(("log.filter", msg));
         }
-        ensure(
-            listen.is_empty() || self.health.addr().is_some(),
-            "health.listen",
-            || {
-                format!("health.listen must be an address and port such as \"127.0.0.1:8080\" (or empty for no endpoint), not \"{listen}\"")
-            },
-        )
-    }
-}
-
-/// `Err((key, message))` unless `ok`.
-fn ensure(
-    ok: bool,
-    key: &'static str,
-    message: impl FnOnce() -> String,
-) -> Result<(), (&'static str, String)> {
-    if ok {
+        if !listen.is_empty() && self.health.addr().is_none() {
+            let msg = format!("health.listen must be an address and port such as \"127.0.0.1:8080\" (or empty for no endpoint), not \"{listen}\"");
+            return Err(("health.listen", msg));
+        }
         Ok(())
-    } else {
-        Err((key, message()))
     }
 }
 
-/// The variable that sets `key`: `log.format` ← `SAFEGUARDING_BOT__LOG__FORMAT`.
-fn env_var(key: &str) -> String {
-    format!("{ENV_PREFIX}__{}", key.replace('.', "__").to_uppercase())
+/// The built-in layer: `config/default.toml` as compiled in.
+pub(super) fn defaults_file() -> File<config::FileSourceString, FileFormat> {
+    File::from_str(DEFAULT_TOML, FileFormat::Toml)
 }
 
-/// Collects the dotted keys a layer sets (arrays and empty tables count as leaves).
-fn leaves(map: &Map<String, Value>, prefix: &str, out: &mut Vec<String>) {
-    for (k, v) in map {
-        let key = if prefix.is_empty() {
-            k.clone()
-        } else {
-            format!("{prefix}.{k}")
+impl Origins {
+    /// How `key`'s layer is named: its environment variable when one is set (the variables are
+    /// the last layers), else the local file or the built-in one.
+    fn name(&self, key: &str, from_file: bool, env: &HashMap<String, String>) -> String {
+        let var = format!("{ENV_PREFIX}__{}", key.replace('.', "__")).to_uppercase();
+        let set = |name: &str| {
+            env.iter()
+                .any(|(k, v)| k.eq_ignore_ascii_case(name) && !v.is_empty())
         };
-        match &v.kind {
-            ValueKind::Table(t) if !t.is_empty() => leaves(t, &key, out),
-            _ => out.push(key),
+        match &self.local_file {
+            _ if set(&var) => var,
+            _ if key == "discord.token" && set(TOKEN_ENV) => TOKEN_ENV.into(),
+            Some(file) if from_file => file.display().to_string(),
+            _ => DEFAULT_LAYER.into(),
         }
+    }
+}
+
+/// The dotted keys a merged configuration sets, with their values (arrays and empty tables are
+/// leaves).
+fn leaves(value: Value) -> Vec<(String, Value)> {
+    match value.kind {
+        ValueKind::Table(t) if !t.is_empty() => t
+            .into_iter()
+            .flat_map(|(k, v)| {
+                let inner = leaves(v);
+                inner.into_iter().map(move |(sub, v)| match sub.is_empty() {
+                    true => (k.clone(), v),
+                    false => (format!("{k}.{sub}"), v),
+                })
+            })
+            .collect(),
+        _ => vec![(String::new(), value)],
     }
 }
 
 /// The message for a key nobody reads, naming where it was set and the keys its section takes.
 fn unknown_key(key: &str, origin: &str, known: &[String]) -> String {
     let section = key.split_once('.').map_or(key, |(s, _)| s);
+    let in_section = |k: &&String| k.starts_with(&format!("{section}."));
     let names: Vec<&str> = known
         .iter()
-        .filter_map(|k| k.strip_prefix(section)?.strip_prefix('.'))
+        .filter(in_section)
+        .map(|k| &k[section.len() + 1..])
         .collect();
     let hint = if names.is_empty() {
         let mut sections: Vec<&str> = known.iter().filter_map(|k| k.split('.').next()).collect();
@@ -225,23 +209,4 @@ fn unknown_key(key: &str, origin: &str, known: &[String]) -> String {
         format!("[{section}] takes {}", names.join(", "))
     };
     format!("unknown key `{key}` (set in {origin}); {hint}")
-}
-
-/// A deserialisation error, told in the layer that set the key it carries.
-fn explain(mut e: ConfigError, origins: &Origins) -> String {
-    if let ConfigError::Type {
-        origin,
-        key: Some(key),
-        ..
-    }
-    | ConfigError::At {
-        origin,
-        key: Some(key),
-        ..
-    } = &mut e
-    {
-        // `discord.guild_ids[1]` was set with the whole list.
-        *origin = Some(origins.of(key.split('[').next().unwrap_or(key)).to_string());
-    }
-    e.to_string()
 }

@@ -1,33 +1,31 @@
 //! Layered configuration for `serve`: the built-in `config/default.toml`, then an optional
 //! `config/local.toml`, then `DISCORD_TOKEN`, then `SAFEGUARDING_BOT__SECTION__KEY` environment
 //! variables, merged by the `config` crate. Everything is checked once at start, so a typo or an
-//! impossible value stops the bot with a message naming the key instead of surfacing later in a
-//! chat.
+//! impossible value stops the bot with a message naming the key and the file or variable that
+//! set it, instead of surfacing later in a chat.
 //!
-//! The Discord token is a [`Secret`]: it cannot be printed by accident (its `Debug` and
-//! `Display` say `[redacted]`), and error messages are scrubbed of it.
-//!
-//! Every key is known by the layer that set it (the built-in file, the local file's path, or the
-//! environment variable's name), so an error says where to fix it and `safeguarding-bot config`
-//! ([`Settings::render_effective`]) can show the merged result key by key. The keys themselves
-//! are the structs' fields, as serde lists them ([`keys`]).
+//! The `config` crate records where each merged value came from ([`config::Value::origin`]); the
+//! loader turns those into [`Origins`], which errors and `safeguarding-bot config`
+//! ([`Settings::render_effective`]) name. The keys are the structs' fields, as serde serialises
+//! them. The Discord token is a [`Secret`]: its `Debug`, `Display` and serialised forms say
+//! `[redacted]`, and error messages are scrubbed of it.
 
 #![warn(missing_docs)]
 
-mod keys;
 mod load;
 mod mode;
 mod show;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-pub use keys::keys;
 pub use mode::{DiscordMode, ShardRange};
+pub use show::keys;
 
 /// The defaults, compiled in so the binary runs from any directory. The committed file documents
 /// every key.
@@ -42,6 +40,9 @@ pub const TOKEN_ENV: &str = "DISCORD_TOKEN";
 
 /// How the built-in layer is named in messages and in `config` output.
 pub const DEFAULT_LAYER: &str = "config/default.toml (built in)";
+
+/// The thread auto-archive durations Discord accepts, in minutes.
+pub const ARCHIVE_MINUTES: [u16; 4] = [60, 1440, 4320, 10080];
 
 /// A value that must never appear in logs, `Debug` output or error messages: the bot token.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
@@ -96,13 +97,12 @@ pub enum TriageThread {
 #[serde(deny_unknown_fields)]
 pub struct DiscordSettings {
     /// The bot token; required by `serve`, never printed.
-    #[serde(default)]
     pub token: Option<Secret>,
     /// Servers to register the commands in (instant); empty registers them globally.
-    #[serde(deserialize_with = "keys::id_list")]
+    #[serde(deserialize_with = "id_list")]
     pub guild_ids: Vec<u64>,
     /// Roles whose members may run `/reload` (besides members with Manage Server).
-    #[serde(deserialize_with = "keys::id_list")]
+    #[serde(deserialize_with = "id_list")]
     pub admin_role_ids: Vec<u64>,
     /// Answer privately, with a "Post to channel" button.
     pub ephemeral: bool,
@@ -113,20 +113,41 @@ pub struct DiscordSettings {
     /// Expensive commands one user may run per minute; 0 = no limit.
     pub rate_limit_per_minute: u32,
     /// Base URL of the Discord API (`http://127.0.0.1:PORT` in tests); `None` = real Discord.
-    #[serde(default)]
     pub api_base: Option<String>,
     /// How Discord reaches the bot: a gateway connection, or signed POSTs to `listen`.
     pub mode: DiscordMode,
     /// The application's public key (64 hex digits): `http` mode checks every POST against it.
-    #[serde(default)]
     pub public_key: Option<String>,
     /// `host:port` of the interactions endpoint (`http` mode; path `/interactions`).
     pub listen: String,
     /// Register the slash commands over REST at start (false when another process does it).
     pub register_commands: bool,
     /// The gateway shards this process runs, `"0-3/8"`; unset = all of them.
-    #[serde(default)]
     pub shards: Option<String>,
+}
+
+/// Reads a list of Discord ids written as a TOML list (of numbers or strings), a single number,
+/// or a comma-separated string (the form an environment variable takes).
+fn id_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
+    let parts: Vec<String> = match config::Value::deserialize(d)?.kind {
+        config::ValueKind::Array(items) => items.iter().map(ToString::to_string).collect(),
+        one => config::Value::from(one)
+            .to_string()
+            .split(',')
+            .map(Into::into)
+            .collect(),
+    };
+    let id = |p: &str| {
+        p.parse().map_err(|_| {
+            serde::de::Error::custom(format!("`{p}` is not a Discord id (digits only)"))
+        })
+    };
+    parts
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .map(id)
+        .collect()
 }
 
 /// `[knowledge]`: where the served knowledge comes from.
@@ -134,10 +155,8 @@ pub struct DiscordSettings {
 #[serde(deny_unknown_fields)]
 pub struct KnowledgeSettings {
     /// A base URL to fetch the knowledge from (wins over `dir`).
-    #[serde(default)]
     pub url: Option<String>,
     /// A directory to load the knowledge from.
-    #[serde(default)]
     pub dir: Option<PathBuf>,
 }
 
@@ -155,21 +174,25 @@ pub struct DatabaseSettings {
 #[serde(deny_unknown_fields)]
 pub struct TriageSettings {
     /// Days after its last step that an unfinished session is deleted.
-    pub session_ttl_days: u32,
+    pub session_ttl_days: NonZeroU32,
     /// Days the triage audit trail is kept.
-    pub audit_retention_days: u32,
+    pub audit_retention_days: NonZeroU32,
 }
 
 impl TriageSettings {
     /// `session_ttl_days` as a duration.
     pub fn session_ttl(&self) -> Duration {
-        Duration::from_secs(u64::from(self.session_ttl_days) * 86_400)
+        days(self.session_ttl_days)
     }
 
     /// `audit_retention_days` as a duration.
     pub fn audit_retention(&self) -> Duration {
-        Duration::from_secs(u64::from(self.audit_retention_days) * 86_400)
+        days(self.audit_retention_days)
     }
+}
+
+fn days(n: NonZeroU32) -> Duration {
+    Duration::from_secs(u64::from(n.get()) * 86_400)
 }
 
 /// `[audit]`: where administrative actions are recorded.
@@ -191,15 +214,6 @@ pub struct LogSettings {
     pub format: LogFormat,
 }
 
-impl Default for LogSettings {
-    fn default() -> Self {
-        Self {
-            filter: "info,serenity=warn".into(),
-            format: LogFormat::Text,
-        }
-    }
-}
-
 /// The shape of a log line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -211,7 +225,7 @@ pub enum LogFormat {
 }
 
 /// `[health]`: the HTTP liveness endpoint `serve` runs for Docker and orchestrators.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HealthSettings {
     /// `host:port` to serve `GET /health` on; empty turns the endpoint off.
@@ -225,7 +239,8 @@ impl HealthSettings {
     }
 }
 
-/// Every setting `serve` needs, validated.
+/// Every setting `serve` needs, validated. Every key has a value (or a commented-out entry) in
+/// [`DEFAULT_TOML`], so every section is always present.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
@@ -241,10 +256,8 @@ pub struct Settings {
     /// `[audit]`.
     pub audit: AuditSettings,
     /// `[log]`.
-    #[serde(default)]
     pub log: LogSettings,
     /// `[health]`.
-    #[serde(default)]
     pub health: HealthSettings,
     /// Where each value came from (filled by the loader; empty for hand-built settings).
     #[serde(skip)]
@@ -260,8 +273,6 @@ pub struct Origins {
     pub keys: BTreeMap<String, String>,
     /// The local file consulted, whether or not it exists.
     pub local_file: Option<PathBuf>,
-    /// The environment variables that set something, by name.
-    pub env_vars: Vec<String>,
 }
 
 impl Origins {
@@ -275,9 +286,6 @@ impl Origins {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("configuration: {0}")]
 pub struct SettingsError(pub String);
-
-/// The thread auto-archive durations Discord accepts, in minutes.
-pub const ARCHIVE_MINUTES: [u16; 4] = [60, 1440, 4320, 10080];
 
 impl Settings {
     /// The built-in defaults alone (no local file, no environment): a base for tests.
@@ -295,12 +303,8 @@ impl Settings {
     /// The token, or an error naming the key and every way to set it (for `serve`).
     pub fn require_token(&self) -> Result<&Secret, SettingsError> {
         self.discord.token.as_ref().ok_or_else(|| {
-            let local = self
-                .origins
-                .local_file
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "config/local.toml".into());
+            let local = self.origins.local_file.as_deref();
+            let local = local.unwrap_or(Path::new("config/local.toml")).display();
             SettingsError(format!(
                 "discord.token is not set in any layer: `serve` needs the bot token. Set the {TOKEN_ENV} environment variable (or {ENV_PREFIX}__DISCORD__TOKEN, or discord.token in {local})"
             ))
@@ -312,49 +316,14 @@ impl Settings {
         self.knowledge.url = None;
         self.knowledge.dir = Some(dir);
         self.origins.keys.remove("knowledge.url");
-        self.origins
-            .keys
-            .insert("knowledge.dir".into(), "--knowledge".into());
+        let origin = "--knowledge".to_string();
+        self.origins.keys.insert("knowledge.dir".into(), origin);
     }
 
     /// The API base without a trailing slash, when a non-default Discord is configured.
     pub fn api_base(&self) -> Option<&str> {
-        self.discord
-            .api_base
-            .as_deref()
-            .map(|b| b.trim_end_matches('/'))
-    }
-}
-
-impl fmt::Display for Settings {
-    /// A one-line summary for the start-up log: no token, ids counted rather than listed.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let d = &self.discord;
-        write!(
-            f,
-            "mode {:?}, token {}, {} guild(s){}, {} admin role(s), ephemeral {}, triage thread {:?} (archive {} min), rate limit {}/min, api {}, knowledge {}, database {}, log {:?}, health {}",
-            d.mode,
-            if d.token.is_some() { "set" } else { "unset" },
-            d.guild_ids.len(),
-            if d.guild_ids.is_empty() { " (global commands)" } else { "" },
-            d.admin_role_ids.len(),
-            d.ephemeral,
-            d.triage_thread,
-            d.thread_auto_archive_minutes,
-            d.rate_limit_per_minute,
-            self.api_base().unwrap_or("discord.com"),
-            match (&self.knowledge.url, &self.knowledge.dir) {
-                (Some(u), _) => crate::knowledge::remote::redact_url(u),
-                (None, Some(d)) => d.display().to_string(),
-                (None, None) => "embedded".into(),
-            },
-            crate::triage::redact_database_url(&self.database.url),
-            self.log.format,
-            match self.health.addr() {
-                Some(a) => a.to_string(),
-                None => "off".into(),
-            },
-        )
+        let base = self.discord.api_base.as_deref();
+        base.map(|b| b.trim_end_matches('/'))
     }
 }
 
@@ -379,8 +348,8 @@ mod tests {
         assert_eq!(s.discord.thread_auto_archive_minutes, 1440);
         assert_eq!(s.discord.api_base, None);
         assert_eq!(s.database.url, "sqlite://data/safeguarding-bot.db?mode=rwc");
-        assert_eq!(s.triage.session_ttl_days, 7);
-        assert_eq!(s.triage.audit_retention_days, 365);
+        assert_eq!(s.triage.session_ttl_days.get(), 7);
+        assert_eq!(s.triage.audit_retention_days.get(), 365);
         assert_eq!(s.audit.reload_log, PathBuf::from("data/reload-audit.jsonl"));
         assert!(s.knowledge.url.is_none() && s.knowledge.dir.is_none());
     }
