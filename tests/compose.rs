@@ -190,22 +190,30 @@ fn lines(text: &str) -> Result<Vec<Line>, ParseError> {
 /// Byte offset of the `:` ending a map key in `t` (followed by a blank or the end, outside
 /// quotes), if `t` is a map entry.
 fn key_colon(t: &str) -> Option<usize> {
-    let mut quote: Option<char> = None;
     let b = t.as_bytes();
+    let (outside, _) = outside_quotes(t, |i| opens_quote(t, i));
+    outside
+        .into_iter()
+        .find(|&i| b[i] == b':' && (i + 1 == b.len() || b[i + 1] == b' '))
+}
+
+/// Byte offsets of the characters of `t` outside quotes, and whether a quote is left open. A
+/// quote opens only where `opens(offset)` allows it; in double quotes `\` escapes.
+fn outside_quotes(t: &str, opens: impl Fn(usize) -> bool) -> (Vec<usize>, bool) {
+    let (b, mut out) = (t.as_bytes(), Vec::new());
+    let mut quote: Option<u8> = None;
     let mut i = 0;
     while i < b.len() {
-        let c = b[i] as char;
         match quote {
-            Some('"') if c == '\\' => i += 1,
-            Some(q) if c == q => quote = None,
+            Some(b'"') if b[i] == b'\\' => i += 1,
+            Some(q) if b[i] == q => quote = None,
             Some(_) => {}
-            None if (c == '"' || c == '\'') && opens_quote(t, i) => quote = Some(c),
-            None if c == ':' && (i + 1 == b.len() || b[i + 1] == b' ') => return Some(i),
-            None => {}
+            None if (b[i] == b'"' || b[i] == b'\'') && opens(i) => quote = Some(b[i]),
+            None => out.push(i),
         }
         i += 1;
     }
-    None
+    (out, quote.is_some())
 }
 
 fn is_item(t: &str) -> bool {
@@ -470,28 +478,20 @@ fn scalar(t: &str, no: usize) -> Result<Node, ParseError> {
 
 /// The items of a flow list's inside, split at commas outside quotes.
 fn split_flow(inner: &str, no: usize) -> Result<Vec<&str>, ParseError> {
-    let mut out = Vec::new();
-    let mut quote: Option<char> = None;
-    let mut start = 0;
-    let b = inner.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i] as char;
-        match quote {
-            Some('"') if c == '\\' => i += 1,
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if (c == '"' || c == '\'') && inner[start..i].trim().is_empty() => quote = Some(c),
-            None if c == ',' => {
-                out.push(&inner[start..i]);
-                start = i + 1;
-            }
-            None => {}
-        }
-        i += 1;
-    }
-    if quote.is_some() {
+    // A quote opens an item: only blanks since the list's start or the last comma.
+    let item_start = |i: usize| {
+        let before = inner[..i].trim_end();
+        before.is_empty() || before.ends_with(',')
+    };
+    let (outside, open) = outside_quotes(inner, item_start);
+    if open {
         return err(no, "unterminated quote in a flow list");
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in outside.into_iter().filter(|&i| inner.as_bytes()[i] == b',') {
+        out.push(&inner[start..i]);
+        start = i + 1;
     }
     out.push(&inner[start..]);
     Ok(out)

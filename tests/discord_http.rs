@@ -118,28 +118,14 @@ async fn a_signed_ping_gets_pong_and_nothing_unsigned_is_read() {
     );
 
     // The genuine request is answered once; the same signed request sent again is a replay.
-    let (status, answer) = signer
-        .post_with(
-            &url,
-            &whocall(5001),
-            &[
-                ("X-Signature-Ed25519", &good),
-                ("X-Signature-Timestamp", &ts),
-            ],
-        )
-        .await;
+    let headers = [
+        ("X-Signature-Ed25519", good.as_str()),
+        ("X-Signature-Timestamp", ts.as_str()),
+    ];
+    let (status, answer) = signer.post_with(&url, &whocall(5001), &headers).await;
     assert_eq!(status, 200, "{answer}");
     assert!(answer.contains("999"), "{answer}");
-    let (status, _) = signer
-        .post_with(
-            &url,
-            &whocall(5001),
-            &[
-                ("X-Signature-Ed25519", &good),
-                ("X-Signature-Timestamp", &ts),
-            ],
-        )
-        .await;
+    let (status, _) = signer.post_with(&url, &whocall(5001), &headers).await;
     assert_eq!(status, 401, "a replayed interaction is refused");
     bot.finish().await;
 }

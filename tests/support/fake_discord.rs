@@ -214,14 +214,7 @@ impl FakeDiscord {
             multipart: None,
             at: Instant::now(),
         };
-        let inner = &self.inner;
-        inner
-            .watchers
-            .lock()
-            .unwrap()
-            .retain(|w| w.send(rec.clone()).is_ok());
-        inner.requests.lock().unwrap().push(rec);
-        inner.request_added.notify_waiters();
+        self.inner.log(rec);
     }
 
     /// Every REST request so far.
@@ -310,6 +303,16 @@ impl FakeDiscord {
     /// The READY payload this fake sends.
     pub fn ready_payload(&self) -> Value {
         payloads::ready(&self.inner.ws_url, SESSION_ID)
+    }
+}
+
+impl Inner {
+    /// Files a request in the log: streamed to watchers, kept, and waiters woken.
+    fn log(&self, rec: Recorded) {
+        let watchers = &mut self.watchers.lock().unwrap();
+        watchers.retain(|w| w.send(rec.clone()).is_ok());
+        self.requests.lock().unwrap().push(rec);
+        self.request_added.notify_waiters();
     }
 }
 
@@ -476,13 +479,7 @@ async fn rest(
             .unwrap(),
         );
     }
-    inner
-        .watchers
-        .lock()
-        .unwrap()
-        .retain(|w| w.send(rec.clone()).is_ok());
-    inner.requests.lock().unwrap().push(rec);
-    inner.request_added.notify_waiters();
+    inner.log(rec);
     if inner.refuse_rest.load(Ordering::SeqCst) {
         return (
             StatusCode::UNAUTHORIZED,
