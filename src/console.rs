@@ -91,6 +91,8 @@ pub fn render_json(r: &Reply) -> Value {
         "notes": r.notes,
         "emergency": r.emergency,
         "analysis": r.analysis,
+        "situation": r.situation,
+        "outcome": r.situation.as_ref().and_then(|s| s.outcome.clone()),
     })
 }
 

@@ -16,6 +16,7 @@ pub mod reload;
 pub mod reply;
 pub mod search;
 pub mod settings;
+pub mod situation;
 pub mod snapshot;
 pub mod text;
 pub mod triage;

@@ -263,7 +263,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
 fn check(out: &mut Out, dir: &Option<PathBuf>) -> Result<ExitCode, String> {
     let files = load_files(dir)?;
     match Knowledge::load(&files).and_then(|k| {
-        safeguarding_bot::triage::Tree::load(&k)?;
+        let tree = safeguarding_bot::triage::Tree::load(&k)?;
+        safeguarding_bot::situation::Signals::load(&k, &tree)?;
         Ok(k)
     }) {
         Ok(k) => {
@@ -390,6 +391,12 @@ fn eval(out: &mut Out, dir: &Option<PathBuf>, file: &std::path::Path) -> Result<
     let snapshot = load_snapshot(dir)?;
     let text = std::fs::read_to_string(file)
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    // A situation file (lead checks) or a query file (expected phrases).
+    if let Ok(cases) = safeguarding_bot::situation::grade::parse_cases(&text) {
+        let report = safeguarding_bot::situation::grade::grade(&snapshot, &cases);
+        emit(out, report.render())?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let cases = safeguarding_bot::eval::parse_cases(&text)
         .map_err(|e| format!("{}: {e}", file.display()))?;
     let report = safeguarding_bot::eval::grade(&snapshot, &cases);

@@ -136,6 +136,9 @@ pub struct Reply {
     /// How the query was understood (search concepts), for diagnosing rankings; never shown to
     /// chat users.
     pub analysis: Vec<String>,
+    /// The situation read from the query, when one was (the free-text commands lead with what
+    /// the triage tree decides for it).
+    pub situation: Option<crate::situation::lead::SituationView>,
 }
 
 impl Reply {
@@ -156,6 +159,7 @@ impl Reply {
             suggestions: Vec::new(),
             buttons: Vec::new(),
             analysis: Vec::new(),
+            situation: None,
         }
     }
 

@@ -17,6 +17,8 @@ pub struct Snapshot {
     pub index: SearchIndex,
     /// The `/triage` decision tree, validated against this knowledge.
     pub triage: crate::triage::Tree,
+    /// The words the free-text commands read a situation with, validated against the tree.
+    pub situations: crate::situation::Signals,
 }
 
 impl Snapshot {
@@ -29,12 +31,14 @@ impl Snapshot {
     /// Indexes an already validated copy and loads its triage tree.
     pub fn from_knowledge(knowledge: Knowledge) -> Result<Snapshot, KnowledgeErrors> {
         let triage = crate::triage::Tree::load(&knowledge)?;
+        let situations = crate::situation::Signals::load(&knowledge, &triage)?;
         let index = SearchIndex::build(&knowledge)
             .map_err(|e| KnowledgeErrors(vec![KnowledgeError::new("(index)", 0, e.to_string())]))?;
         Ok(Snapshot {
             knowledge,
             index,
             triage,
+            situations,
         })
     }
 

@@ -1040,3 +1040,89 @@ async fn discord_shards_chooses_the_shards_this_process_runs() {
     assert!(text_of(bot.callback(&sent).await.body.as_ref().unwrap()).contains("999"));
     bot.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn situation_question_leads_and_opens_a_prefilled_triage() {
+    situation_question_leads_and_opens_a_prefilled_triage_in(Mode::Gateway).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn situation_question_leads_and_opens_a_prefilled_triage_over_http() {
+    situation_question_leads_and_opens_a_prefilled_triage_in(Mode::Http).await;
+}
+
+/// A situation typed into /threshold: the embed's first line (its title) is the lead, "I read"
+/// quotes the words read, and "Check it in /triage" opens a private thread whose first message
+/// is "Check your answers" with the answers read given. The button id carries answer positions
+/// only, never the description.
+async fn situation_question_leads_and_opens_a_prefilled_triage_in(mode: Mode) {
+    let bot = Bot::start_in(mode, Knowledge::Embedded, |_| {}).await;
+    let query = "15 year old asked for nudes by a 30 year old";
+    let sent = bot
+        .command(&alice(), "threshold", &[("topic", query)])
+        .await;
+    let cb = bot.callback(&sent).await;
+    let body = cb.body.unwrap();
+    let embed = &body["data"]["embeds"][0];
+    let title = embed["title"].as_str().unwrap();
+    assert!(title.contains("same day"), "the lead is the title: {title}");
+    assert!(title.contains("police"), "{title}");
+    let description = embed["description"].as_str().unwrap();
+    assert!(description.contains("I read: "), "{description}");
+    assert!(description.contains("'30 year old'"), "{description}");
+    let ids = custom_ids(&body);
+    let sit = ids
+        .iter()
+        .find(|id| id.starts_with("sit:"))
+        .unwrap_or_else(|| panic!("no situation button in {ids:?}"))
+        .clone();
+    assert!(
+        sit.len() <= 100
+            && sit["sit:".len()..]
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.'),
+        "{sit}"
+    );
+    assert!(!sit.contains("nudes") && !sit.contains("30"), "{sit}");
+
+    let message = payloads::message(
+        bot.fake.next_id(),
+        support::CHANNEL_ID,
+        &body["data"].clone(),
+    );
+    let click = bot.click(&alice(), &sit, message).await;
+    let ack = bot.callback(&click).await.body.unwrap();
+    assert_eq!(ack["type"], 5, "deferred: a thread is opened");
+    let create = thread_created(&bot, &click).expect("a thread was created");
+    assert_eq!(create.body.unwrap()["type"], 12, "a private thread");
+    let post = bot
+        .fake
+        .wait_for(click.from, support::WAIT, "the pre-filled triage", |r| {
+            r.method == "POST"
+                && r.path.starts_with("/api/v10/channels/")
+                && r.path.ends_with("/messages")
+        })
+        .await;
+    let first = post.body.unwrap();
+    let text = text_of(&first);
+    assert!(text.contains("Check your answers"), "{text}");
+    assert!(text.contains("An adult involved"), "{text}");
+    assert!(
+        custom_ids(&first)
+            .iter()
+            .any(|id| id.ends_with(":rv:confirm")),
+        "{:?}",
+        custom_ids(&first)
+    );
+    let told = bot.followup(&click, 0).await;
+    says(told.body.as_ref().unwrap(), "filled in");
+    // Nothing typed reaches the store: the audit and sessions hold ids only (H15).
+    for r in bot.fake.requests() {
+        if let Some(b) = &r.body {
+            if r.path.contains("/threads") {
+                assert!(!b.to_string().contains("nudes"), "{b}");
+            }
+        }
+    }
+    bot.finish().await;
+}

@@ -50,6 +50,7 @@ pub fn answer(
         r.body = "Try other words (for example the type of incident: nudes, grooming, bullying, extremism, self-harm), or run /triage for a step-by-step referral decision. If a child may be at risk, do not wait for a search result: use the emergency route below.".into();
         r.suggestions = vec!["/triage".into(), "/whocall significant harm".into()];
         r.analysis = analysis;
+        read_situation(snapshot, command, query, &mut r);
         return r;
     }
     let mut r = Reply::new(
@@ -90,7 +91,29 @@ pub fn answer(
     r.suggestions = follow_ups(command, &r.results);
     super::whole_rule::put_first(k, &mut r);
     r.analysis = analysis;
+    read_situation(snapshot, command, query, &mut r);
     r
+}
+
+/// For `/whocall`, `/threshold` and `/search`: when the query describes a situation, what the
+/// triage tree decides for it goes first ([`crate::situation`]); the search results stay below.
+fn read_situation(snapshot: &Snapshot, command: Command, query: &str, r: &mut Reply) {
+    let voice = match command {
+        Command::WhoCall => crate::situation::Voice::WhoCall,
+        Command::Threshold | Command::Search => crate::situation::Voice::Action,
+        _ => return,
+    };
+    let read = crate::situation::put_first(
+        &snapshot.knowledge,
+        &snapshot.triage,
+        &snapshot.situations,
+        voice,
+        query,
+        r,
+    );
+    if read && r.kind == ReplyKind::NoMatch {
+        r.kind = ReplyKind::Answer;
+    }
 }
 
 /// For a situation happening now, the 999 route goes first whatever else matched.

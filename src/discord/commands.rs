@@ -277,10 +277,26 @@ pub async fn send(
             add_post_buttons(&mut messages, command);
         }
     }
+    add_situation_button(&mut messages, reply);
     for m in &messages {
         r.send(m, ephemeral).await?;
     }
     Ok(())
+}
+
+/// Under an answer that read a situation: "Check it in /triage", which opens a dialogue with the
+/// answers read already given (ids in the button, never the description).
+fn add_situation_button(messages: &mut [MessageOut], reply: &Reply) {
+    let Some(view) = &reply.situation else {
+        return;
+    };
+    let id = custom_id::situation_id(&view.choices);
+    if let (Some(first), Some(b)) = (
+        messages.first_mut(),
+        ButtonOut::new(id, "Check it in /triage", ButtonStyle::Primary),
+    ) {
+        first.buttons.insert(0, b);
+    }
 }
 
 /// Adds a "Post to channel" button to every message of an answer: a click posts the message it

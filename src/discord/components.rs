@@ -54,6 +54,7 @@ pub async fn handle(
         Route::Reminder { reminder, action } => {
             super::reminders::answer(ctx, data, c, reminder, action).await
         }
+        Route::Situation { choices } => super::triage::start_prefilled(ctx, data, c, choices).await,
         Route::Unknown => {
             set_outcome(Outcome::UnknownButton);
             tracing::info!(user_id = %c.user.id, "unknown button");

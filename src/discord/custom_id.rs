@@ -23,6 +23,8 @@
 //! - `rm:at:{session_id}:{step}:{deadline}:{minutes}` — set that reminder `minutes` before the
 //!   deadline.
 //! - `rm:{reminder_id}:{done|again|stop}` — the practitioner's answer to a reminder.
+//! - `sit:{choices}` — "Check it in /triage" under a free-text answer that read a situation:
+//!   a triage with those answers given (`choices`: answer positions such as `1.1.0`, never text).
 //!
 //! "Check your answers" needs no route of its own: its buttons are triage buttons whose action
 //! is a review action (`tr:{session_id}:{step}:rv:confirm`, `…:rv:change:N`, `…:rv:set:N:value`,
@@ -101,6 +103,11 @@ pub enum Route<'a> {
         /// Done, Not yet or Stop.
         action: ReminderAction,
     },
+    /// "Check it in /triage": open a dialogue with these answers given.
+    Situation {
+        /// Answer positions from the first question (`1.1.0`).
+        choices: &'a str,
+    },
     /// Not ours, or from an incompatible version.
     Unknown,
 }
@@ -113,6 +120,11 @@ pub fn post_id(command: Command, part: u32, parts: u32) -> String {
     } else {
         format!("post:{}:part:{part}:{parts}", command.name())
     }
+}
+
+/// The custom_id of the "Check it in /triage" button under a situation read from free text.
+pub fn situation_id(choices: &str) -> String {
+    format!("sit:{choices}")
 }
 
 /// The custom_id of a triage button.
@@ -180,6 +192,12 @@ pub fn parse(custom_id: &str) -> Route<'_> {
     if let Some(session) = custom_id.strip_prefix("trmap:") {
         if !session.is_empty() && !session.contains(':') {
             return Route::TriageMap { session };
+        }
+        return Route::Unknown;
+    }
+    if let Some(choices) = custom_id.strip_prefix("sit:") {
+        if choices.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            return Route::Situation { choices };
         }
         return Route::Unknown;
     }

@@ -129,6 +129,7 @@ fn span_for(interaction: &serenity::Interaction) -> tracing::Span {
                 Route::RemindOffer { .. } => "remind_offer".to_string(),
                 Route::RemindAt { .. } => "remind_at".to_string(),
                 Route::Reminder { .. } => "reminder".to_string(),
+                Route::Situation { .. } => "situation_triage".to_string(),
                 Route::Unknown => "unknown".to_string(),
             };
             ("component", route, c.id, c.guild_id, Some(c.user.id))

@@ -251,11 +251,21 @@ pub fn render(reply: &Reply) -> Vec<MessageOut> {
     if let Some(e) = &reply.emergency {
         description.push_str(&format!("🚨 **{e}**"));
     }
-    if !reply.body.is_empty() {
+    // A situation's lead is the title (the embed's first line); the body repeats it first for
+    // the console and `ask --json`, so here it is left out when the title holds it whole.
+    let body = match reply.body.split_once('\n') {
+        Some((first, rest))
+            if reply.situation.is_some() && first == reply.title && width(first) <= TITLE_MAX =>
+        {
+            rest
+        }
+        _ => reply.body.as_str(),
+    };
+    if !body.is_empty() {
         if !description.is_empty() {
             description.push_str("\n\n");
         }
-        description.push_str(&reply.body);
+        description.push_str(body);
     }
     b.embed(Some(&reply.title), &description);
     for f in &reply.fields {

@@ -28,28 +28,97 @@ pub async fn start(
     data: &Data,
     i: &serenity::CommandInteraction,
 ) -> Result<(), Error> {
+    let ch = i.channel.as_ref();
+    let place = Place {
+        user: i.user.id,
+        channel: i.channel_id,
+        kind: ch.map(|c| c.kind),
+        parent: ch.and_then(|c| c.parent_id),
+    };
+    open(ctx, data, place, &[]).await
+}
+
+/// "Check it in /triage" under a free-text answer that read a situation: a dialogue in its own
+/// thread with the answers read already given, opening at "Check your answers" when they reach
+/// an outcome (or at the first question they leave open). `choices` is the button's
+/// [`crate::situation::lead::SituationView::choices`]: answer positions only, never text.
+pub async fn start_prefilled(
+    ctx: &Responder,
+    data: &Data,
+    c: &serenity::ComponentInteraction,
+    choices: &str,
+) -> Result<(), Error> {
+    let snapshot = data.live.current();
+    let Some(path) = crate::situation::lead::path_of_choices(&snapshot.triage, choices) else {
+        set_outcome(Outcome::UnknownButton);
+        return ctx
+            .respond(render::private_note(
+                "This button no longer matches the guidance (it may have been updated). Run the command again, or start a new /triage.",
+            ))
+            .await
+            .map_err(Into::into);
+    };
+    let ch = c.channel.as_ref();
+    let place = Place {
+        user: c.user.id,
+        channel: c.channel_id,
+        kind: ch.map(|c| c.kind),
+        parent: ch.and_then(|c| c.parent_id),
+    };
+    let values: Vec<String> = path.0.into_iter().map(|a| a.value).collect();
+    open(ctx, data, place, &values).await
+}
+
+/// Where a dialogue is asked for: who, and in which channel.
+struct Place {
+    user: serenity::UserId,
+    channel: serenity::ChannelId,
+    kind: Option<serenity::ChannelType>,
+    parent: Option<serenity::ChannelId>,
+}
+
+/// Opens the thread, creates the session, gives `answers` in order, and posts where it stands.
+async fn open(ctx: &Responder, data: &Data, place: Place, answers: &[String]) -> Result<(), Error> {
     // Thread creation and the first post are several REST calls: acknowledge at once.
     ctx.defer(true).await?;
-    let user = i.user.id;
-    let ch = i.channel.as_ref();
-    let (channel, channel_kind, parent) = (
-        i.channel_id,
-        ch.map(|c| c.kind),
-        ch.and_then(|c| c.parent_id),
-    );
+    let Place {
+        user,
+        channel,
+        kind: channel_kind,
+        parent,
+    } = place;
     let in_thread = matches!(
         channel_kind,
         Some(serenity::ChannelType::PublicThread | serenity::ChannelType::PrivateThread)
     );
 
     let snapshot = data.live.current();
-    let view = match triage::start(&data.store, &snapshot, &user.get().to_string()).await {
+    let owner = user.get().to_string();
+    let mut view = match triage::start(&data.store, &snapshot, &owner).await {
         Ok(v) => v,
         Err(e) => {
             set_outcome(Outcome::Error);
             return tell(ctx, &e.reply()).await;
         }
     };
+    for value in answers {
+        match triage::act(
+            &data.store,
+            &snapshot,
+            &view.session_id,
+            view.step,
+            value,
+            &owner,
+        )
+        .await
+        {
+            Ok(v) => view = v,
+            Err(e) => {
+                set_outcome(Outcome::Error);
+                return tell(ctx, &e.reply()).await;
+            }
+        }
+    }
 
     let mode = data.settings.discord.triage_thread;
     let thread = if mode == TriageThread::Current && in_thread {
@@ -78,7 +147,7 @@ pub async fn start(
         created.id
     };
 
-    for m in messages(&view) {
+    for m in current(&view) {
         thread
             .send_message(&ctx.http, m.to_channel_message())
             .await?;
@@ -87,6 +156,7 @@ pub async fn start(
         user_id = %user,
         session = %view.session_id,
         thread_id = %thread,
+        prefilled = answers.len(),
         "triage started"
     );
     let where_ = if thread == channel {
@@ -99,8 +169,15 @@ pub async fn start(
         _ if thread == channel => "",
         _ => " Only you (and server moderators) can see that thread.",
     };
+    let what = if answers.is_empty() {
+        "answer the questions with the buttons."
+    } else if view.finished {
+        "the answers read from your description are filled in: check them, change any that are wrong, then Confirm."
+    } else {
+        "the answers read from your description are filled in; answer the rest with the buttons."
+    };
     let told = MessageOut::default().with_content(&format!(
-        "Your triage is {where_}: answer the questions with the buttons.{privacy} If a child is in immediate danger, call 999 now."
+        "Your triage is {where_}: {what}{privacy} If a child is in immediate danger, call 999 now."
     ));
     ctx.send(&told, true).await?;
     Ok(())

@@ -18,13 +18,14 @@ use super::error::{KnowledgeError, KnowledgeErrors};
 use super::files::KnowledgeFiles;
 
 /// The record files fetched besides `manifest.toml` and the documents it names.
-pub const RECORD_FILES: [&str; 7] = [
+pub const RECORD_FILES: [&str; 8] = [
     "contacts.toml",
     "thresholds.toml",
     "offences.toml",
     "notes.toml",
     "synonyms.toml",
     "triage.toml",
+    "situations.toml",
     super::bank_holidays::BANK_HOLIDAYS_FILE,
 ];
 

@@ -1,0 +1,172 @@
+//! From words to answers: which of the tree's answers the practitioner's text gives, each with
+//! the words it was read from, so a wrong reading can be seen at once.
+
+use std::ops::Range;
+
+use super::signals::{Answered, Signals};
+use super::words::{quote, words, Phrase, Word};
+
+/// The longest text read (a Discord option holds 300 characters; the console and `ask` are cut
+/// here so a pasted document cannot make reading slow).
+pub const MAX_TEXT: usize = 2000;
+
+/// How an answer came to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Basis {
+    /// Read from these words of the text.
+    Words(String),
+    /// Nothing in the text said otherwise (`[[assume]]`).
+    Assumed,
+    /// Follows from another reading (the family rule).
+    Implied,
+}
+
+/// One answer the text gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Read {
+    /// The answer.
+    pub answer: Answered,
+    /// Why.
+    pub basis: Basis,
+}
+
+/// Everything read from one text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reading {
+    /// True when the text is about someone (a child, a pupil, an age): only then is a
+    /// situation read at all.
+    pub about_someone: bool,
+    /// The answers read, in the order found (may hold two values for one question: the words
+    /// said both, and the tree is walked both ways).
+    pub reads: Vec<Read>,
+    /// The words that name a family member as the person of concern, if any.
+    pub family: Option<String>,
+}
+
+impl Reading {
+    /// The values read for `question`, without repeats, in the order found.
+    pub fn values(&self, question: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for r in self.reads.iter().filter(|r| r.answer.question == question) {
+            if !out.contains(&r.answer.value.as_str()) {
+                out.push(&r.answer.value);
+            }
+        }
+        out
+    }
+
+    /// True when something was read from the words themselves.
+    pub fn read_anything(&self) -> bool {
+        self.family.is_some()
+            || self
+                .reads
+                .iter()
+                .any(|r| matches!(r.basis, Basis::Words(_)))
+    }
+}
+
+/// Reads `text` with `signals`.
+pub fn read(signals: &Signals, text: &str) -> Reading {
+    let text = cut(text);
+    let ws = words(text);
+    let mut reading = Reading {
+        about_someone: signals.subjects.iter().any(|p| !p.find_all(&ws).is_empty()),
+        ..Reading::default()
+    };
+    for s in &signals.signals {
+        for p in &s.phrases {
+            for m in p.find_all(&ws) {
+                if cancelled(&ws, &m, &s.unless_before, &s.unless_after) {
+                    continue;
+                }
+                let value = if negated(signals, &ws, &m) {
+                    match &s.negated {
+                        Some(v) => v.clone(),
+                        None => continue,
+                    }
+                } else {
+                    s.gives.value.clone()
+                };
+                push(
+                    &mut reading,
+                    Answered {
+                        question: s.gives.question.clone(),
+                        value,
+                    },
+                    Basis::Words(quote(text, &ws, &m)),
+                );
+            }
+        }
+    }
+    super::ages::read_ages(signals, text, &ws, &mut reading);
+    read_family(signals, text, &ws, &mut reading);
+    reading
+}
+
+/// At most [`MAX_TEXT`] bytes, cut at a character boundary.
+fn cut(text: &str) -> &str {
+    if text.len() <= MAX_TEXT {
+        return text;
+    }
+    let mut end = MAX_TEXT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Adds a reading, once per (answer, words).
+pub(super) fn push(reading: &mut Reading, answer: Answered, basis: Basis) {
+    let r = Read { answer, basis };
+    if !reading.reads.contains(&r) {
+        reading.reads.push(r);
+    }
+}
+
+/// True when one of `phrases` matches within the `n` words before word `at`, ending at or
+/// before it.
+pub(super) fn before(ws: &[Word], at: usize, n: usize, phrases: &[Phrase]) -> bool {
+    let from = at.saturating_sub(n);
+    let window = &ws[from..at];
+    phrases.iter().any(|p| !p.find_all(window).is_empty())
+}
+
+fn cancelled(ws: &[Word], m: &Range<usize>, before_: &[Phrase], after: &[Phrase]) -> bool {
+    if before(ws, m.start, 2, before_) {
+        return true;
+    }
+    let next = m.start + 1;
+    next < ws.len()
+        && after
+            .iter()
+            .any(|p| !p.find_all(&ws[next..next + 1]).is_empty())
+}
+
+fn negated(signals: &Signals, ws: &[Word], m: &Range<usize>) -> bool {
+    before(ws, m.start, signals.negation_window, &signals.negators)
+}
+
+/// A family member followed, within `within` words, by a word of concern.
+fn read_family(signals: &Signals, text: &str, ws: &[Word], reading: &mut Reading) {
+    let f = &signals.family;
+    let told: Vec<Phrase> = ["told|tell|tells|asked|rang|called|informed|phoned|contacted"]
+        .iter()
+        .filter_map(|p| Phrase::parse(p).ok())
+        .collect();
+    for p in &f.members {
+        for m in p.find_all(ws) {
+            if before(ws, m.start, 2, &told) {
+                continue;
+            }
+            let end = (m.end + f.within).min(ws.len());
+            let after = &ws[m.end..end];
+            if f.concerns.iter().any(|c| !c.find_all(after).is_empty()) {
+                reading.family = Some(quote(text, ws, &m));
+                for a in &f.implies {
+                    push(reading, a.clone(), Basis::Implied);
+                }
+                return;
+            }
+        }
+    }
+}
