@@ -37,8 +37,12 @@ pub struct SituationView {
     pub open: Vec<String>,
     /// What was read, as shown ("an adult is involved ('30 year old')").
     pub read: Vec<String>,
-    /// The answers `/triage` can be pre-filled with (`question=value,…`, ids only).
+    /// The answers `/triage` can be pre-filled with (`question=value,…`, ids only): those the
+    /// words give, up to the first question they leave open.
     pub answers: String,
+    /// The whole path to the outcome the lead states, open questions answered the way that
+    /// reaches it (`question=value,…`): what `triage --answers` walks to the same outcome.
+    pub lead_path: String,
     /// The same answers as the position of each chosen answer among its question's choices,
     /// from the first question (`1.1.0`): short enough for a chat button's id, and text-free.
     pub choices: String,
@@ -108,6 +112,7 @@ pub fn put_first(
             .unwrap_or_default(),
         read,
         answers: s.decision.fixed.encode(),
+        lead_path: top.path.encode(),
         choices: choices_of(tree, &s.decision.fixed),
         family: s.reading.family.is_some(),
     };

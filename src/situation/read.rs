@@ -70,7 +70,7 @@ pub fn read(signals: &Signals, text: &str) -> Reading {
     let text = cut(text);
     let ws = words(text);
     let mut reading = Reading {
-        about_someone: signals.subjects.iter().any(|p| !p.find_all(&ws).is_empty()),
+        about_someone: about_someone(signals, &ws),
         ..Reading::default()
     };
     for s in &signals.signals {
@@ -101,6 +101,20 @@ pub fn read(signals: &Signals, text: &str) -> Reading {
     super::ages::read_ages(signals, text, &ws, &mut reading);
     read_family(signals, text, &ws, &mut reading);
     reading
+}
+
+/// True when a subject word occurs outside every `not_subjects` term.
+fn about_someone(signals: &Signals, ws: &[Word]) -> bool {
+    let terms: Vec<Range<usize>> = signals
+        .not_subjects
+        .iter()
+        .flat_map(|p| p.find_all(ws))
+        .collect();
+    signals.subjects.iter().any(|p| {
+        p.find_all(ws)
+            .iter()
+            .any(|m| !terms.iter().any(|t| t.start <= m.start && m.end <= t.end))
+    })
 }
 
 /// At most [`MAX_TEXT`] bytes, cut at a character boundary.

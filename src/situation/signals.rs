@@ -37,6 +37,8 @@ struct File {
 #[serde(deny_unknown_fields)]
 struct ReadingFile {
     subjects: Vec<String>,
+    #[serde(default)]
+    not_subjects: Vec<String>,
     negators: Vec<String>,
     negation_window: usize,
 }
@@ -182,6 +184,8 @@ pub struct OutcomeLead {
 pub struct Signals {
     /// Words saying the text is about someone.
     pub subjects: Vec<Phrase>,
+    /// Terms holding a subject word that name no one ("child abuse images").
+    pub not_subjects: Vec<Phrase>,
     /// Words that turn a signal round.
     pub negators: Vec<Phrase>,
     /// How many words before a signal a negator may be.
@@ -315,6 +319,7 @@ impl Checker<'_> {
         let r_at = file.reading.span().start;
         let reading = file.reading.into_inner();
         let subjects = self.phrases(r_at, &reading.subjects);
+        let not_subjects = self.phrases(r_at, &reading.not_subjects);
         let negators = self.phrases(r_at, &reading.negators);
         let a_at = file.ages.span().start;
         let ages = file.ages.into_inner();
@@ -363,6 +368,7 @@ impl Checker<'_> {
             .collect();
         Signals {
             subjects,
+            not_subjects,
             negators,
             negation_window: reading.negation_window,
             ages,
