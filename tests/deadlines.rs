@@ -663,7 +663,10 @@ mod out_of_hours_deadlines {
         let ds = of("images_referral_24h", "2026-12-04T14:00:00Z");
         assert_eq!(ds.len(), 1);
         let d = &ds[0];
-        assert_eq!(rfc3339(d.due.as_ref().unwrap()), "2026-12-05T14:00:00+00:00");
+        assert_eq!(
+            rfc3339(d.due.as_ref().unwrap()),
+            "2026-12-05T14:00:00+00:00"
+        );
         let ooh = d.out_of_hours.as_ref().expect("Saturday is out of hours");
         assert_eq!(
             rfc3339(ooh.office_until.as_ref().unwrap()),
@@ -676,10 +679,16 @@ mod out_of_hours_deadlines {
         assert!(how.contains("17:00 on Friday 4 December 2026"), "{how}");
         assert!(how.contains("call 999"), "{how}");
         assert!(how.contains("§13"), "cited: {how}");
-        assert!(!how.contains(POSH_PHONE) && !how.contains("Helpline"), "{how}");
+        assert!(
+            !how.contains(POSH_PHONE) && !how.contains("Helpline"),
+            "{how}"
+        );
         // The summary field says it under the deadline, with the reading once.
         let text = lines(&ds, &routes());
-        assert!(text.contains("By Saturday 5 December 2026, 14:00 (GMT)"), "{text}");
+        assert!(
+            text.contains("By Saturday 5 December 2026, 14:00 (GMT)"),
+            "{text}"
+        );
         assert!(text.contains(&format!("Out of hours: {how}")), "{text}");
         assert_eq!(text.matches(READING).count(), 1, "{text}");
         assert!(READING.contains("does not define SPA's hours"));
@@ -696,12 +705,24 @@ mod out_of_hours_deadlines {
             when.starts_with("Now, through the out-of-hours line"),
             "{when}"
         );
-        assert!(!when.contains("23:59"), "no clock time minutes away: {when}");
+        assert!(
+            !when.contains("23:59"),
+            "no clock time minutes away: {when}"
+        );
         let how = how_to_meet(d.out_of_hours.as_ref().unwrap(), &routes());
-        assert!(how.starts_with("No office hours are left before this deadline"), "{how}");
-        assert!(how.contains(OUT_OF_HOURS_LINE) && how.contains("999"), "{how}");
+        assert!(
+            how.starts_with("No office hours are left before this deadline"),
+            "{how}"
+        );
+        assert!(
+            how.contains(OUT_OF_HOURS_LINE) && how.contains("999"),
+            "{how}"
+        );
         // The machine-readable due time is still the end of the day.
-        assert_eq!(rfc3339(d.due.as_ref().unwrap()), "2026-12-03T23:59:59+00:00");
+        assert_eq!(
+            rfc3339(d.due.as_ref().unwrap()),
+            "2026-12-03T23:59:59+00:00"
+        );
         // Decided at 18:00 on a weekday, or on a Saturday morning: the same.
         assert!(of("images_immediate_referral", "2026-12-03T18:00:00Z")[0].now_out_of_hours());
         assert!(of("images_immediate_referral", "2026-12-05T10:00:00Z")[0].now_out_of_hours());
@@ -742,7 +763,10 @@ mod out_of_hours_deadlines {
         assert_eq!(ds[0].out_of_hours, None);
         assert_eq!(due_text(&ds[0]), "By Tuesday 24 November 2026, 14:05 (GMT)");
         let text = lines(&ds, &routes());
-        assert!(!text.contains("Out of hours") && !text.contains(READING), "{text}");
+        assert!(
+            !text.contains("Out of hours") && !text.contains(READING),
+            "{text}"
+        );
         // Working-day deadlines and "immediately" are never given the note.
         for d in of("lado_same_day_referral", "2026-12-04T14:00:00Z")
             .iter()
@@ -760,14 +784,25 @@ mod out_of_hours_deadlines {
             "By the end of Monday 23 November 2026 (23:59:59 GMT)"
         );
         let how = how_to_meet(ds[0].out_of_hours.as_ref().unwrap(), &routes());
-        assert!(how.contains("020 8547 5008 in office hours, which end at 17:00 on Monday 23 November 2026, or after that through SPA's out-of-hours line"), "{how}");
+        assert!(
+            how.contains("Meet it through SPA on 020 8547 5008 until office hours end at 17:00 on Monday 23 November 2026, or after that through SPA's out-of-hours line, 020 8770 5000"),
+            "{how}"
+        );
     }
 
     #[test]
     fn an_advice_line_is_never_the_way_to_meet_a_deadline() {
         let snap = support::snapshot();
-        let advice: Vec<_> = snap.knowledge.contacts.iter().filter(|c| c.advice_line).collect();
-        assert!(advice.iter().any(|c| c.id == "posh"), "POSH is marked an advice line");
+        let advice: Vec<_> = snap
+            .knowledge
+            .contacts
+            .iter()
+            .filter(|c| c.advice_line)
+            .collect();
+        assert!(
+            advice.iter().any(|c| c.id == "posh"),
+            "POSH is marked an advice line"
+        );
         // Every hour of a week with a bank holiday in it, every outcome.
         let start = at("2026-12-24T00:30:00Z");
         let mut notes = 0;
@@ -782,7 +817,10 @@ mod out_of_hours_deadlines {
                     };
                     notes += 1;
                     let how = how_to_meet(ooh, &routes());
-                    assert!(how.contains(OUT_OF_HOURS_LINE) && how.contains("999"), "{how}");
+                    assert!(
+                        how.contains(OUT_OF_HOURS_LINE) && how.contains("999"),
+                        "{how}"
+                    );
                     for c in &advice {
                         assert!(!how.contains(&c.name), "{}: {how}", c.id);
                         if let Some(p) = &c.phone {
@@ -815,10 +853,19 @@ mod out_of_hours_deadlines {
             )
         });
         assert!(err.contains("contact `posh` is an advice line"), "{err}");
-        assert!(err.contains("only one contact may be the out-of-hours route"), "{err}");
+        assert!(
+            err.contains("only one contact may be the out-of-hours route"),
+            "{err}"
+        );
         let err = check(&|t: &str| {
-            t.replace("out_of_hours_for = \"spa\"", "out_of_hours_for = \"spa-daytime\"")
+            t.replace(
+                "out_of_hours_for = \"spa\"",
+                "out_of_hours_for = \"spa-daytime\"",
+            )
         });
-        assert!(err.contains("must name a contact in contacts.toml"), "{err}");
+        assert!(
+            err.contains("must name a contact in contacts.toml"),
+            "{err}"
+        );
     }
 }

@@ -589,8 +589,14 @@ fn a_friday_afternoon_24_hour_record_says_how_to_meet_it_out_of_hours() {
     assert_eq!(ooh["office_until"], "2026-12-04T17:00:00+00:00");
     assert_eq!(ooh["now"], false);
     let how = ooh["how_to_meet"].as_str().unwrap();
-    assert!(how.contains("020 8770 5000") && how.contains("call 999"), "{how}");
-    assert!(!how.contains("0344 381 4772"), "POSH is not the route: {how}");
+    assert!(
+        how.contains("020 8770 5000") && how.contains("call 999"),
+        "{how}"
+    );
+    assert!(
+        !how.contains("0344 381 4772"),
+        "POSH is not the route: {how}"
+    );
     assert!(ooh["reading"]
         .as_str()
         .unwrap()
@@ -700,5 +706,8 @@ fn the_text_summary_says_how_to_meet_a_deadline_out_of_hours() {
         "{s}"
     );
     assert!(s.contains("020 8770 5000"), "{s}");
-    assert!(s.contains("For advice only (not a way to meet a deadline)"), "{s}");
+    assert!(
+        s.contains("For advice only (not a way to meet a deadline)"),
+        "{s}"
+    );
 }

@@ -114,9 +114,9 @@ pub fn assess(
 /// line, the daytime contact it stands in for, and the section of the guidance that gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Routes {
-    /// The daytime route (SPA) as "name: number".
+    /// The daytime route's number (SPA's, the contact `out_of_hours_for` names).
     pub daytime: Option<String>,
-    /// The out-of-hours line (`out_of_hours_for`) as "name: number".
+    /// The out-of-hours line's number (the contact with `out_of_hours_for`).
     pub out_of_hours: Option<String>,
     /// The out-of-hours line's contact id.
     pub out_of_hours_id: Option<String>,
@@ -134,7 +134,7 @@ impl Routes {
             .out_of_hours_for
             .as_deref()
             .and_then(|id| k.contact(id))
-            .map(Contact::label);
+            .and_then(|c| c.phone.clone());
         let source = ooh.sources.first().and_then(|id| {
             let section = k.section(id)?;
             let doc = k.document(&section.document)?;
@@ -147,7 +147,7 @@ impl Routes {
         });
         Routes {
             daytime,
-            out_of_hours: Some(ooh.label()),
+            out_of_hours: ooh.phone.clone(),
             out_of_hours_id: Some(ooh.id.clone()),
             source,
         }
@@ -159,19 +159,20 @@ impl Routes {
 /// deadlines; [`note`] adds it to one).
 pub fn how_to_meet(ooh: &OutOfHours, routes: &Routes) -> String {
     let line = match (&routes.out_of_hours, &routes.source) {
-        (Some(l), Some(s)) => format!("SPA's out-of-hours line ({l}; {s})"),
-        (Some(l), None) => format!("SPA's out-of-hours line ({l})"),
+        (Some(l), Some(s)) => format!("SPA's out-of-hours line, {l} ({s})"),
+        (Some(l), None) => format!("SPA's out-of-hours line, {l}"),
         (None, _) => "SPA's out-of-hours line (see Who to contact)".to_string(),
     };
-    let first = match (&ooh.office_until, &routes.daytime) {
-        (Some(until), daytime) => format!(
-            "This deadline falls out of hours. Meet it through {} in office hours, which end at {}, or after that through {line}.",
-            daytime.as_deref().unwrap_or("SPA"),
+    let spa = match &routes.daytime {
+        Some(p) => format!("SPA on {p}"),
+        None => "SPA".to_string(),
+    };
+    let first = match &ooh.office_until {
+        Some(until) => format!(
+            "This deadline falls out of hours. Meet it through {spa} until office hours end at {}, or after that through {line}.",
             until.strftime("%H:%M on %A %-d %B %Y")
         ),
-        (None, _) => format!(
-            "No office hours are left before this deadline: meet it through {line}."
-        ),
+        None => format!("No office hours are left before this deadline: meet it through {line}."),
     };
     format!("{first} If a child is in immediate danger, call 999.")
 }
