@@ -785,7 +785,7 @@ mod out_of_hours_deadlines {
         );
         let how = how_to_meet(ds[0].out_of_hours.as_ref().unwrap(), &routes());
         assert!(
-            how.contains("Meet it through SPA on 020 8547 5008 until office hours end at 17:00 on Monday 23 November 2026, or after that through SPA's out-of-hours line, 020 8770 5000"),
+            how.contains("Meet it through SPA on 020 8547 5008 during office hours, by 17:00 on Monday 23 November 2026 at the latest; outside office hours, through SPA's out-of-hours line, 020 8770 5000"),
             "{how}"
         );
     }

@@ -169,7 +169,7 @@ pub fn how_to_meet(ooh: &OutOfHours, routes: &Routes) -> String {
     };
     let first = match &ooh.office_until {
         Some(until) => format!(
-            "This deadline falls out of hours. Meet it through {spa} until office hours end at {}, or after that through {line}.",
+            "This deadline falls out of hours. Meet it through {spa} during office hours, by {} at the latest; outside office hours, through {line}.",
             until.strftime("%H:%M on %A %-d %B %Y")
         ),
         None => format!("No office hours are left before this deadline: meet it through {line}."),
