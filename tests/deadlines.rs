@@ -776,6 +776,15 @@ mod out_of_hours_deadlines {
                 assert_eq!(d.out_of_hours, None, "{}", d.text);
             }
         }
+        // Two same-day deadlines met the same way: said once, then "as above".
+        let ds = of("lado_same_day_referral", "2026-12-04T14:00:00Z");
+        let text = lines(&ds, &routes());
+        assert_eq!(
+            text.matches("This deadline falls out of hours.").count(),
+            1,
+            "{text}"
+        );
+        assert!(text.contains("  Out of hours: as above."), "{text}");
         // Same day, decided on a weekday morning: SPA until 17:00, then the out-of-hours line.
         let ds = of("images_immediate_referral", "2026-11-23T10:00:00Z");
         assert!(!ds[0].now_out_of_hours());

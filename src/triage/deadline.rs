@@ -247,17 +247,21 @@ pub fn rfc3339(z: &Zoned) -> String {
 }
 
 /// The deadlines as one line each, for a summary field ("Deadlines, London time"); under a
-/// deadline that falls out of hours, how to meet it, and then once what "office hours" means
-/// here.
+/// deadline that falls out of hours, how to meet it ("as above" when that is what the last one
+/// said), and then once what "office hours" means here.
 pub fn lines(deadlines: &[Deadline], routes: &Routes) -> String {
     let mut out: Vec<String> = Vec::new();
+    let mut last: Option<String> = None;
     for d in deadlines {
         out.push(format!("- {}: {} — {}", d.rule, due_text(d), d.what));
         if let Some(ooh) = &d.out_of_hours {
-            out.push(format!(
-                "  Out of hours: {}",
-                out_of_hours::how_to_meet(ooh, routes)
-            ));
+            let how = out_of_hours::how_to_meet(ooh, routes);
+            if last.as_ref() == Some(&how) {
+                out.push("  Out of hours: as above.".to_string());
+            } else {
+                out.push(format!("  Out of hours: {how}"));
+            }
+            last = Some(how);
         }
     }
     if deadlines.iter().any(|d| d.out_of_hours.is_some()) {
