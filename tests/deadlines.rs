@@ -634,3 +634,247 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Deadlines out of hours (spec: "Deadlines out of hours"; hazard "a deadline that cannot be met
+// as written"). Office hours are the tool's reading: Monday to Friday, 09:00 to 17:00 London
+// time, not on a bank holiday.
+
+mod out_of_hours_deadlines {
+    use super::*;
+    use safeguarding_bot::triage::deadline::{due_text, lines, Deadline};
+    use safeguarding_bot::triage::out_of_hours::{how_to_meet, Routes, READING};
+
+    const OUT_OF_HOURS_LINE: &str = "020 8770 5000";
+    const POSH_PHONE: &str = "0344 381 4772";
+
+    fn of(outcome: &str, decided: &str) -> Vec<Deadline> {
+        let o = support::snapshot().triage.outcome(outcome).unwrap();
+        deadline::deadlines(o, holidays(), at(decided)).unwrap()
+    }
+
+    fn routes() -> Routes {
+        Routes::of(&support::snapshot().knowledge)
+    }
+
+    #[test]
+    fn a_friday_afternoon_24_hour_referral_due_on_saturday_names_the_out_of_hours_line_and_999() {
+        // Friday 4 December 2026, 14:00 GMT: due Saturday 14:00.
+        let ds = of("images_referral_24h", "2026-12-04T14:00:00Z");
+        assert_eq!(ds.len(), 1);
+        let d = &ds[0];
+        assert_eq!(
+            rfc3339(d.due.as_ref().unwrap()),
+            "2026-12-05T14:00:00+00:00"
+        );
+        let ooh = d.out_of_hours.as_ref().expect("Saturday is out of hours");
+        assert_eq!(
+            rfc3339(ooh.office_until.as_ref().unwrap()),
+            "2026-12-04T17:00:00+00:00",
+            "office hours, as the tool reads them, end on Friday at 17:00"
+        );
+        let how = how_to_meet(ooh, &routes());
+        assert!(how.contains(OUT_OF_HOURS_LINE), "{how}");
+        assert!(how.contains("020 8547 5008"), "SPA while it is open: {how}");
+        assert!(how.contains("17:00 on Friday 4 December 2026"), "{how}");
+        assert!(how.contains("call 999"), "{how}");
+        assert!(how.contains("§13"), "cited: {how}");
+        assert!(
+            !how.contains(POSH_PHONE) && !how.contains("Helpline"),
+            "{how}"
+        );
+        // The summary field says it under the deadline, with the reading once.
+        let text = lines(&ds, &routes());
+        assert!(
+            text.contains("By Saturday 5 December 2026, 14:00 (GMT)"),
+            "{text}"
+        );
+        assert!(text.contains(&format!("Out of hours: {how}")), "{text}");
+        assert_eq!(text.matches(READING).count(), 1, "{text}");
+        assert!(READING.contains("does not define SPA's hours"));
+    }
+
+    #[test]
+    fn same_day_decided_at_23_45_reads_now_through_the_out_of_hours_line() {
+        // Thursday 3 December 2026, 23:45 GMT: the day ends in fourteen minutes.
+        let ds = of("images_immediate_referral", "2026-12-03T23:45:00Z");
+        let d = &ds[0];
+        assert!(d.now_out_of_hours());
+        let when = due_text(d);
+        assert!(
+            when.starts_with("Now, through the out-of-hours line"),
+            "{when}"
+        );
+        assert!(
+            !when.contains("23:59"),
+            "no clock time minutes away: {when}"
+        );
+        let how = how_to_meet(d.out_of_hours.as_ref().unwrap(), &routes());
+        assert!(
+            how.starts_with("No office hours are left before this deadline"),
+            "{how}"
+        );
+        assert!(
+            how.contains(OUT_OF_HOURS_LINE) && how.contains("999"),
+            "{how}"
+        );
+        // The machine-readable due time is still the end of the day.
+        assert_eq!(
+            rfc3339(d.due.as_ref().unwrap()),
+            "2026-12-03T23:59:59+00:00"
+        );
+        // Decided at 18:00 on a weekday, or on a Saturday morning: the same.
+        assert!(of("images_immediate_referral", "2026-12-03T18:00:00Z")[0].now_out_of_hours());
+        assert!(of("images_immediate_referral", "2026-12-05T10:00:00Z")[0].now_out_of_hours());
+    }
+
+    #[test]
+    fn a_bank_holiday_has_no_office_hours() {
+        // Monday 28 December 2026 is the Boxing Day substitute bank holiday.
+        let ds = of("images_immediate_referral", "2026-12-28T11:00:00Z");
+        assert!(ds[0].now_out_of_hours(), "{}", due_text(&ds[0]));
+        assert!(due_text(&ds[0]).starts_with("Now, through the out-of-hours line"));
+        // 24 hours from Sunday evening: due on the bank holiday, no office hours between.
+        let ds = of("images_referral_24h", "2026-12-27T18:00:00Z");
+        let ooh = ds[0].out_of_hours.as_ref().expect("due on a bank holiday");
+        assert_eq!(ooh.office_until, None);
+        assert!(how_to_meet(ooh, &routes()).contains(OUT_OF_HOURS_LINE));
+        // The same on an ordinary Sunday and Monday: due Monday 18:00, after Monday's office
+        // hours, which are offered first.
+        let ds = of("images_referral_24h", "2026-12-06T18:00:00Z");
+        let ooh = ds[0].out_of_hours.as_ref().unwrap();
+        assert_eq!(
+            rfc3339(ooh.office_until.as_ref().unwrap()),
+            "2026-12-07T17:00:00+00:00"
+        );
+        // Due on a bank-holiday morning, or on an ordinary Monday morning.
+        assert!(of("images_referral_24h", "2026-12-27T10:00:00Z")[0]
+            .out_of_hours
+            .is_some());
+        assert!(of("images_referral_24h", "2026-12-06T10:00:00Z")[0]
+            .out_of_hours
+            .is_none());
+    }
+
+    #[test]
+    fn a_weekday_daytime_deadline_is_unchanged() {
+        // Monday 23 November 2026, 14:05 GMT: due Tuesday 14:05, in office hours.
+        let ds = of("images_referral_24h", "2026-11-23T14:05:00Z");
+        assert_eq!(ds[0].out_of_hours, None);
+        assert_eq!(due_text(&ds[0]), "By Tuesday 24 November 2026, 14:05 (GMT)");
+        let text = lines(&ds, &routes());
+        assert!(
+            !text.contains("Out of hours") && !text.contains(READING),
+            "{text}"
+        );
+        // Working-day deadlines and "immediately" are never given the note.
+        for d in of("lado_same_day_referral", "2026-12-04T14:00:00Z")
+            .iter()
+            .chain(&of("call_999", "2026-12-05T23:00:00Z"))
+        {
+            if !matches!(d.kind, Rule::SameDay | Rule::WithinHours(_)) {
+                assert_eq!(d.out_of_hours, None, "{}", d.text);
+            }
+        }
+        // Two same-day deadlines met the same way: said once, then "as above".
+        let ds = of("lado_same_day_referral", "2026-12-04T14:00:00Z");
+        let text = lines(&ds, &routes());
+        assert_eq!(
+            text.matches("This deadline falls out of hours.").count(),
+            1,
+            "{text}"
+        );
+        assert!(text.contains("  Out of hours: as above."), "{text}");
+        // Same day, decided on a weekday morning: SPA until 17:00, then the out-of-hours line.
+        let ds = of("images_immediate_referral", "2026-11-23T10:00:00Z");
+        assert!(!ds[0].now_out_of_hours());
+        assert_eq!(
+            due_text(&ds[0]),
+            "By the end of Monday 23 November 2026 (23:59:59 GMT)"
+        );
+        let how = how_to_meet(ds[0].out_of_hours.as_ref().unwrap(), &routes());
+        assert!(
+            how.contains("Meet it through SPA on 020 8547 5008 during office hours, by 17:00 on Monday 23 November 2026 at the latest; outside office hours, through SPA's out-of-hours line, 020 8770 5000"),
+            "{how}"
+        );
+    }
+
+    #[test]
+    fn an_advice_line_is_never_the_way_to_meet_a_deadline() {
+        let snap = support::snapshot();
+        let advice: Vec<_> = snap
+            .knowledge
+            .contacts
+            .iter()
+            .filter(|c| c.advice_line)
+            .collect();
+        assert!(
+            advice.iter().any(|c| c.id == "posh"),
+            "POSH is marked an advice line"
+        );
+        // Every hour of a week with a bank holiday in it, every outcome.
+        let start = at("2026-12-24T00:30:00Z");
+        let mut notes = 0;
+        for h in 0..24 * 7 {
+            let decided = start
+                .checked_add(jiff::SignedDuration::from_hours(h))
+                .unwrap();
+            for o in snap.triage.outcomes() {
+                for d in deadline::deadlines(o, holidays(), decided).unwrap() {
+                    let Some(ooh) = &d.out_of_hours else {
+                        continue;
+                    };
+                    notes += 1;
+                    let how = how_to_meet(ooh, &routes());
+                    assert!(
+                        how.contains(OUT_OF_HOURS_LINE) && how.contains("999"),
+                        "{how}"
+                    );
+                    for c in &advice {
+                        assert!(!how.contains(&c.name), "{}: {how}", c.id);
+                        if let Some(p) = &c.phone {
+                            assert!(!how.contains(p.as_str()), "{}: {how}", c.id);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(notes > 100, "the week has out-of-hours deadlines: {notes}");
+    }
+
+    #[test]
+    fn check_rejects_an_advice_line_offered_as_a_route() {
+        let check = |edit: &dyn Fn(&str) -> String| -> String {
+            let dir = support::knowledge_copy_with("contacts.toml", edit);
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"))
+                .arg("--knowledge")
+                .arg(dir.path())
+                .arg("check")
+                .output()
+                .unwrap();
+            assert!(!out.status.success());
+            String::from_utf8_lossy(&out.stderr).into_owned()
+        };
+        let err = check(&|t: &str| {
+            t.replace(
+                "advice_line = true\n",
+                "advice_line = true\nout_of_hours_for = \"spa\"\n",
+            )
+        });
+        assert!(err.contains("contact `posh` is an advice line"), "{err}");
+        assert!(
+            err.contains("only one contact may be the out-of-hours route"),
+            "{err}"
+        );
+        let err = check(&|t: &str| {
+            t.replace(
+                "out_of_hours_for = \"spa\"",
+                "out_of_hours_for = \"spa-daytime\"",
+            )
+        });
+        assert!(
+            err.contains("must name a contact in contacts.toml"),
+            "{err}"
+        );
+    }
+}

@@ -310,7 +310,32 @@ async fn save_record_attaches_the_markdown_record_for_its_owner_only() {
     let (thread, first) = bot.open_triage(&alice()).await;
     let review = walk(&bot, &alice(), thread, first, &["no", "yes", "yes"]).await;
     assert_review(&review, 3);
-    let summary = press(&bot, &alice(), thread, &review, "rv:confirm").await;
+    // The summary's deadlines say how to meet the same-day ones out of hours (after 17:00, by
+    // the tool's reading); so long a summary goes on in follow-ups, its buttons on the last.
+    let sent = click(
+        &bot,
+        &alice(),
+        thread,
+        &review,
+        &button(&review, "rv:confirm"),
+    )
+    .await;
+    let mut summary = bot.callback(&sent).await.body.unwrap();
+    let mut shown = text_of(&summary);
+    let mut n = 0;
+    while !custom_ids(&summary)
+        .iter()
+        .any(|id| id.starts_with("trrec:"))
+    {
+        summary = bot.followup(&sent, n).await.body.unwrap();
+        shown.push_str(&text_of(&summary));
+        n += 1;
+    }
+    assert!(
+        shown.contains("Out of hours: This deadline falls out of hours.")
+            && shown.contains("020 8770 5000"),
+        "{shown}"
+    );
     let save = custom_ids(&summary)
         .into_iter()
         .find(|id| id.starts_with("trrec:"))

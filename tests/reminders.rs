@@ -287,6 +287,64 @@ async fn reminder_is_offered_set_posted_with_mention_and_answered() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reminder_out_of_hours_names_the_out_of_hours_line_not_the_advice_line() {
+    // Friday 4 December 2026, 14:00 GMT: the 24-hour referral falls due on Saturday at 14:00.
+    let clock = ManualClock::at(std::time::UNIX_EPOCH + Duration::from_secs(1_796_392_800));
+    let shared: SharedClock = clock.clone();
+    let bot = Bot::start_with_clock(Knowledge::Embedded, shared, |_| {}).await;
+    let (thread, summary) = triage_to(&bot, &TO_24H).await;
+    // The summary's deadline says how to meet it; POSH is listed apart, as advice only.
+    let text = text_of(&summary);
+    assert!(
+        text.contains("Within 24 hours: By Saturday 5 December 2026, 14:00 (GMT)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Out of hours: This deadline falls out of hours."),
+        "{text}"
+    );
+    assert!(text.contains("020 8770 5000"), "{text}");
+    assert!(
+        text.contains("For advice only (not a way to meet a deadline)"),
+        "{text}"
+    );
+
+    // The offer says it too.
+    let offer = id_with(&summary, "rm:offer:", "");
+    let picker = press(&bot, &alice(), thread, &summary, &offer).await;
+    let offered = text_of(&picker);
+    assert!(
+        offered.contains("Out of hours:") && offered.contains("020 8770 5000"),
+        "{offered}"
+    );
+    let choice = id_with(&picker, "rm:at:", ":120");
+    let set = press(&bot, &alice(), thread, &picker, &choice).await;
+    assert!(text_of(&set).contains("Reminder set"), "{}", text_of(&set));
+
+    // Saturday 12:00: no office hours are left, so the reminder names the out-of-hours line
+    // and 999, and never the advice line.
+    let from = bot.fake.requests().len();
+    clock.advance(22 * HOUR);
+    fire(&bot).await;
+    let body = delivered(&bot, &clock, from, thread).await;
+    let text = text_of(&body);
+    assert!(
+        text.contains("Out of hours: No office hours are left before this deadline"),
+        "{text}"
+    );
+    assert!(
+        text.contains("020 8770 5000") && text.contains("call 999"),
+        "{text}"
+    );
+    assert!(text.contains("this tool's reading"), "{text}");
+    assert!(
+        !text.contains("0344 381 4772") && !text.contains("Helpline"),
+        "{text}"
+    );
+    bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reminder_stop_ends_it_and_no_reminder_is_offered_without_a_deadline() {
     let (bot, clock) = manual_bot().await;
     let (_, bullying) = triage_to(&bot, &TO_BULLYING).await;
@@ -468,7 +526,15 @@ async fn fires_once_with_two_processes(db: &support::TestDb) {
                 .build(),
         )
     };
-    let (deliver_a, deliver_b) = (DiscordDelivery::new(http()), DiscordDelivery::new(http()));
+    let live = || {
+        Arc::new(safeguarding_bot::snapshot::Live::new(
+            safeguarding_bot::snapshot::Snapshot::embedded().expect("embedded knowledge"),
+        ))
+    };
+    let (deliver_a, deliver_b) = (
+        DiscordDelivery::new(http(), live()),
+        DiscordDelivery::new(http(), live()),
+    );
 
     // Ten reminders, all due at once.
     let thread = 960_000_000_000_000_077_u64.to_string();

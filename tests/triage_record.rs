@@ -166,6 +166,7 @@ fn words_not_from_the_knowledge(text: &str) -> Vec<String> {
         "src/triage/record.rs",
         "src/triage/record/markdown.rs",
         "src/triage/deadline.rs",
+        "src/triage/out_of_hours.rs",
         "src/reply.rs",
     ] {
         corpus.push_str(&std::fs::read_to_string(root.join(f)).unwrap());
@@ -296,6 +297,7 @@ fn the_text_summary_shows_the_deadlines() {
         s.contains("Within 24 hours: By Tuesday 24 November 2026, 14:05 (GMT)"),
         "{s}"
     );
+    assert!(!s.contains("Out of hours:"), "due in office hours: {s}");
 }
 
 fn answers(s: &str) -> Path {
@@ -566,4 +568,146 @@ fn the_console_reviews_changes_and_shows_deadlines_from_now() {
             "{part}"
         );
     }
+}
+
+const IMAGES_SAME_DAY: &str = "immediate_danger=no,adult_in_position_of_trust=no,incident_type=sexual_images,adult_involved=yes";
+
+/// The part of `md` from heading `from` up to the next `## ` heading.
+fn section<'a>(md: &'a str, from: &str) -> &'a str {
+    let start = md.find(from).unwrap_or_else(|| panic!("no {from}"));
+    let rest = &md[start + from.len()..];
+    &md[start..start + from.len() + rest.find("\n## ").unwrap_or(rest.len())]
+}
+
+#[test]
+fn a_friday_afternoon_24_hour_record_says_how_to_meet_it_out_of_hours() {
+    // Friday 4 December 2026, 14:00 GMT: the 24-hour referral falls due on Saturday.
+    let v = record_json(IMAGES_24H, "2026-12-04T14:00:00Z");
+    let d = &v["deadlines"][0];
+    assert_eq!(d["due"], "2026-12-05T14:00:00+00:00");
+    let ooh = &d["out_of_hours"];
+    assert_eq!(ooh["office_until"], "2026-12-04T17:00:00+00:00");
+    assert_eq!(ooh["now"], false);
+    let how = ooh["how_to_meet"].as_str().unwrap();
+    assert!(
+        how.contains("020 8770 5000") && how.contains("call 999"),
+        "{how}"
+    );
+    assert!(
+        !how.contains("0344 381 4772"),
+        "POSH is not the route: {how}"
+    );
+    assert!(ooh["reading"]
+        .as_str()
+        .unwrap()
+        .contains("this tool's reading, not the guidance's"));
+    // The out-of-hours line joins the contacts; POSH stays, marked as an advice line.
+    let contacts = v["contacts"].as_array().unwrap();
+    assert!(contacts
+        .iter()
+        .any(|c| c["id"] == "spa-out-of-hours" && c["phone"] == "020 8770 5000"));
+    let posh = contacts.iter().find(|c| c["id"] == "posh").unwrap();
+    assert_eq!(posh["advice_line"], true);
+    assert!(contacts
+        .iter()
+        .filter(|c| c["id"] != "posh")
+        .all(|c| c["advice_line"] == false));
+
+    let md = record_md(IMAGES_24H, "2026-12-04T14:00:00Z");
+    let deadlines = section(&md, "## Deadlines");
+    assert!(
+        deadlines.contains("| Within 24 hours | By Saturday 5 December 2026, 14:00 (GMT) |"),
+        "{deadlines}"
+    );
+    assert!(
+        deadlines.contains(&format!("**Out of hours (Within 24 hours):** {how}")),
+        "{deadlines}"
+    );
+    assert!(deadlines.contains("this tool's reading"), "{deadlines}");
+    // Who to contact: the routes first; POSH only under the advice heading.
+    let who = section(&md, "## Who to contact");
+    let advice_at = who
+        .find("For advice only (not a way to meet a deadline)")
+        .unwrap_or_else(|| panic!("{who}"));
+    let posh_at = who.find("Professionals Online Safety Helpline").unwrap();
+    assert!(posh_at > advice_at, "{who}");
+    assert!(who[..advice_at].contains("020 8770 5000"), "{who}");
+    assert!(
+        words_not_from_the_knowledge(&md).is_empty(),
+        "{:?}",
+        words_not_from_the_knowledge(&md)
+    );
+}
+
+#[test]
+fn a_same_day_record_made_at_23_45_reads_now_through_the_out_of_hours_line() {
+    let md = record_md(IMAGES_SAME_DAY, "2026-12-03T23:45:00Z");
+    let deadlines = section(&md, "## Deadlines");
+    assert!(
+        deadlines.contains(
+            "| Same day, as a matter of urgency | Now, through the out-of-hours line: no office hours are left on Thursday 3 December 2026"
+        ),
+        "{deadlines}"
+    );
+    assert!(!deadlines.contains("23:59:59 GMT"), "{deadlines}");
+    assert!(
+        deadlines.contains("No office hours are left before this deadline"),
+        "{deadlines}"
+    );
+    let v = record_json(IMAGES_SAME_DAY, "2026-12-03T23:45:00Z");
+    assert_eq!(v["outcome"], "images_immediate_referral");
+    assert_eq!(v["deadlines"][0]["out_of_hours"]["now"], true);
+    assert!(v["deadlines"][0]["out_of_hours"]["office_until"].is_null());
+    assert!(v["deadlines"][0]["due_text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Now, through the out-of-hours line"));
+}
+
+#[test]
+fn a_bank_holiday_record_and_a_weekday_daytime_record() {
+    // Monday 28 December 2026 is a bank holiday: same day, now, out of hours.
+    let v = record_json(IMAGES_SAME_DAY, "2026-12-28T11:00:00Z");
+    assert_eq!(v["deadlines"][0]["out_of_hours"]["now"], true);
+    // Monday 23 November 2026, 14:05: the 24-hour referral is due on Tuesday in office hours,
+    // and the record is as it was: no out-of-hours note, no out-of-hours contact added.
+    let v = record_json(IMAGES_24H, "2026-11-23T14:05:00Z");
+    assert!(v["deadlines"][0]["out_of_hours"].is_null());
+    assert_eq!(
+        v["deadlines"][0]["due_text"],
+        "By Tuesday 24 November 2026, 14:05 (GMT)"
+    );
+    assert!(!v["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["id"] == "spa-out-of-hours"));
+    let md = record_md(IMAGES_24H, "2026-11-23T14:05:00Z");
+    assert!(!md.contains("**Out of hours"), "{md}");
+}
+
+#[test]
+fn the_text_summary_says_how_to_meet_a_deadline_out_of_hours() {
+    let out = bin(&[
+        "triage",
+        "--answers",
+        IMAGES_24H,
+        "--at",
+        "2026-12-04T14:00:00Z",
+    ]);
+    assert!(out.status.success());
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        s.contains("Within 24 hours: By Saturday 5 December 2026, 14:00 (GMT)"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Out of hours: This deadline falls out of hours."),
+        "{s}"
+    );
+    assert!(s.contains("020 8770 5000"), "{s}");
+    assert!(
+        s.contains("For advice only (not a way to meet a deadline)"),
+        "{s}"
+    );
 }

@@ -12,21 +12,34 @@ use ::serenity::all as serenity;
 use super::custom_id::reminder_id;
 use super::render::{self, ButtonOut, MessageOut};
 use crate::reply::{ButtonStyle, EMERGENCY_LINE};
-use crate::triage::reminder::{Deliver, Delivery, DueReminder, ReminderAction};
+use crate::snapshot::Live;
+use crate::triage::reminder::{out_of_hours_note, Deliver, Delivery, DueReminder, ReminderAction};
 
 /// Discord's error code for an action on an archived thread.
 const THREAD_ARCHIVED: isize = 50083;
 
-/// Delivers reminders through Discord's REST API.
+/// Delivers reminders through Discord's REST API, saying how to meet a deadline that falls out
+/// of hours by the knowledge being served.
 #[derive(Clone)]
 pub struct DiscordDelivery {
     http: Arc<serenity::Http>,
+    live: Arc<Live>,
 }
 
 impl DiscordDelivery {
-    /// Delivery through `http` (the bot's client).
-    pub fn new(http: Arc<serenity::Http>) -> DiscordDelivery {
-        DiscordDelivery { http }
+    /// Delivery through `http` (the bot's client), with the knowledge `live` serves (its bank
+    /// holidays and out-of-hours line).
+    pub fn new(http: Arc<serenity::Http>, live: Arc<Live>) -> DiscordDelivery {
+        DiscordDelivery { http, live }
+    }
+
+    /// How to meet `r`'s deadline if it falls out of hours, judged when the reminder is sent.
+    fn note(&self, r: &DueReminder) -> Option<String> {
+        let late = r
+            .late_by
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(0));
+        let now = r.due_at.saturating_add(late);
+        out_of_hours_note(&r.rule, now, r.deadline_at, &self.live.current().knowledge)
     }
 }
 
@@ -37,14 +50,18 @@ pub fn when(ms: i64) -> String {
     format!("<t:{s}:F> (<t:{s}:R>)")
 }
 
-/// The reminder's text, without the mention.
-pub fn reminder_text(r: &DueReminder) -> String {
+/// The reminder's text, without the mention; `out_of_hours` says how to meet a deadline that
+/// falls out of hours ([`out_of_hours_note`]).
+pub fn reminder_text(r: &DueReminder, out_of_hours: Option<&str>) -> String {
     let mut text = format!(
         "Reminder: **{}**.\nDue by {}. The guidance: \"{}\"",
         r.what,
         when(r.deadline_at),
         r.rule
     );
+    if let Some(note) = out_of_hours {
+        text.push_str(&format!("\n🌙 Out of hours: {note}"));
+    }
     if r.late_by.is_some() {
         text.push_str(&format!(
             "\n⚠️ This reminder is late: it was due at {}, but the bot could not send it then.",
@@ -114,7 +131,7 @@ impl DiscordDelivery {
     async fn by_direct_message(&self, r: &DueReminder, user: serenity::UserId) -> Delivery {
         let content = format!(
             "I could not post this reminder in your triage thread (it may have been archived or deleted), so I am sending it here.\n{}",
-            reminder_text(r)
+            reminder_text(r, self.note(r).as_deref())
         );
         let sent = match user.create_dm_channel(&*self.http).await {
             Ok(dm) => dm
@@ -153,7 +170,7 @@ impl Deliver for DiscordDelivery {
             tracing::error!(reminder = %r.id, "reminder has a zero user or channel id");
             return Delivery::Undelivered;
         };
-        let content = format!("<@{user}> {}", reminder_text(r));
+        let content = format!("<@{user}> {}", reminder_text(r, self.note(r).as_deref()));
         let post = message(
             r,
             render::truncate(&content, render::CONTENT_MAX),

@@ -97,11 +97,21 @@ pub async fn offer(
             Ok(o) => o,
             Err(e) => return refuse(ctx, c, &e).await,
         };
-    let text = format!(
-        "Remind you about **{}**, due by {}?\nChoose when: I will post in this thread and mention you.",
+    let mut text = format!(
+        "Remind you about **{}**, due by {}?",
         offer.deadline.what,
         when(offer.deadline.due_ms())
     );
+    let note = reminder::out_of_hours_note(
+        &offer.deadline.rule,
+        data.reminders.now_ms(),
+        offer.deadline.due_ms(),
+        &snapshot.knowledge,
+    );
+    if let Some(note) = note {
+        text.push_str(&format!("\n🌙 Out of hours: {note}"));
+    }
+    text.push_str("\nChoose when: I will post in this thread and mention you.");
     let buttons: Vec<ButtonOut> = offer
         .choices
         .iter()

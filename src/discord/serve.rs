@@ -232,7 +232,7 @@ pub async fn start_with_clock(
             (Link::Gateway(g), rest)
         }
     };
-    let delivery = reminder_post::DiscordDelivery::new(rest);
+    let delivery = reminder_post::DiscordDelivery::new(rest, data.live.clone());
     let purge = tokio::spawn(purge_daily(store.clone(), settings.clone()));
     let scheduler = tokio::spawn(reminders.clone().run(delivery.clone()));
     Ok(ServeHandle {

@@ -297,10 +297,27 @@ pub fn messages(view: &SessionView) -> Vec<MessageOut> {
     out
 }
 
-/// The summary of a finished session, as Confirm shows it: [`messages`] with "Show the path",
-/// "Save record" and, for each clock deadline of the outcome, "Remind me".
+/// The summary of a finished session, as Confirm shows it: [`messages`] with its deadlines
+/// counted from now in London time (saying how to meet one that falls out of hours), "Show the
+/// path", "Save record" and, for each clock deadline of the outcome, "Remind me".
 pub async fn summary(data: &Data, view: &SessionView) -> Vec<MessageOut> {
-    let mut all = messages(view);
+    let snapshot = data.live.current();
+    let outcome = view
+        .outcome
+        .as_deref()
+        .and_then(|o| snapshot.triage.outcome(o));
+    let mut shown = view.clone();
+    if let Some(o) = outcome {
+        let now = triage::record::now(&*data.store.clock());
+        if let Err(e) = triage::record::add_deadlines(&mut shown.reply, &snapshot, o, now) {
+            tracing::warn!(session = %view.session_id, error = %e, "deadlines could not be worked out");
+            shown
+                .reply
+                .notes
+                .insert(0, format!("The deadlines could not be worked out: {e}"));
+        }
+    }
+    let mut all = messages(&shown);
     if view.finished {
         let deadlines = super::reminders::deadlines(data, &view.session_id).await;
         if let Some(last) = all.last_mut() {

@@ -130,6 +130,15 @@ pub struct Contact {
     /// True for routes used when a child is at immediate risk.
     #[serde(default)]
     pub emergency: bool,
+    /// The id of the contact whose out-of-hours route this is (`spa` for SPA's out-of-hours
+    /// line): what a same-day or 24-hour deadline that falls out of hours is met through. At
+    /// most one contact carries it.
+    #[serde(default)]
+    pub out_of_hours_for: Option<String>,
+    /// True for an advice line (the Professionals Online Safety Helpline): listed for advice,
+    /// never offered as the way to meet a deadline.
+    #[serde(default)]
+    pub advice_line: bool,
     /// Section ids this rests on; the first is the main citation.
     pub sources: Vec<String>,
     /// The guidance's own words.

@@ -12,6 +12,10 @@
 //!   weekends and England and Wales bank holidays ([`BankHolidays`]); the decision day never
 //!   counts.
 //!
+//! A same-day or 24-hour deadline that falls out of hours carries [`OutOfHours`]: how to meet
+//! it then is said with it (see [`super::out_of_hours`], where office hours are this tool's
+//! reading), and "same day" with no office hours left reads "now, through the out-of-hours line".
+//!
 //! Time zones come from the tz database bundled into the binary (jiff), so this works on a
 //! machine with no `/usr/share/zoneinfo`.
 
@@ -20,6 +24,7 @@ use std::sync::OnceLock;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp, Zoned};
 
+use super::out_of_hours::{self, OutOfHours, Routes};
 use super::timeframe::parse;
 pub use super::timeframe::{Rule, Timeframe};
 use super::tree::{Outcome, TRIAGE_FILE};
@@ -65,6 +70,21 @@ pub struct Deadline {
     /// A caution to show with the date: a working-day count through a year whose bank
     /// holidays have not been checked.
     pub caution: Option<String>,
+    /// Set when a same-day or 24-hour deadline falls out of hours: what office hours are left
+    /// before it ([`out_of_hours::how_to_meet`] says how to meet it).
+    pub out_of_hours: Option<OutOfHours>,
+}
+
+impl Deadline {
+    /// True for "same day" with no office hours left: it reads "now, through the out-of-hours
+    /// line", not a clock time that may be minutes away.
+    pub fn now_out_of_hours(&self) -> bool {
+        matches!(self.kind, Rule::SameDay)
+            && self
+                .out_of_hours
+                .as_ref()
+                .is_some_and(OutOfHours::none_left)
+    }
 }
 
 /// What a deadline is for: the timeframe's own words after its rule when it has them;
@@ -153,6 +173,9 @@ pub fn deadlines(
             (Rule::WithinWorkingDays(_), Some(d)) => unchecked_years(holidays, decided, d),
             _ => None,
         };
+        let out_of_hours = due
+            .as_ref()
+            .and_then(|d| out_of_hours::assess(&tf.rule, decided, d, holidays));
         out.push(Deadline {
             what: what_is_due(outcome, &tf),
             rule: tf.words,
@@ -161,6 +184,7 @@ pub fn deadlines(
             due,
             condition: tf.condition,
             caution,
+            out_of_hours,
         });
     }
     Ok(out)
@@ -188,6 +212,10 @@ fn unchecked_years(h: &BankHolidays, decided: Timestamp, due: &Zoned) -> Option<
 /// no clock time, what the guidance says instead.
 pub fn due_text(d: &Deadline) -> String {
     let when = match (&d.due, &d.kind) {
+        (Some(z), Rule::SameDay) if d.now_out_of_hours() => format!(
+            "Now, through the out-of-hours line: no office hours are left on {} (office hours as this tool reads them)",
+            z.strftime("%A %-d %B %Y")
+        ),
         (Some(z), Rule::Immediately) => {
             format!(
                 "Now: the decision time, {}",
@@ -218,13 +246,28 @@ pub fn rfc3339(z: &Zoned) -> String {
     z.timestamp().display_with_offset(z.offset()).to_string()
 }
 
-/// The deadlines as one line each, for a summary field ("Deadlines, London time").
-pub fn lines(deadlines: &[Deadline]) -> String {
-    deadlines
-        .iter()
-        .map(|d| format!("- {}: {} — {}", d.rule, due_text(d), d.what))
-        .collect::<Vec<_>>()
-        .join("\n")
+/// The deadlines as one line each, for a summary field ("Deadlines, London time"); under a
+/// deadline that falls out of hours, how to meet it ("as above" when that is what the last one
+/// said), and then once what "office hours" means here.
+pub fn lines(deadlines: &[Deadline], routes: &Routes) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut last: Option<String> = None;
+    for d in deadlines {
+        out.push(format!("- {}: {} — {}", d.rule, due_text(d), d.what));
+        if let Some(ooh) = &d.out_of_hours {
+            let how = out_of_hours::how_to_meet(ooh, routes);
+            if last.as_ref() == Some(&how) {
+                out.push("  Out of hours: as above.".to_string());
+            } else {
+                out.push(format!("  Out of hours: {how}"));
+            }
+            last = Some(how);
+        }
+    }
+    if deadlines.iter().any(|d| d.out_of_hours.is_some()) {
+        out.push(out_of_hours::READING.to_string());
+    }
+    out.join("\n")
 }
 
 #[cfg(test)]
@@ -250,13 +293,14 @@ mod tests {
             due: Some(z),
             condition: None,
             caution: None,
+            out_of_hours: None,
         };
         assert_eq!(
             due_text(&d),
             "By the end of Wednesday 1 July 2026 (23:59:59 BST)"
         );
         assert_eq!(
-            lines(&[d]),
+            lines(&[d], &Routes::default()),
             "- Same day: By the end of Wednesday 1 July 2026 (23:59:59 BST) — refer"
         );
     }

@@ -10,6 +10,7 @@
 //! - [`render`]: a session's state as a [`Reply`] or as scripted-run JSON.
 //! - [`timeframe`]: reads an outcome's timeframe words into a rule (checked on load).
 //! - [`deadline`]: an outcome's timeframes as deadlines from the decision time (London).
+//! - [`out_of_hours`]: how to meet a same-day or 24-hour deadline that falls out of hours.
 //! - [`review`]: "Check your answers" before the summary, with changes that keep what still applies.
 //! - [`record`]: the decision record (JSON or Markdown) to file in the practitioner's own system.
 //! - [`console`]: the dialogue in a terminal.
@@ -27,6 +28,7 @@ pub mod console;
 pub mod deadline;
 pub mod engine;
 pub mod map;
+pub mod out_of_hours;
 pub mod record;
 pub mod reminder;
 pub mod render;

@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 
 use super::deadline::{self, Deadline, DeadlineError};
 use super::engine::Walk;
+use super::out_of_hours::{self, Routes};
 use super::render::{citations, currency_notes};
 use super::Guidance;
 use crate::knowledge::{Citation, Contact};
@@ -62,8 +63,12 @@ pub struct DecisionRecord {
     pub answers: Vec<RecordAnswer>,
     /// What to do, in order.
     pub actions: Vec<String>,
-    /// Who to contact, with numbers and hours.
+    /// Who to contact, with numbers and hours: the outcome's contacts and, when a deadline
+    /// falls out of hours, the out-of-hours line too. Advice lines (`advice_line`) are shown
+    /// apart, as advice only.
     pub contacts: Vec<Contact>,
+    /// The routes a deadline out of hours is met through (see [`out_of_hours`]).
+    pub routes: Routes,
     /// The evidence rules.
     pub evidence: Vec<String>,
     /// The guidance's words the outcome rests on, and the section they come from.
@@ -112,6 +117,22 @@ pub fn build(
         })
         .collect();
     let h = &k.bank_holidays;
+    let routes = Routes::of(k);
+    let mut contacts: Vec<Contact> = o
+        .contacts
+        .iter()
+        .filter_map(|id| k.contact(id))
+        .cloned()
+        .collect();
+    if deadlines.iter().any(|d| d.out_of_hours.is_some()) {
+        let line = routes
+            .out_of_hours_id
+            .as_deref()
+            .and_then(|id| k.contact(id));
+        if let Some(line) = line.filter(|l| !contacts.iter().any(|c| c.id == l.id)) {
+            contacts.push(line.clone());
+        }
+    }
     Ok(DecisionRecord {
         outcome: o.id.clone(),
         title: o.title.clone(),
@@ -120,12 +141,8 @@ pub fn build(
         deadlines,
         answers,
         actions: o.actions.clone(),
-        contacts: o
-            .contacts
-            .iter()
-            .filter_map(|id| k.contact(id))
-            .cloned()
-            .collect(),
+        contacts,
+        routes,
         evidence: tree.evidence().iter().map(|e| e.text.clone()).collect(),
         quote: (
             o.quote.trim().to_string(),
@@ -157,12 +174,23 @@ pub fn filename(decided: &Zoned) -> String {
 }
 
 fn contact_json(c: &Contact) -> Value {
-    json!({"id": c.id, "name": c.name, "phone": c.phone, "web": c.web, "hours": c.hours, "when": c.when})
+    json!({"id": c.id, "name": c.name, "phone": c.phone, "web": c.web, "hours": c.hours, "when": c.when, "advice_line": c.advice_line})
 }
 
 /// One deadline as JSON: `what`, `rule` (the guidance's words), `due` (RFC 3339 with the London
-/// offset, or null where the guidance sets no clock time), and how it was read.
-pub fn deadline_json(d: &Deadline) -> Value {
+/// offset, or null where the guidance sets no clock time), how it was read, and `out_of_hours`
+/// (null, or `office_until` — the end of the office hours left before it, or null — `now`,
+/// `how_to_meet` and `reading`, what "office hours" means here) for a same-day or 24-hour
+/// deadline that falls out of hours.
+pub fn deadline_json(d: &Deadline, routes: &Routes) -> Value {
+    let ooh = d.out_of_hours.as_ref().map(|o| {
+        json!({
+            "office_until": o.office_until.as_ref().map(deadline::rfc3339),
+            "now": d.now_out_of_hours(),
+            "how_to_meet": out_of_hours::how_to_meet(o, routes),
+            "reading": out_of_hours::READING,
+        })
+    });
     json!({
         "what": d.what,
         "rule": d.rule,
@@ -172,6 +200,7 @@ pub fn deadline_json(d: &Deadline) -> Value {
         "due_text": deadline::due_text(d),
         "condition": d.condition,
         "caution": d.caution,
+        "out_of_hours": ooh,
     })
 }
 
@@ -191,7 +220,7 @@ impl DecisionRecord {
             "decided_at": deadline::rfc3339(&self.decided_at),
             "decided_at_utc": self.decided_at.timestamp().to_string(),
             "time_zone": deadline::ZONE,
-            "deadlines": self.deadlines.iter().map(deadline_json).collect::<Vec<_>>(),
+            "deadlines": self.deadlines.iter().map(|d| deadline_json(d, &self.routes)).collect::<Vec<_>>(),
             "answers": self.answers.iter().map(|a| json!({
                 "question_id": a.question_id,
                 "question": a.question,
@@ -240,8 +269,9 @@ pub fn add_deadlines(
     o: &super::Outcome,
     now: Timestamp,
 ) -> Result<(), RecordError> {
-    let ds = deadline::deadlines(o, &guidance.knowledge().bank_holidays, now)?;
-    let field = crate::reply::Field::new(DEADLINES_FIELD, deadline::lines(&ds));
+    let k = guidance.knowledge();
+    let ds = deadline::deadlines(o, &k.bank_holidays, now)?;
+    let field = crate::reply::Field::new(DEADLINES_FIELD, deadline::lines(&ds, &Routes::of(k)));
     let at = reply
         .fields
         .iter()

@@ -153,15 +153,16 @@ fn summary_reply(guidance: &impl Guidance, walk: &Walk<'_>, o: &Outcome) -> Repl
     ));
     r.fields
         .push(Field::new("Timeframe", o.timeframes.join("\n")));
-    let contacts: Vec<String> = o
-        .contacts
-        .iter()
-        .filter_map(|id| k.contact(id))
-        .map(contact_line)
-        .collect();
-    if !contacts.is_empty() {
-        r.fields
-            .push(Field::new("Who to contact", contacts.join("\n")));
+    let (act, advice) =
+        super::out_of_hours::split_advice(o.contacts.iter().filter_map(|id| k.contact(id)));
+    for (name, list) in [
+        ("Who to contact", act),
+        (super::out_of_hours::ADVICE_HEADING, advice),
+    ] {
+        if !list.is_empty() {
+            let lines: Vec<String> = list.into_iter().map(contact_line).collect();
+            r.fields.push(Field::new(name, lines.join("\n")));
+        }
     }
     r.fields.push(Field::new(
         "Evidence",
@@ -217,6 +218,7 @@ pub fn script_json(guidance: &impl Guidance, run: &ScriptRun<'_>) -> Value {
                 "web": c.web,
                 "hours": c.hours,
                 "when": c.when,
+                "advice_line": c.advice_line,
             })
         })
         .collect();

@@ -166,6 +166,48 @@ pub(super) fn check_contacts(k: &Knowledge, cites: &Citations<'_>, errors: &mut 
             ));
         }
     }
+    check_deadline_routes(k, errors);
+}
+
+/// The routes a deadline out of hours is met through: at most one contact is an out-of-hours
+/// route (`out_of_hours_for`), it names a contact that exists, and both have a phone number; it
+/// is an emergency route and never an advice line; an advice line is never an emergency route.
+fn check_deadline_routes(k: &Knowledge, errors: &mut KnowledgeErrors) {
+    let mut routes = 0;
+    for c in &k.contacts {
+        let mut bad = |message: String| {
+            errors.push(KnowledgeError::new("contacts.toml", c.line, message));
+        };
+        if c.advice_line && (c.emergency || c.out_of_hours_for.is_some()) {
+            bad(format!(
+                "contact `{}` is an advice line (`advice_line = true`): it cannot also be an emergency or out-of-hours route",
+                c.id
+            ));
+        }
+        let Some(daytime) = &c.out_of_hours_for else {
+            continue;
+        };
+        routes += 1;
+        if routes > 1 {
+            bad(format!(
+                "contact `{}`: only one contact may be the out-of-hours route (`out_of_hours_for`)",
+                c.id
+            ));
+        }
+        if c.phone.is_none() || !c.emergency {
+            bad(format!(
+                "contact `{}` is an out-of-hours route: it needs a `phone` and `emergency = true`",
+                c.id
+            ));
+        }
+        match k.contact(daytime) {
+            Some(d) if d.phone.is_some() => {}
+            _ => bad(format!(
+                "contact `{}`: `out_of_hours_for = \"{daytime}\"` must name a contact in contacts.toml with a phone number",
+                c.id
+            )),
+        }
+    }
 }
 
 /// Thresholds: cited, naming only contacts that exist, with a timeframe.

@@ -7,6 +7,7 @@ use std::fmt::Write;
 use super::DecisionRecord;
 use crate::reply::EMERGENCY_LINE;
 use crate::triage::deadline;
+use crate::triage::out_of_hours::{self, ADVICE_HEADING};
 use crate::triage::render::contact_line;
 
 /// The headings, in order: tests and the Discord attachment rely on them.
@@ -54,8 +55,15 @@ pub(super) fn render(r: &DecisionRecord) -> String {
         let _ = writeln!(s, "{}. {a}", i + 1);
     }
     let _ = writeln!(s, "\n{}\n", SECTIONS[3]);
-    for c in &r.contacts {
+    let (act, advice) = out_of_hours::split_advice(&r.contacts);
+    for c in act {
         let _ = writeln!(s, "- **{}** When: {}", contact_line(c), c.when);
+    }
+    if !advice.is_empty() {
+        let _ = writeln!(s, "\n{ADVICE_HEADING}:\n");
+        for c in advice {
+            let _ = writeln!(s, "- {} When: {}", contact_line(c), c.when);
+        }
     }
     let _ = writeln!(s, "\n{}\n", SECTIONS[4]);
     for e in &r.evidence {
@@ -107,7 +115,7 @@ fn deadlines(s: &mut String, r: &DecisionRecord) {
     let _ = writeln!(s, "{}\n", SECTIONS[1]);
     let _ = writeln!(
         s,
-        "From the decision time, in London time. \"Same day\" ends at 23:59:59 that day; hours are clock hours; working days skip weekends and England and Wales bank holidays, and the day of the decision does not count.\n"
+        "From the decision time, in London time. \"Same day\" ends at 23:59:59 that day; hours are clock hours; working days skip weekends and England and Wales bank holidays, and the day of the decision does not count. A same-day or 24-hour deadline that falls out of hours says how to meet it.\n"
     );
     let _ = writeln!(
         s,
@@ -122,6 +130,7 @@ fn deadlines(s: &mut String, r: &DecisionRecord) {
             cell(&deadline::due_text(d))
         );
     }
+    out_of_hours_notes(s, r);
     let cautions: Vec<&String> = r
         .deadlines
         .iter()
@@ -134,4 +143,27 @@ fn deadlines(s: &mut String, r: &DecisionRecord) {
         }
     }
     let _ = writeln!(s);
+}
+
+/// Under the deadlines table: how to meet each deadline that falls out of hours, then once what
+/// "office hours" means here.
+fn out_of_hours_notes(s: &mut String, r: &DecisionRecord) {
+    let mut any = false;
+    for d in &r.deadlines {
+        if let Some(ooh) = &d.out_of_hours {
+            if !any {
+                let _ = writeln!(s);
+            }
+            any = true;
+            let _ = writeln!(
+                s,
+                "**Out of hours ({}):** {}\n",
+                d.rule,
+                out_of_hours::how_to_meet(ooh, &r.routes)
+            );
+        }
+    }
+    if any {
+        let _ = writeln!(s, "_{}_", out_of_hours::READING);
+    }
 }

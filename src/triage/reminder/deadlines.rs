@@ -3,13 +3,19 @@
 //! Europe/London with the bank holidays of the knowledge), keeping those with a clock time still
 //! worth reminding of. "Immediately" is the decision time itself and rules with no clock time
 //! ("On arrest", "Treat with urgency") give nothing to count down to, so neither is offered;
-//! nothing here invents a deadline the guidance does not set.
+//! nor is a "same day" deadline with no office hours left, which reads "now, through the
+//! out-of-hours line". Nothing here invents a deadline the guidance does not set.
+//!
+//! [`out_of_hours_note`] says how to meet a reminded deadline that falls out of hours, judged
+//! when the reminder is shown.
 
 use time::OffsetDateTime;
 
 use super::Deadline;
-use crate::knowledge::BankHolidays;
+use crate::knowledge::{BankHolidays, Knowledge};
 use crate::triage::deadline::{self, Rule};
+use crate::triage::out_of_hours::{self, Routes};
+use crate::triage::timeframe;
 use crate::triage::Outcome;
 
 /// The deadlines of `outcome` for a decision made at `decided_at` that a reminder can count
@@ -29,7 +35,7 @@ pub fn deadlines_for(
         return Vec::new();
     };
     all.into_iter()
-        .filter(|d| !matches!(d.kind, Rule::Immediately))
+        .filter(|d| !matches!(d.kind, Rule::Immediately) && !d.now_out_of_hours())
         .filter_map(|d| {
             let due = d.due.as_ref()?;
             let due =
@@ -45,6 +51,25 @@ pub fn deadlines_for(
             })
         })
         .collect()
+}
+
+/// How to meet a reminded deadline under `rule` (the reminder's rule, in the guidance's words),
+/// due at `deadline_ms`, when it falls out of hours as seen at `now_ms` (when the reminder is
+/// offered or delivered), with what "office hours" means here; `None` when it does not (or the
+/// rule is not a same-day or hours rule).
+pub fn out_of_hours_note(
+    rule: &str,
+    now_ms: i64,
+    deadline_ms: i64,
+    k: &Knowledge,
+) -> Option<String> {
+    let rule = timeframe::parse(rule).ok()?.rule;
+    let now = jiff::Timestamp::from_millisecond(now_ms).ok()?;
+    let due = jiff::Timestamp::from_millisecond(deadline_ms)
+        .ok()?
+        .to_zoned(deadline::london().ok()?);
+    let ooh = out_of_hours::assess(&rule, now, &due, &k.bank_holidays)?;
+    Some(out_of_hours::note(&ooh, &Routes::of(k)))
 }
 
 #[cfg(test)]
@@ -64,7 +89,7 @@ mod tests {
             let record = deadline::deadlines(outcome, holidays, decided).unwrap();
             let want: Vec<i64> = record
                 .iter()
-                .filter(|d| !matches!(d.kind, Rule::Immediately))
+                .filter(|d| !matches!(d.kind, Rule::Immediately) && !d.now_out_of_hours())
                 .filter_map(|d| d.due.as_ref().map(|z| z.timestamp().as_second()))
                 .collect();
             let got = deadlines_for(outcome, holidays, at);

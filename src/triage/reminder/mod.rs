@@ -24,7 +24,7 @@ pub mod fire;
 pub mod policy;
 pub(crate) mod store;
 
-pub use deadlines::deadlines_for;
+pub use deadlines::{deadlines_for, out_of_hours_note};
 pub use fire::{Deliver, Delivery, DueReminder, Fired, NewReminder, Reminders, Responded};
 pub use policy::{choice_label, next_after_not_yet, CHOICES, LATE_AFTER, OVERDUE_LIMIT, SNOOZE};
 pub use store::{ReminderAudit, ReminderRow};
