@@ -157,7 +157,7 @@ fn when_line(text: &str, question: &str) -> usize {
         .find(&format!("question = \"{question}\""))
         .expect("the condition");
     let header = text[..at].rfind("[[outcome.when]]").unwrap();
-    text[..header].lines().count() + 1
+    text[..header].matches('\n').count() + 1
 }
 
 #[test]
