@@ -431,8 +431,33 @@ fn offence_status_without_replacement_is_rejected_with_file_and_line() {
     assert_one_error_at(
         &text,
         &errors,
-        "osa-facilitating-child-sexual-exploitation",
+        "soa-2003-adults-abusive-images",
         "no `see_instead`",
+    );
+    // An offence without the behaviours it covers, in a practitioner's words.
+    let (_, errors) = load_with_offences(|t| {
+        t.replacen(
+            "behaviours = [\n  \"someone has sexual intercourse with a child under 13\",\n]\n",
+            "",
+            1,
+        )
+    });
+    assert!(
+        errors.iter().any(|(_, _, m)| m.contains("missing field `behaviours`")),
+        "{errors:#?}"
+    );
+    let (text, errors) = load_with_offences(|t| {
+        t.replacen(
+            "\"someone has sexual intercourse with a child under 13\",",
+            "",
+            1,
+        )
+    });
+    assert_one_error_at(
+        &text,
+        &errors,
+        "soa-2003-rape-of-child-under-13",
+        "needs `behaviours`",
     );
 
     // Not current, but no currency note names it.
