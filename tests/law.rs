@@ -443,7 +443,9 @@ fn offence_status_without_replacement_is_rejected_with_file_and_line() {
         )
     });
     assert!(
-        errors.iter().any(|(_, _, m)| m.contains("missing field `behaviours`")),
+        errors
+            .iter()
+            .any(|(_, _, m)| m.contains("missing field `behaviours`")),
         "{errors:#?}"
     );
     let (text, errors) = load_with_offences(|t| {

@@ -22,7 +22,7 @@ const ADULT_MUST_SAY: [&str; 5] = [
     "A referral to the police is always required",
     "including the alleged abuser, their partner or their children",
     "a referral to Children's Social Care is also required",
-    "A strategy discussion or meeting should be held on arrest",
+    "A strategy discussion should be held on arrest",
     "including their own children, an urgent strategy discussion must be held on the same day",
 ];
 
@@ -201,4 +201,36 @@ fn a_condition_the_tree_cannot_reach_is_refused_with_file_and_line() {
         )
     });
     assert!(err.contains("not verbatim"), "{err}");
+}
+
+#[test]
+fn the_summary_shows_it_under_its_own_heading_within_chat_limits() {
+    let snap = support::snapshot();
+    let run = engine::script(&snap.triage, ADULT_IMAGES).unwrap();
+    let reply = render::reply(snap, &run.walk);
+    let field = reply
+        .fields
+        .iter()
+        .find(|f| f.name.starts_with("Because an adult is involved"))
+        .expect("a field for what the adult case adds");
+    for must in ADULT_MUST_SAY {
+        assert!(
+            field.value.contains(must),
+            "{must:?} missing: {}",
+            field.value
+        );
+    }
+    // Numbered on from the outcome's own actions, and within a chat field's length.
+    let own = snap
+        .triage
+        .outcome("images_immediate_referral")
+        .unwrap()
+        .actions
+        .len();
+    assert!(
+        field.value.starts_with(&format!("{}. ", own + 1)),
+        "{}",
+        field.value
+    );
+    assert!(field.value.chars().count() <= 1024);
 }

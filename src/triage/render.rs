@@ -142,25 +142,13 @@ pub fn outcome_notes(k: &Knowledge, o: &Outcome) -> Vec<String> {
     out
 }
 
-/// The outcome's actions for `path`, numbered in order; the actions of each condition that
-/// holds follow a line naming it ("Because an adult is involved …:").
-pub(crate) fn action_lines(o: &Outcome, path: &Path) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut n = 0;
-    let mut push = |lines: &mut Vec<String>, a: &str| {
-        n += 1;
-        lines.push(format!("{n}. {a}"));
-    };
-    for a in &o.actions {
-        push(&mut lines, a);
-    }
-    for c in o.conditions_on(path) {
-        lines.push(format!("{}:", c.title));
-        for a in &c.actions {
-            push(&mut lines, a);
-        }
-    }
-    lines
+/// `actions` numbered from `after + 1`.
+fn numbered(actions: &[String], after: usize) -> Vec<String> {
+    actions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| format!("{}. {a}", after + i + 1))
+        .collect()
 }
 
 /// The guidance's words an outcome shows for `path`: its own quote, then each holding
@@ -185,10 +173,20 @@ fn summary_reply(guidance: &impl Guidance, walk: &Walk<'_>, o: &Outcome) -> Repl
     let tree = guidance.tree();
     let mut r = Reply::new(COMMAND, "", ReplyKind::TriageSummary, o.title.clone()).with_emergency();
     r.body = o.summary.clone();
+    // The outcome's own actions, then each holding condition's under its title, numbered on:
+    // one field each, so each stays within a chat field's length.
+    let mut n = o.actions.len();
     r.fields.push(Field::new(
         "What to do, in order",
-        action_lines(o, &walk.path).join("\n"),
+        numbered(&o.actions, 0).join("\n"),
     ));
+    for c in o.conditions_on(&walk.path) {
+        r.fields.push(Field::new(
+            c.title.clone(),
+            numbered(&c.actions, n).join("\n"),
+        ));
+        n += c.actions.len();
+    }
     r.fields
         .push(Field::new("Timeframe", o.timeframes.join("\n")));
     let contacts: Vec<String> = o

@@ -361,6 +361,13 @@ fn validate_condition(
             Some(_) => {}
         },
     }
+    if c.title.chars().count() > MAX_TITLE_LEN {
+        err(
+            errors,
+            c.line,
+            format!("{what}: `title` is longer than {MAX_TITLE_LEN} characters"),
+        );
+    }
     if c.title.trim().is_empty()
         || c.actions.is_empty()
         || c.actions.iter().any(|a| a.trim().is_empty())
