@@ -85,10 +85,12 @@ fn an_adult_involved_adds_what_section_17_requires_to_the_same_day_referral() {
         .map(|c| c["section_id"].as_str().unwrap())
         .collect();
     assert!(cited.contains(&"strategy.s17.adults"), "{cited:?}");
-    assert!(v["conditions"][0]["quote"]
+    // The grooming condition carries the guidance's own words, verbatim (checked on load).
+    let g = run(GROOMING);
+    assert!(g["conditions"][0]["quote"]
         .as_str()
         .unwrap()
-        .contains("their partner or children"));
+        .contains("before raising the matter with the family"));
 
     // The same outcome reached without an adult does not say it.
     let v = run(COERCED_IMAGES);
@@ -195,8 +197,8 @@ fn a_condition_the_tree_cannot_reach_is_refused_with_file_and_line() {
     }
     let err = check_errors(|t| {
         t.replacen(
-            "quote = \"Information should not be discussed",
-            "quote = \"Information may be discussed",
+            "quote = \"Due to the nature of this type of abuse",
+            "quote = \"Because of the nature of this type of abuse",
             1,
         )
     });
