@@ -49,7 +49,11 @@ pub(super) fn validate(tree: &Tree, k: &Knowledge, errors: &mut KnowledgeErrors)
         }
     }
     validate_shape(tree, errors);
-    validate_note_targets(tree, k, errors);
+    // Only a tree that is otherwise sound is held to the notes that name its outcomes: a broken
+    // tree's errors are its own (a missing outcome there is reported in triage.toml first).
+    if errors.is_empty() {
+        validate_note_targets(tree, k, errors);
+    }
 }
 
 /// Every currency note that names a triage outcome (`triage:<id>` in its `applies_to`) names
