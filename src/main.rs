@@ -40,7 +40,13 @@ enum Cmd {
         line: Vec<String>,
     },
     /// Validate a copy of the knowledge; prints every error with file and line.
-    Check,
+    Check {
+        /// Also check, against the source documents in DIR (NAME.txt for each
+        /// knowledge/sources/NAME.md), that every heading not marked `{#id .added}` is the
+        /// guidance's own. Optional: the bot never needs the sources to run.
+        #[arg(long, value_name = "DIR")]
+        sources: Option<PathBuf>,
+    },
     /// Grade retrieval against a query file (format of shared/eval/queries.toml).
     Eval {
         /// The query file.
@@ -216,7 +222,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     let mut out = Out::new();
     let knowledge = cli.knowledge;
     match cli.command {
-        Cmd::Check => check(&mut out, &knowledge),
+        Cmd::Check { sources } => check(&mut out, &knowledge, sources.as_deref()),
         Cmd::Ask { json, line } => ask(&mut out, &knowledge, json, &line),
         Cmd::Console => console_mode(&mut out, &knowledge),
         Cmd::Serve { config } => serve(&config, knowledge),
@@ -260,11 +266,21 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
 }
 
 /// `check`: validates a copy of the knowledge (and its triage tree), printing every error.
-fn check(out: &mut Out, dir: &Option<PathBuf>) -> Result<ExitCode, String> {
+fn check(
+    out: &mut Out,
+    dir: &Option<PathBuf>,
+    sources: Option<&std::path::Path>,
+) -> Result<ExitCode, String> {
     let files = load_files(dir)?;
     match Knowledge::load(&files).and_then(|k| {
         let tree = safeguarding_bot::triage::Tree::load(&k)?;
         safeguarding_bot::situation::Signals::load(&k, &tree)?;
+        if let Some(sources) = sources {
+            let errors = safeguarding_bot::knowledge::source_headings::check(&k, sources);
+            if !errors.is_empty() {
+                return Err(errors);
+            }
+        }
         Ok(k)
     }) {
         Ok(k) => {

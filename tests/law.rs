@@ -431,8 +431,35 @@ fn offence_status_without_replacement_is_rejected_with_file_and_line() {
     assert_one_error_at(
         &text,
         &errors,
-        "osa-facilitating-child-sexual-exploitation",
+        "soa-2003-adults-abusive-images",
         "no `see_instead`",
+    );
+    // An offence without the behaviours it covers, in a practitioner's words.
+    let (_, errors) = load_with_offences(|t| {
+        t.replacen(
+            "behaviours = [\n  \"someone has sexual intercourse with a child under 13\",\n]\n",
+            "",
+            1,
+        )
+    });
+    assert!(
+        errors
+            .iter()
+            .any(|(_, _, m)| m.contains("missing field `behaviours`")),
+        "{errors:#?}"
+    );
+    let (text, errors) = load_with_offences(|t| {
+        t.replacen(
+            "\"someone has sexual intercourse with a child under 13\",",
+            "",
+            1,
+        )
+    });
+    assert_one_error_at(
+        &text,
+        &errors,
+        "soa-2003-rape-of-child-under-13",
+        "needs `behaviours`",
     );
 
     // Not current, but no currency note names it.
@@ -467,4 +494,278 @@ fn offence_status_without_replacement_is_rejected_with_file_and_line() {
         + 1;
     assert_eq!(*line, bad, "{message}");
     assert!(message.contains("replaced"), "{message}");
+}
+
+/// What practitioners type, in their own words, and the offence that must come first.
+const BEHAVIOURS: [(&str, &str); 30] = [
+    (
+        "adult showing a child pornography",
+        "soa-2003-causing-child-to-watch-sexual-act",
+    ),
+    (
+        "stepdad made a 12 year old watch porn videos with him",
+        "soa-2003-causing-child-to-watch-sexual-act",
+    ),
+    ("deepfake nude of a pupil", "poca-1978-s1"),
+    (
+        "boys used an AI app to make fake nudes of a girl in year 9",
+        "poca-1978-s1",
+    ),
+    (
+        "relative sending sexual messages to a child",
+        "serious-crime-act-2015-sexual-communication",
+    ),
+    (
+        "uncle sending a 14 year old dirty texts",
+        "serious-crime-act-2015-sexual-communication",
+    ),
+    (
+        "man asking a 13 year old girl to talk about sex on snapchat",
+        "serious-crime-act-2015-sexual-communication",
+    ),
+    (
+        "repeated unwanted messages after being told to stop",
+        "protection-from-harassment-act-1997-harassment",
+    ),
+    (
+        "ex keeps contacting her after she asked him to stop",
+        "protection-from-harassment-act-1997-harassment",
+    ),
+    (
+        "hacking school system to change grades",
+        "computer-misuse-act-1990",
+    ),
+    (
+        "pupil logged into a teacher's email account without permission",
+        "computer-misuse-act-1990",
+    ),
+    (
+        "adult travelling to meet a 15 year old he groomed online",
+        "soa-2003-meeting-child-after-grooming",
+    ),
+    (
+        "man arranged to meet a child he had been chatting to online",
+        "soa-2003-meeting-child-after-grooming",
+    ),
+    (
+        "teacher in a sexual relationship with a 17 year old pupil",
+        "soa-2003-abuse-of-position-of-trust",
+    ),
+    (
+        "coach having sex with a 16 year old he trains",
+        "soa-2003-abuse-of-position-of-trust",
+    ),
+    (
+        "student sent a dick pic to a girl who didn't ask for it",
+        "osa-2023-cyberflashing",
+    ),
+    (
+        "ex-boyfriend posted her nudes online",
+        "osa-2023-intimate-image-abuse",
+    ),
+    (
+        "threatening to share nudes unless she pays",
+        "osa-2023-intimate-image-abuse",
+    ),
+    (
+        "someone urging a child to cut themselves",
+        "osa-2023-encouraging-serious-self-harm",
+    ),
+    (
+        "a pupil got a message threatening to kill him",
+        "osa-2023-s181-threatening-communications",
+    ),
+    (
+        "pupil forwarded a nude selfie of a classmate to the group chat",
+        "poca-1978-s1",
+    ),
+    (
+        "adult downloading indecent images of children",
+        "poca-1978-s1",
+    ),
+    (
+        "indecent images of children saved on his phone",
+        "cja-1988-s160",
+    ),
+    (
+        "someone posting threatening racist material to stir up hatred",
+        "public-order-act-1986-racial-hatred",
+    ),
+    (
+        "threatening a boy because of his religion",
+        "racial-religious-hatred-act-2006",
+    ),
+    (
+        "reading someone else's messages by intercepting them",
+        "ipa-2016-s3",
+    ),
+    (
+        "sharing a pupil's personal information unlawfully",
+        "dpa-2018-uk-gdpr",
+    ),
+    ("posts encouraging suicide", "suicide-act-1961"),
+    (
+        "sending grossly offensive messages online",
+        "communications-act-2003-s127",
+    ),
+    (
+        "sexual intercourse with a child under 13",
+        "soa-2003-rape-of-child-under-13",
+    ),
+];
+
+#[test]
+fn the_law_for_what_people_describe_comes_first() {
+    let mut wrong = Vec::new();
+    for (query, want) in BEHAVIOURS {
+        let r = ask(query);
+        let first = r.results.first().map(|h| h.id.as_str()).unwrap_or("(none)");
+        if first != want {
+            wrong.push(format!(
+                "{query:?}: first {first}, want {want} (all: {:?})",
+                ids(&r)
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn every_offence_states_its_behaviours_and_a_repealed_one_never_ranks_above_its_replacement() {
+    let k = knowledge();
+    for o in &k.offences {
+        assert!(!o.behaviours.is_empty(), "{} has no behaviours", o.id);
+    }
+    // For every behaviour of every offence, in its own words: whatever is found, a repealed
+    // offence is never listed above the offence that replaced it.
+    for o in &k.offences {
+        for b in &o.behaviours {
+            let r = ask(b);
+            for (i, h) in r.results.iter().enumerate() {
+                let Some(found) = k.offence(&h.id) else {
+                    continue;
+                };
+                if !found.status.points_elsewhere() {
+                    continue;
+                }
+                for s in found.successors() {
+                    if let Some(j) = r.results.iter().position(|x| &x.id == s) {
+                        assert!(
+                            j < i,
+                            "{b:?}: {} above its replacement {s}: {:?}",
+                            h.id,
+                            ids(&r)
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn s127_and_s181_say_what_each_covers() {
+    for id in [
+        "communications-act-2003-s127",
+        "osa-2023-s181-threatening-communications",
+        "malicious-communications-act-1988",
+    ] {
+        let o = record(id);
+        assert!(
+            o.covers.contains("only threats of death or serious harm"),
+            "{id}: {}",
+            o.covers
+        );
+        assert!(o.covers.contains("s.127(1)"), "{id}: {}", o.covers);
+    }
+    let o = record("communications-act-2003-s127");
+    assert!(o
+        .remains_in_force
+        .as_deref()
+        .unwrap()
+        .contains("obscene or menacing"));
+    let note = knowledge()
+        .notes
+        .iter()
+        .find(|n| n.id == "communications-offences-partly-superseded")
+        .unwrap();
+    assert!(
+        note.now.contains("menacing") && note.now.contains("only threats of death or serious harm")
+    );
+}
+
+#[test]
+fn no_police_non_emergency_number_is_invented() {
+    let r = safeguarding_bot::commands::whocall::run(
+        support::snapshot(),
+        "police non-emergency number",
+    );
+    let first = r.results.first().expect("an answer");
+    assert_eq!(first.id, "police-999", "{:?}", ids(&r));
+    assert!(
+        first.body.contains("gives no police non-emergency number")
+            && first
+                .body
+                .contains("goes to the Single Point of Access (SPA) on 020 8547 5008"),
+        "{}",
+        first.body
+    );
+    let text = serde_json::to_string(&r).unwrap();
+    assert!(
+        !text
+            .split(|c: char| !c.is_ascii_digit())
+            .any(|d| d == "101"),
+        "a number the guidance does not give: {text}"
+    );
+}
+
+#[test]
+fn the_new_currency_rows_are_dated_records() {
+    let k = knowledge();
+    for (id, on) in [
+        (
+            "adults-abusive-images-offences",
+            "soa-2003-adults-abusive-images",
+        ),
+        (
+            "sexual-communication-s15a",
+            "serious-crime-act-2015-sexual-communication",
+        ),
+        ("soa-2003-s12", "soa-2003-causing-child-to-watch-sexual-act"),
+        ("ai-generated-deepfake-images", "poca-1978-s1"),
+        ("data-use-and-access-act-2025", "dpa-2018-uk-gdpr"),
+        ("lado-report-straight-away", "lado"),
+    ] {
+        let n = k
+            .notes
+            .iter()
+            .find(|n| n.id == id)
+            .unwrap_or_else(|| panic!("note {id}"));
+        assert_eq!(n.last_checked, "2026-12", "{id}");
+        assert!(
+            n.applies_to.iter().any(|a| a == on),
+            "{id} does not apply to {on}"
+        );
+        assert!(k.notes_for(on).iter().any(|x| x.id == id));
+    }
+    // The strategy's claim about the Sexual Offences Act is kept as a quote, and the record
+    // that restates it is no longer shown as plain current law: it names the Acts.
+    let o = record("soa-2003-adults-abusive-images");
+    assert!(o.quote.contains("under the Sexual Offences Act 2003"));
+    assert!(
+        o.covers.contains("Protection of Children Act 1978 s.1"),
+        "{}",
+        o.covers
+    );
+    assert!(
+        o.covers.contains("Criminal Justice Act 1988 s.160"),
+        "{}",
+        o.covers
+    );
+    assert_ne!(o.status, OffenceStatus::Current);
 }

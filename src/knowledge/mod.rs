@@ -10,6 +10,7 @@ pub mod model;
 pub mod remote;
 pub mod rules;
 pub mod sections;
+pub mod source_headings;
 pub mod validate;
 
 use std::collections::HashMap;

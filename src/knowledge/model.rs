@@ -84,8 +84,11 @@ pub struct Section {
     pub id: String,
     /// Id of the document it belongs to.
     pub document: String,
-    /// The section's own heading.
+    /// The section's own heading, as written in the source file.
     pub heading: String,
+    /// True when the project added this heading (`{#id .added}`): the guidance has no such
+    /// heading, so it is shown as the project's and never as the guidance's title.
+    pub added: bool,
     /// Headings from the top of the document down to this one (inclusive).
     pub path: Vec<String>,
     /// Heading level (1 = `#`).
@@ -102,6 +105,22 @@ impl Section {
     /// The heading path joined for display, e.g. `17. Indecent Images of Children › Referral…`.
     pub fn display_path(&self) -> String {
         self.path.join(" › ")
+    }
+
+    /// The section's title as shown: its heading, or for a heading the project added, the
+    /// project's description of it (see [`super::sections::display_heading`]).
+    pub fn title(&self) -> String {
+        super::sections::display_heading(&self.heading, self.added)
+    }
+
+    /// The text that is the guidance's own words: the heading and body, or only the body when
+    /// the heading is the project's. Quotes are checked against this.
+    pub fn guidance_text(&self) -> String {
+        if self.added {
+            self.body.clone()
+        } else {
+            format!("{}\n{}", self.heading, self.body)
+        }
     }
 }
 
@@ -263,6 +282,10 @@ pub struct Offence {
     pub title: String,
     /// What it covers.
     pub covers: String,
+    /// The behaviours it covers in a practitioner's words: who does what to whom, and the
+    /// ages ("an adult shows a child under 16 pornography"). Searched above the Act's title
+    /// words, so `/offence` answers what people describe (at least one; checked on load).
+    pub behaviours: Vec<String>,
     /// Penalty where the guidance gives one.
     #[serde(default)]
     pub penalty: Option<String>,

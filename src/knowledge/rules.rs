@@ -243,7 +243,7 @@ fn validate_branch(k: &Knowledge, r: &Rule, i: usize, b: &Branch, errors: &mut K
         let needle = normalise_for_quote(c);
         let found = sections
             .iter()
-            .any(|s| normalise_for_quote(&format!("{}\n{}", s.heading, s.body)).contains(&needle));
+            .any(|s| normalise_for_quote(&s.guidance_text()).contains(&needle));
         if !found && !sections.is_empty() {
             err(format!(
                 "condition \"{c}\" is not verbatim in its sources ({})",

@@ -1,6 +1,12 @@
 //! Splits a source document written in Markdown into sections at heading lines that carry an
 //! explicit `{#id}`. Ids are explicit (never derived from heading text) so that fixing a typo in
 //! a heading never breaks a citation, a button or an audit record.
+//!
+//! A heading the project added to split a long section of the guidance (the source has no such
+//! heading) is marked `{#id .added}`: its words are then never shown as a title of the guidance,
+//! only as the project's ("the paragraph on …"), and never count as the guidance's words when a
+//! quote is checked. `tests/source_headings.rs` checks, against the source documents when they
+//! are present, that every unmarked heading is the guidance's own.
 
 use super::error::{KnowledgeError, KnowledgeErrors};
 use super::model::Section;
@@ -13,7 +19,7 @@ pub fn parse_sections(
     errors: &mut KnowledgeErrors,
 ) -> Vec<Section> {
     let mut sections: Vec<Section> = Vec::new();
-    // Stack of (level, heading) for the heading path.
+    // Stack of (level, heading as displayed) for the heading path.
     let mut stack: Vec<(usize, String)> = Vec::new();
     let mut body: Vec<&str> = Vec::new();
     let mut in_fence = false;
@@ -47,7 +53,7 @@ pub fn parse_sections(
         }
         let level = line.chars().take_while(|&c| c == '#').count();
         let rest = line[level..].trim();
-        let Some((heading, id)) = split_id(rest) else {
+        let Some((heading, id, attrs)) = split_id(rest) else {
             errors.push(KnowledgeError::new(
                 file,
                 lineno,
@@ -57,6 +63,17 @@ pub fn parse_sections(
                 ),
             ));
             continue;
+        };
+        let added = match parse_attrs(attrs) {
+            Ok(added) => added,
+            Err(bad) => {
+                errors.push(KnowledgeError::new(
+                    file,
+                    lineno,
+                    format!("heading `{}`: unknown attribute `{bad}` after the id: the only one allowed is `.added`, for a heading the project added (`{{#id .added}}`)", line.trim()),
+                ));
+                false
+            }
         };
         if level > 6 || heading.is_empty() {
             errors.push(KnowledgeError::new(file, lineno, "malformed heading"));
@@ -80,11 +97,12 @@ pub fn parse_sections(
         while stack.last().is_some_and(|(l, _)| *l >= level) {
             stack.pop();
         }
-        stack.push((level, heading.to_string()));
+        stack.push((level, display_heading(heading, added)));
         sections.push(Section {
             id: id.to_string(),
             document: document.to_string(),
             heading: heading.to_string(),
+            added,
             path: stack.iter().map(|(_, h)| h.clone()).collect(),
             level,
             body: String::new(),
@@ -99,14 +117,44 @@ pub fn parse_sections(
     sections
 }
 
-/// Splits `Heading text {#id}` into its heading and id.
-fn split_id(rest: &str) -> Option<(&str, &str)> {
+/// Splits `Heading text {#id .attr …}` into its heading, id and the attributes after the id.
+fn split_id(rest: &str) -> Option<(&str, &str, &str)> {
     let rest = rest.trim_end();
     let stripped = rest.strip_suffix('}')?;
     let open = stripped.rfind("{#")?;
-    let id = stripped[open + 2..].trim();
+    let inside = stripped[open + 2..].trim();
+    let (id, attrs) = inside
+        .split_once(char::is_whitespace)
+        .unwrap_or((inside, ""));
     let heading = stripped[..open].trim();
-    Some((heading, id))
+    Some((heading, id.trim(), attrs.trim()))
+}
+
+/// Reads the attributes after a heading's id: nothing, or `.added`. `Err` names the first
+/// attribute that is not allowed.
+fn parse_attrs(attrs: &str) -> Result<bool, &str> {
+    let mut added = false;
+    for a in attrs.split_whitespace() {
+        match a {
+            ".added" => added = true,
+            other => return Err(other),
+        }
+    }
+    Ok(added)
+}
+
+/// How a heading is shown: the guidance's own as it stands; one the project added as the
+/// project's words, never as a title of the guidance ("the paragraph on outcome 21 …").
+pub fn display_heading(heading: &str, added: bool) -> String {
+    if !added {
+        return heading.to_string();
+    }
+    let mut chars = heading.chars();
+    let lowered: String = match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    format!("the paragraph on {lowered} (this bot's heading, not the guidance's)")
 }
 
 #[cfg(test)]
@@ -124,6 +172,34 @@ mod tests {
         assert_eq!(s[3].path, vec!["Doc", "Two"]);
         assert_eq!(s[1].body, "body one");
         assert_eq!(s[2].line, 5);
+    }
+
+    #[test]
+    fn added_headings_are_shown_as_the_projects() {
+        let text = "## 17. Images {#d.s17}\nx\n#### Revenge porn and the 'outcome 21' recording code {#d.s17.o21 .added}\ny\n";
+        let mut errors = KnowledgeErrors::default();
+        let s = parse_sections("x.md", "d", text, &mut errors);
+        assert!(errors.is_empty(), "{errors}");
+        assert!(!s[0].added && s[1].added);
+        assert_eq!(
+            s[1].heading,
+            "Revenge porn and the 'outcome 21' recording code"
+        );
+        assert_eq!(
+            s[1].display_path(),
+            "17. Images › the paragraph on revenge porn and the 'outcome 21' recording code (this bot's heading, not the guidance's)"
+        );
+        assert!(s[1].title().starts_with("the paragraph on revenge porn"));
+    }
+
+    #[test]
+    fn an_unknown_heading_attribute_is_an_error_with_line() {
+        let text = "# Doc {#d.top}\nx\n## Mine {#d.mine .addded}\ny\n";
+        let mut errors = KnowledgeErrors::default();
+        parse_sections("x.md", "d", text, &mut errors);
+        assert_eq!(errors.len(), 1, "{errors}");
+        assert_eq!(errors.0[0].line, 3);
+        assert!(errors.0[0].message.contains(".addded"), "{errors}");
     }
 
     #[test]

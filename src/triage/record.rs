@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use super::deadline::{self, Deadline, DeadlineError};
 use super::engine::Walk;
 use super::out_of_hours::{self, Routes};
-use super::render::{citations, currency_notes};
+use super::render::{citations, outcome_notes, quotes};
 use super::Guidance;
 use crate::knowledge::{Citation, Contact};
 use crate::reply::EMERGENCY_LINE;
@@ -61,8 +61,11 @@ pub struct DecisionRecord {
     pub deadlines: Vec<Deadline>,
     /// The questions and answers given, in order.
     pub answers: Vec<RecordAnswer>,
-    /// What to do, in order.
+    /// What to do, in order: the outcome's actions, then each holding condition's.
     pub actions: Vec<String>,
+    /// Each of the outcome's conditions that held on this path (`[[outcome.when]]`): its title
+    /// and the index in `actions` of its first action.
+    pub conditions: Vec<(String, usize)>,
     /// Who to contact, with numbers and hours: the outcome's contacts and, when a deadline
     /// falls out of hours, the out-of-hours line too. Advice lines (`advice_line`) are shown
     /// apart, as advice only.
@@ -73,6 +76,8 @@ pub struct DecisionRecord {
     pub evidence: Vec<String>,
     /// The guidance's words the outcome rests on, and the section they come from.
     pub quote: (String, Option<String>),
+    /// The guidance's words each holding condition rests on, and their sections.
+    pub condition_quotes: Vec<(String, Option<String>)>,
     /// Sections cited (the outcome's, then the evidence rules').
     pub citations: Vec<Citation>,
     /// Currency notes that apply.
@@ -117,6 +122,9 @@ pub fn build(
         })
         .collect();
     let h = &k.bank_holidays;
+    let sources = o.sources_on(&walk.path);
+    // The outcome's own quote always comes first, so `remove(0)` never fails.
+    let mut quotes = quotes(k, o, &walk.path);
     let routes = Routes::of(k);
     let mut contacts: Vec<Contact> = o
         .contacts
@@ -140,24 +148,27 @@ pub fn build(
         decided_at: decided.to_zoned(deadline::london()?),
         deadlines,
         answers,
-        actions: o.actions.clone(),
+        actions: o.actions_on(&walk.path),
+        conditions: o
+            .conditions_on(&walk.path)
+            .scan(o.actions.len(), |first, c| {
+                let at = *first;
+                *first += c.actions.len();
+                Some((c.title.clone(), at))
+            })
+            .collect(),
         contacts,
         routes,
         evidence: tree.evidence().iter().map(|e| e.text.clone()).collect(),
-        quote: (
-            o.quote.trim().to_string(),
-            o.sources
-                .first()
-                .and_then(|s| k.citation(s))
-                .map(|c| c.section),
-        ),
+        quote: quotes.remove(0),
+        condition_quotes: quotes,
         citations: citations(
             k,
-            o.sources
+            sources
                 .iter()
                 .chain(tree.evidence().iter().flat_map(|e| &e.sources)),
         ),
-        notes: currency_notes(k, &o.notes, o.sources.iter().chain(&o.contacts)),
+        notes: outcome_notes(k, o),
         knowledge: (k.manifest.version.clone(), k.hash.clone()),
         holidays: HolidayTable {
             last_checked: h.last_checked.to_string(),
@@ -177,7 +188,7 @@ fn contact_json(c: &Contact) -> Value {
     json!({"id": c.id, "name": c.name, "phone": c.phone, "web": c.web, "hours": c.hours, "when": c.when, "advice_line": c.advice_line})
 }
 
-/// One deadline as JSON: `what`, `rule` (the guidance's words), `due` (RFC 3339 with the London
+/// One deadline as JSON: `what`, `rule` (the timeframe rule as the outcome states it), `due` (RFC 3339 with the London
 /// offset, or null where the guidance sets no clock time), how it was read, and `out_of_hours`
 /// (null, or `office_until` — the end of the office hours left before it, or null — `now`,
 /// `how_to_meet` and `reading`, what "office hours" means here) for a same-day or 24-hour
@@ -228,9 +239,11 @@ impl DecisionRecord {
                 "answer": a.answer,
             })).collect::<Vec<_>>(),
             "actions": self.actions,
+            "conditions": self.conditions.iter().map(|(title, first)| json!({"title": title, "first_action": first})).collect::<Vec<_>>(),
             "contacts": self.contacts.iter().map(contact_json).collect::<Vec<_>>(),
             "evidence": self.evidence,
             "quote": {"text": self.quote.0, "section": self.quote.1},
+            "condition_quotes": self.condition_quotes.iter().map(|(t, s)| json!({"text": t, "section": s})).collect::<Vec<_>>(),
             "citations": self.citations.iter().map(|c| json!({
                 "section_id": c.section_id,
                 "section": c.section,

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use super::engine::{ScriptError, ScriptRun, Walk};
+use super::engine::{Path, ScriptError, ScriptRun, Walk};
 use super::tree::{Node, Outcome, Question, Tree};
 use super::Guidance;
 use crate::knowledge::{Citation, Contact, Knowledge};
@@ -118,15 +118,20 @@ pub fn contact_line(c: &Contact) -> String {
     s
 }
 
-/// `own` followed by the currency notes for every section and contact in `ids`, rendered,
-/// without repeats. (Not those of the shared evidence rules: they would repeat on every outcome.)
-pub(crate) fn currency_notes<'a>(
-    k: &Knowledge,
-    own: &[String],
-    ids: impl IntoIterator<Item = &'a String>,
-) -> Vec<String> {
-    let mut out: Vec<String> = own.to_vec();
-    for id in ids {
+/// The prefix by which a currency note in `notes.toml` names a triage outcome in its
+/// `applies_to` (`triage:images_immediate_referral`); the tree's validator checks the outcome
+/// exists.
+pub const NOTE_OUTCOME_PREFIX: &str = "triage:";
+
+/// The notes an outcome shows: its own `notes`, then every currency note that names it
+/// (`triage:<id>`) or one of the contacts it shows, rendered, without repeats. Notes are not
+/// inherited from the sections an outcome cites: a section such as strategy §17 "Referral and
+/// Strategy Discussion" is cited by outcomes its notes do not touch (a note on children's
+/// self-taken images has nothing to say about a member of staff's offence).
+pub fn outcome_notes(k: &Knowledge, o: &Outcome) -> Vec<String> {
+    let mut out: Vec<String> = o.notes.clone();
+    let own = format!("{NOTE_OUTCOME_PREFIX}{}", o.id);
+    for id in std::iter::once(&own).chain(&o.contacts) {
         for n in k.notes_for(id) {
             let text = n.render();
             if !out.contains(&text) {
@@ -137,20 +142,51 @@ pub(crate) fn currency_notes<'a>(
     out
 }
 
+/// `actions` numbered from `after + 1`.
+fn numbered(actions: &[String], after: usize) -> Vec<String> {
+    actions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| format!("{}. {a}", after + i + 1))
+        .collect()
+}
+
+/// The guidance's words an outcome shows for `path`: its own quote, then each holding
+/// condition's, each with the section it comes from.
+pub(crate) fn quotes(k: &Knowledge, o: &Outcome, path: &Path) -> Vec<(String, Option<String>)> {
+    let section = |sources: &[String]| {
+        sources
+            .first()
+            .and_then(|s| k.citation(s))
+            .map(|c| c.section)
+    };
+    std::iter::once((o.quote.trim().to_string(), section(&o.sources)))
+        .chain(
+            o.conditions_on(path)
+                .filter_map(|c| Some((c.quote.as_ref()?.trim().to_string(), section(&c.sources)))),
+        )
+        .collect()
+}
+
 fn summary_reply(guidance: &impl Guidance, walk: &Walk<'_>, o: &Outcome) -> Reply {
     let k = guidance.knowledge();
     let tree = guidance.tree();
     let mut r = Reply::new(COMMAND, "", ReplyKind::TriageSummary, o.title.clone()).with_emergency();
     r.body = o.summary.clone();
+    // The outcome's own actions, then each holding condition's under its title, numbered on:
+    // one field each, so each stays within a chat field's length.
+    let mut n = o.actions.len();
     r.fields.push(Field::new(
         "What to do, in order",
-        o.actions
-            .iter()
-            .enumerate()
-            .map(|(i, a)| format!("{}. {a}", i + 1))
-            .collect::<Vec<_>>()
-            .join("\n"),
+        numbered(&o.actions, 0).join("\n"),
     ));
+    for c in o.conditions_on(&walk.path) {
+        r.fields.push(Field::new(
+            c.title.clone(),
+            numbered(&c.actions, n).join("\n"),
+        ));
+        n += c.actions.len();
+    }
     r.fields
         .push(Field::new("Timeframe", o.timeframes.join("\n")));
     let (act, advice) =
@@ -172,20 +208,26 @@ fn summary_reply(guidance: &impl Guidance, walk: &Walk<'_>, o: &Outcome) -> Repl
             .collect::<Vec<_>>()
             .join("\n"),
     ));
-    if let Some(first) = o.sources.first().and_then(|s| k.citation(s)) {
-        r.fields.push(Field::new(
-            "In the guidance's words",
-            format!("\"{}\" ({})", o.quote.trim(), first.section),
-        ));
+    let quotes: Vec<String> = quotes(k, o, &walk.path)
+        .into_iter()
+        .map(|(q, section)| match section {
+            Some(s) => format!("\"{q}\" ({s})"),
+            None => format!("\"{q}\""),
+        })
+        .collect();
+    if !quotes.is_empty() {
+        r.fields
+            .push(Field::new("In the guidance's words", quotes.join("\n")));
     }
     r.fields.extend(answers_field(tree, walk));
+    let sources = o.sources_on(&walk.path);
     r.citations = citations(
         k,
-        o.sources
+        sources
             .iter()
             .chain(tree.evidence().iter().flat_map(|e| &e.sources)),
     );
-    r.notes = currency_notes(k, &o.notes, o.sources.iter().chain(&o.contacts));
+    r.notes = outcome_notes(k, o);
     r.buttons.extend(nav_buttons());
     r
 }
@@ -222,25 +264,41 @@ pub fn script_json(guidance: &impl Guidance, run: &ScriptRun<'_>) -> Value {
             })
         })
         .collect();
+    let path = &run.walk.path;
+    let sources = o.sources_on(path);
     let cites = citations(
         k,
-        o.sources
+        sources
             .iter()
             .chain(tree.evidence().iter().flat_map(|e| &e.sources)),
     );
+    let conditions: Vec<Value> = o
+        .conditions_on(path)
+        .map(|c| {
+            json!({
+                "question": c.question,
+                "answer": c.answer,
+                "title": c.title,
+                "actions": c.actions,
+                "quote": c.quote.as_deref().map(str::trim),
+                "sources": c.sources,
+            })
+        })
+        .collect();
     json!({
         "outcome": o.id,
         "title": o.title,
         "summary": o.summary,
         "path": run.walk.path.0.iter().map(|a| json!({"question": a.question, "answer": a.value})).collect::<Vec<_>>(),
-        "actions": o.actions,
+        "actions": o.actions_on(path),
+        "conditions": conditions,
         "timeframe": o.timeframes.first(),
         "timeframes": o.timeframes,
         "contacts": contacts,
         "evidence": tree.evidence().iter().map(|e| json!({"text": e.text, "sources": e.sources})).collect::<Vec<_>>(),
         "quote": o.quote.trim(),
         "citations": cites.iter().map(citation_json).collect::<Vec<_>>(),
-        "notes": currency_notes(k, &o.notes, o.sources.iter().chain(&o.contacts)),
+        "notes": outcome_notes(k, o),
         "emergency": EMERGENCY_LINE,
         "unused": run.unused.iter().map(|a| json!({"question": a.question, "answer": a.value})).collect::<Vec<_>>(),
         "knowledge": {"version": k.manifest.version, "hash": k.hash},

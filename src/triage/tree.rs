@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::engine::Path;
 use crate::knowledge::error::{line_of, toml_error};
 use crate::knowledge::{Knowledge, KnowledgeError, KnowledgeErrors};
 use crate::reply::ButtonStyle;
@@ -112,6 +113,20 @@ struct OutcomeFile {
     quote: String,
     #[serde(default)]
     notes: Vec<String>,
+    #[serde(default)]
+    when: Vec<Spanned<ConditionFile>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConditionFile {
+    question: String,
+    answer: String,
+    title: String,
+    actions: Vec<String>,
+    sources: Vec<String>,
+    #[serde(default)]
+    quote: Option<String>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -200,8 +215,74 @@ pub struct Outcome {
     pub quote: String,
     /// Extra notes (e.g. where newer national advice differs).
     pub notes: Vec<String>,
+    /// What the outcome also says when an answer on the path holds (`[[outcome.when]]`), in
+    /// file order.
+    pub when: Vec<Condition>,
     /// Line in `triage.toml`.
     pub line: usize,
+}
+
+/// What an outcome also requires when one answer was given on the way to it: for example the
+/// same-day images referral, reached with `adult_involved = yes`, carries what strategy §17
+/// "Responses to Adults" requires. Data, like the rest of the tree: the question and answer are
+/// checked against the tree's ids, and the answer must be able to lead to the outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    /// The question whose answer decides it.
+    pub question: String,
+    /// The answer value that makes it hold.
+    pub answer: String,
+    /// A heading for what it adds, e.g. "Because an adult is involved (strategy §17)".
+    pub title: String,
+    /// The actions it adds, in order, after the outcome's own.
+    pub actions: Vec<String>,
+    /// Section ids they rest on (checked to exist).
+    pub sources: Vec<String>,
+    /// The guidance's words, verbatim from the first source, when given.
+    pub quote: Option<String>,
+    /// Line in `triage.toml`.
+    pub line: usize,
+}
+
+impl Condition {
+    /// True when `path` gave this condition's answer to its question.
+    pub fn holds(&self, path: &Path) -> bool {
+        path.0
+            .iter()
+            .any(|a| a.question == self.question && a.value == self.answer)
+    }
+}
+
+impl Outcome {
+    /// The conditions that hold on `path`, in file order.
+    pub fn conditions_on<'o>(&'o self, path: &'o Path) -> impl Iterator<Item = &'o Condition> {
+        self.when.iter().filter(move |c| c.holds(path))
+    }
+
+    /// Every action for `path`: the outcome's own, then those of each condition that holds.
+    pub fn actions_on(&self, path: &Path) -> Vec<String> {
+        self.actions
+            .iter()
+            .chain(self.conditions_on(path).flat_map(|c| &c.actions))
+            .cloned()
+            .collect()
+    }
+
+    /// Every section id the outcome rests on for `path`: its own, then those of each condition
+    /// that holds, without repeats.
+    pub fn sources_on(&self, path: &Path) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for s in self
+            .sources
+            .iter()
+            .chain(self.conditions_on(path).flat_map(|c| &c.sources))
+        {
+            if !out.contains(s) {
+                out.push(s.clone());
+            }
+        }
+        out
+    }
 }
 
 /// A node of the tree: a question still to answer, or an outcome.
@@ -374,6 +455,23 @@ fn build(text: &str, file: TreeFile) -> Tree {
                 sources: o.sources,
                 quote: o.quote,
                 notes: o.notes,
+                when: o
+                    .when
+                    .into_iter()
+                    .map(|sc| {
+                        let l = line(sc.span().start);
+                        let c = sc.into_inner();
+                        Condition {
+                            question: c.question,
+                            answer: c.answer,
+                            title: c.title,
+                            actions: c.actions,
+                            sources: c.sources,
+                            quote: c.quote,
+                            line: l,
+                        }
+                    })
+                    .collect(),
                 line: l,
             }
         })

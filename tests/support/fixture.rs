@@ -129,7 +129,12 @@ pub fn fixture_files(triage: &str) -> KnowledgeFiles {
     let parsed: toml::Value = toml::from_str(triage).unwrap_or(toml::Value::Integer(0));
     let mut quotes: BTreeMap<String, Vec<String>> = BTreeMap::new();
     if let Some(outcomes) = parsed.get("outcome").and_then(|o| o.as_array()) {
-        for o in outcomes {
+        // Each outcome's quote, and each of its `[[outcome.when]]` conditions' quotes.
+        let conditions = outcomes
+            .iter()
+            .filter_map(|o| o.get("when").and_then(|w| w.as_array()))
+            .flatten();
+        for o in outcomes.iter().chain(conditions) {
             let first = o
                 .get("sources")
                 .and_then(|s| s.as_array())

@@ -49,7 +49,7 @@ pub fn normalise_for_quote(s: &str) -> String {
 /// The first part of `quote` (parts are separated by `...`) that is not in `section`'s heading
 /// or body, compared after [`normalise_for_quote`]; `None` when the quote is verbatim.
 pub fn quote_missing<'q>(section: &Section, quote: &'q str) -> Option<&'q str> {
-    let hay = normalise_for_quote(&format!("{}\n{}", section.heading, section.body));
+    let hay = normalise_for_quote(&section.guidance_text());
     quote
         .split("...")
         .map(str::trim)

@@ -20,6 +20,12 @@ pub(super) fn check_status(k: &Knowledge, errors: &mut KnowledgeErrors) {
         let mut err = |message: String| {
             errors.push(KnowledgeError::new("offences.toml", o.line, message));
         };
+        if o.behaviours.is_empty() || o.behaviours.iter().any(|b| b.trim().is_empty()) {
+            err(format!(
+                "offence `{}` needs `behaviours`: what it covers in a practitioner's words (who does what to whom, and the ages), none empty",
+                o.id
+            ));
+        }
         required_fields(o, &mut err);
         unused_fields(o, &mut err);
         references(k, o, &mut err);

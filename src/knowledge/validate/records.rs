@@ -253,6 +253,11 @@ pub(super) fn check_notes(
             ));
         }
         for a in &n.applies_to {
+            // `triage:<outcome>` names an outcome of the decision tree, checked when the tree
+            // is loaded (it is validated after the rest of the knowledge).
+            if a.starts_with(crate::triage::render::NOTE_OUTCOME_PREFIX) {
+                continue;
+            }
             if !sections.contains_key(a.as_str()) && !records.contains_key(a.as_str()) {
                 errors.push(KnowledgeError::new(
                     "notes.toml",

@@ -20,6 +20,10 @@ pub struct IndexedDoc {
     pub passage: String,
     /// Extra searchable words not shown (situations, heading path, act names).
     pub keywords: String,
+    /// What an offence covers in practitioners' words (its `behaviours`), indexed as a field
+    /// of its own and weighted above the title, so a behaviour finds the offence for it rather
+    /// than the Act whose name looks most alike; empty for every other kind.
+    pub behaviours: String,
     /// Main citation.
     pub citation: Citation,
 }
@@ -69,6 +73,7 @@ fn contacts(k: &Knowledge, docs: &mut Vec<IndexedDoc>) {
             passage: body.clone(),
             body,
             keywords: format!("{} {}", c.situations.join(". "), c.id.replace('-', " ")),
+            behaviours: String::new(),
             citation: cite(k, &c.sources),
         });
     }
@@ -101,6 +106,7 @@ fn thresholds(k: &Knowledge, docs: &mut Vec<IndexedDoc>) {
             passage: body.clone(),
             body,
             keywords: t.trigger.clone(),
+            behaviours: String::new(),
             citation: cite(k, &t.sources),
         });
     }
@@ -126,6 +132,7 @@ fn offences(k: &Knowledge, docs: &mut Vec<IndexedDoc>) {
             passage: body.clone(),
             body,
             keywords: format!("{} {}", o.act, o.title),
+            behaviours: o.behaviours.join(". "),
             citation: cite(k, &o.sources),
         });
     }
@@ -148,6 +155,7 @@ fn notes(k: &Knowledge, docs: &mut Vec<IndexedDoc>) {
             body: n.render(),
             passage: n.render(),
             keywords: n.guidance_says.clone(),
+            behaviours: String::new(),
             citation,
         });
     }
@@ -163,10 +171,11 @@ fn sections(k: &Knowledge, docs: &mut Vec<IndexedDoc>) {
             docs.push(IndexedDoc {
                 id: s.id.clone(),
                 kind: RecordKind::Section,
-                title: s.heading.clone(),
+                title: s.title(),
                 body: s.body.clone(),
                 passage,
                 keywords: s.path[..s.path.len().saturating_sub(1)].join(" "),
+                behaviours: String::new(),
                 citation: citation.clone(),
             });
         }

@@ -38,6 +38,8 @@ pub struct Fields {
     pub body: tantivy::schema::Field,
     /// Keywords, stemmed.
     pub keywords: tantivy::schema::Field,
+    /// An offence's behaviours in practitioners' words, stemmed (empty for other kinds).
+    pub behaviours: tantivy::schema::Field,
 }
 
 /// The built index plus everything queries need alongside it.
@@ -77,6 +79,7 @@ impl SearchIndex {
                 fields.title => d.title.as_str(),
                 fields.body => d.passage.as_str(),
                 fields.keywords => d.keywords.as_str(),
+                fields.behaviours => d.behaviours.as_str(),
             ))?;
         }
         // Synonym terms count as known words too, so they are never "corrected" away.
@@ -217,6 +220,7 @@ fn create_index() -> (Index, Fields) {
         title: text_field(&mut sb, "title", STEMMED),
         body: text_field(&mut sb, "body", STEMMED),
         keywords: text_field(&mut sb, "keywords", STEMMED),
+        behaviours: text_field(&mut sb, "behaviours", STEMMED),
     };
     let index = Index::create_in_ram(sb.build());
     index.tokenizers().register(STEMMED, analyzer::stemmed());

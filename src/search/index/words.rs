@@ -69,14 +69,19 @@ impl<'a> WordsBuilder<'a> {
         }
     }
 
-    /// Takes in the words of the next document (title, passage, keywords).
+    /// Takes in the words of the next document (title, passage, keywords, behaviours).
     pub(super) fn add(&mut self, d: &'a IndexedDoc) {
         let set = self.by_id.entry(d.id.as_str()).or_default();
         let pairs = self.pairs_by_id.entry(d.id.as_str()).or_default();
         let mut passage_tokens = Vec::new();
-        for (which, text) in [d.title.as_str(), d.passage.as_str(), d.keywords.as_str()]
-            .into_iter()
-            .enumerate()
+        for (which, text) in [
+            d.title.as_str(),
+            d.passage.as_str(),
+            d.keywords.as_str(),
+            d.behaviours.as_str(),
+        ]
+        .into_iter()
+        .enumerate()
         {
             let mut stream = self.plain.token_stream(text);
             let mut prev: Option<String> = None;

@@ -1,5 +1,5 @@
 //! Candidate retrieval: the concepts as one tantivy query — each concept's alternatives as a
-//! disjunction (best alternative plus a small tie-breaker), BM25 over title, keywords and body
+//! disjunction (best alternative plus a small tie-breaker), BM25 over title, keywords, body and behaviours
 //! — plus a bonus for typed words standing close together, and its best matches.
 
 use tantivy::query::{
@@ -22,6 +22,10 @@ const CANDIDATES: usize = 40;
 const TITLE_BOOST: f32 = 1.5;
 const KEYWORDS_BOOST: f32 = 1.5;
 const BODY_BOOST: f32 = 1.0;
+/// An offence's behaviours, in practitioners' words, weigh more than the Act's title words: a
+/// description of what happened must find the offence for it, not the Act whose name looks
+/// most alike.
+const BEHAVIOURS_BOOST: f32 = 3.0;
 /// Weight of the proximity bonus for two typed words standing close together.
 const PROXIMITY_BOOST: f32 = 0.5;
 /// How far apart (in positions) two words may stand to earn the proximity bonus.
@@ -31,7 +35,12 @@ const SYNONYM_TIE_BREAKER: f32 = 0.1;
 
 /// The query for `concepts`, with proximity bonuses for the content words of `reading`.
 pub(super) fn query(fields: Fields, concepts: &[Concept], reading: &Reading) -> BooleanQuery {
-    let text_fields = [fields.title, fields.keywords, fields.body];
+    let text_fields = [
+        fields.title,
+        fields.keywords,
+        fields.body,
+        fields.behaviours,
+    ];
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = concepts
         .iter()
         .map(|c| (Occur::Should, concept_clause(&text_fields, c)))
@@ -69,7 +78,7 @@ pub(super) fn candidates(
 }
 
 /// A concept's alternatives: the best one counts, the others add a little.
-fn concept_clause(fields: &[Field; 3], c: &Concept) -> Box<dyn Query> {
+fn concept_clause(fields: &[Field; 4], c: &Concept) -> Box<dyn Query> {
     let mut alts: Vec<Box<dyn Query>> = c
         .alternatives
         .iter()
@@ -101,9 +110,9 @@ fn proximity_clause(body: Field, a: &str, b: &str) -> Box<dyn Query> {
     ))
 }
 
-/// A term, or a phrase of several, over the three text fields with their boosts.
-fn seq_clause(fields: &[Field; 3], seq: &[String], weight: f32) -> Box<dyn Query> {
-    let boosts = [TITLE_BOOST, KEYWORDS_BOOST, BODY_BOOST];
+/// A term, or a phrase of several, over the four text fields with their boosts.
+fn seq_clause(fields: &[Field; 4], seq: &[String], weight: f32) -> Box<dyn Query> {
+    let boosts = [TITLE_BOOST, KEYWORDS_BOOST, BODY_BOOST, BEHAVIOURS_BOOST];
     let sub: Vec<(Occur, Box<dyn Query>)> = fields
         .iter()
         .zip(boosts)

@@ -147,6 +147,13 @@ impl<'t> Map<'t> {
                 w.path.len(),
                 if w.path.len() == 1 { "" } else { "s" }
             ));
+            // What the outcome also requires on this path ([[outcome.when]]), in full: a map
+            // shared on its own must not leave it out.
+            if let Some(o) = w.outcome() {
+                for c in o.conditions_on(&w.path) {
+                    lines.push(format!("{}: {}", c.title, c.actions.join(" ")));
+                }
+            }
         }
         let captions = Captions {
             title: "Online safeguarding incident flowchart".into(),
@@ -228,6 +235,11 @@ fn describe(tree: &Tree, walk: Option<&engine::Walk<'_>>) -> String {
             .map(|(q, c)| format!("{}: {}", q.short, c.label))
             .collect();
         s.push_str(&format!("Path taken: {}.", taken.join("; ")));
+        if let Some(o) = w.outcome() {
+            for c in o.conditions_on(&w.path) {
+                s.push_str(&format!(" {}: {}", c.title, c.actions.join(" ")));
+            }
+        }
     }
     s.trim_end().to_string()
 }

@@ -123,6 +123,7 @@ mod tests {
             sources: Vec::new(),
             quote: String::new(),
             notes: Vec::new(),
+            when: Vec::new(),
             timeframe_lines: vec![1],
             line: 1,
         }

@@ -52,6 +52,9 @@ pub(super) fn render(r: &DecisionRecord) -> String {
     deadlines(&mut s, r);
     let _ = writeln!(s, "{}\n", SECTIONS[2]);
     for (i, a) in r.actions.iter().enumerate() {
+        if let Some((title, _)) = r.conditions.iter().find(|(_, first)| *first == i) {
+            let _ = writeln!(s, "\n**{title}:**\n");
+        }
         let _ = writeln!(s, "{}. {a}", i + 1);
     }
     let _ = writeln!(s, "\n{}\n", SECTIONS[3]);
@@ -87,6 +90,12 @@ pub(super) fn render(r: &DecisionRecord) -> String {
     if let Some(section) = &r.quote.1 {
         let _ = writeln!(s, ">\n> — {section}");
     }
+    for (q, section) in &r.condition_quotes {
+        let _ = writeln!(s, "\n> \"{q}\"");
+        if let Some(section) = section {
+            let _ = writeln!(s, ">\n> — {section}");
+        }
+    }
     let _ = writeln!(s, "\n{}\n", SECTIONS[7]);
     for c in &r.citations {
         let _ = writeln!(s, "- {}, {} (`{}`)", c.document, c.section, c.section_id);
@@ -119,7 +128,7 @@ fn deadlines(s: &mut String, r: &DecisionRecord) {
     );
     let _ = writeln!(
         s,
-        "| What | Rule, in the guidance's words | Due |\n|---|---|---|"
+        "| What | Timeframe rule (as the outcome states it) | Due |\n|---|---|---|"
     );
     for d in &r.deadlines {
         let _ = writeln!(

@@ -44,8 +44,39 @@ pub(super) fn validate(tree: &Tree, k: &Knowledge, errors: &mut KnowledgeErrors)
     }
     for o in &tree.outcomes {
         validate_outcome(k, o, errors);
+        for c in &o.when {
+            validate_condition(tree, k, o, c, errors);
+        }
     }
     validate_shape(tree, errors);
+    // Only a tree that is otherwise sound is held to the notes that name its outcomes: a broken
+    // tree's errors are its own (a missing outcome there is reported in triage.toml first).
+    if errors.is_empty() {
+        validate_note_targets(tree, k, errors);
+    }
+}
+
+/// Every currency note that names a triage outcome (`triage:<id>` in its `applies_to`) names
+/// one this tree has: a renamed outcome must not silently lose its notes. Reported against
+/// `notes.toml` and the note's line.
+fn validate_note_targets(tree: &Tree, k: &Knowledge, errors: &mut KnowledgeErrors) {
+    let prefix = crate::triage::render::NOTE_OUTCOME_PREFIX;
+    for n in &k.notes {
+        for a in &n.applies_to {
+            if let Some(id) = a.strip_prefix(prefix) {
+                if tree.outcome(id).is_none() {
+                    errors.push(KnowledgeError::new(
+                        "notes.toml",
+                        n.line,
+                        format!(
+                            "note `{}` applies to `{a}`, but the triage tree has no outcome `{id}`",
+                            n.id
+                        ),
+                    ));
+                }
+            }
+        }
+    }
 }
 
 /// The first part of `quote` not found verbatim in `section`, shortened for a message.
@@ -287,6 +318,107 @@ fn validate_outcome(k: &Knowledge, o: &super::Outcome, errors: &mut KnowledgeErr
             err(errors, o.line, format!("{what} names contact `{c}` twice"));
         }
     }
+}
+
+/// One `[[outcome.when]]`: it names a question of the tree and one of its answers, that answer
+/// can lead to this outcome (else the condition could never hold), and it has a title, actions,
+/// real sources and, when given, a quote verbatim from its first source.
+fn validate_condition(
+    tree: &Tree,
+    k: &Knowledge,
+    o: &super::Outcome,
+    c: &super::Condition,
+    errors: &mut KnowledgeErrors,
+) {
+    let what = format!(
+        "outcome `{}`: [[outcome.when]] {}={}",
+        o.id, c.question, c.answer
+    );
+    match tree.question(&c.question) {
+        None => err(
+            errors,
+            c.line,
+            format!(
+                "{what} names question `{}`, which is not a question in this file",
+                c.question
+            ),
+        ),
+        Some(q) => match q.choice(&c.answer) {
+            None => err(
+                errors,
+                c.line,
+                format!(
+                    "{what}: `{}` is not an answer to `{}` (answers: {})",
+                    c.answer,
+                    q.id,
+                    q.values().join(", ")
+                ),
+            ),
+            Some(choice) if !leads_to(tree, &choice.next, &o.id) => err(
+                errors,
+                c.line,
+                format!(
+                    "{what}: that answer can never lead to `{}`, so this would never be shown",
+                    o.id
+                ),
+            ),
+            Some(_) => {}
+        },
+    }
+    if c.title.chars().count() > MAX_TITLE_LEN {
+        err(
+            errors,
+            c.line,
+            format!("{what}: `title` is longer than {MAX_TITLE_LEN} characters"),
+        );
+    }
+    if c.title.trim().is_empty()
+        || c.actions.is_empty()
+        || c.actions.iter().any(|a| a.trim().is_empty())
+    {
+        err(
+            errors,
+            c.line,
+            format!("{what} needs a `title` and `actions`, none empty"),
+        );
+    }
+    if c.sources.is_empty() {
+        err(
+            errors,
+            c.line,
+            format!("{what} has no `sources`: cite the guidance it rests on"),
+        );
+    }
+    check_sources(k, errors, &what, &c.sources, c.line);
+    if let (Some(quote), Some(first)) = (&c.quote, c.sources.first()) {
+        if let Some(missing) = quote_missing(k, first, quote) {
+            err(
+                errors,
+                c.line,
+                format!(
+                    "{what}: `quote` is not verbatim from its first source `{first}`: `{missing}`"
+                ),
+            );
+        }
+    }
+}
+
+/// True when `target` is `from` or can be reached from it by answering questions.
+fn leads_to(tree: &Tree, from: &str, target: &str) -> bool {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut todo = vec![from];
+    while let Some(id) = todo.pop() {
+        if id == target {
+            return true;
+        }
+        if !seen.insert(id) {
+            continue;
+        }
+        if let Some(Node::Question(q)) = tree.node(id) {
+            todo.extend(q.choices.iter().map(|c| c.next.as_str()));
+        }
+    }
+    false
 }
 
 /// Shape: from `start`, no cycles, and every node reachable.
