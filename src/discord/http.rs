@@ -62,7 +62,10 @@ impl Endpoint {
         })?;
         Ok(Self {
             verifier,
-            replays: Arc::new(ReplayGuard::new(&data.store)),
+            replays: Arc::new(ReplayGuard::new(
+                &data.store,
+                Duration::from_secs(2 * MAX_AGE_SECS),
+            )),
             data,
             http,
         })
