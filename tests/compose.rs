@@ -503,7 +503,7 @@ fn http_bots_share_one_postgres_that_has_a_healthcheck() {
     // Its data survives `docker compose down` (and a re-created container).
     let data = volume_mounts(db)
         .into_iter()
-        .find(|(_, target, _)| target == "/var/lib/postgresql/data");
+        .find(|(_, target)| target == "/var/lib/postgresql/data");
     match data {
         Some((Some(_), _)) => {}
         _ => panic!("compose.yaml: {host} keeps /var/lib/postgresql/data in no named volume"),
@@ -713,7 +713,7 @@ fn bot_healthchecks_run_a_real_subcommand_at_the_port_they_listen_on() {
             "compose.yaml: {name}'s healthcheck must be [\"CMD\", …] (exec form, no shell in the way)"
         );
         assert_eq!(
-            argv.as_mapping_get(1).map(String::as_str),
+            argv.get(1).map(String::as_str),
             Some("safeguarding-bot"),
             "compose.yaml: {name}'s healthcheck does not run the bot's binary"
         );
@@ -731,7 +731,7 @@ fn bot_healthchecks_run_a_real_subcommand_at_the_port_they_listen_on() {
         }
         // It asks the address the bot serves /health on.
         if let Some(at) = args.iter().position(|a| a == "--url") {
-            let url = args.as_mapping_get(at + 1).expect("--url needs a value");
+            let url = args.get(at + 1).expect("--url needs a value");
             let hostport = url
                 .strip_prefix("http://")
                 .and_then(|r| r.split('/').next())
@@ -754,8 +754,8 @@ fn bot_healthchecks_run_a_real_subcommand_at_the_port_they_listen_on() {
 fn published(entry: &Yaml) -> Result<(String, String, String), String> {
     match entry {
         Yaml::Value(_) => {
-            let s = text(entry).unwrap_or_default();
-            let s = s.split('/').next().unwrap_or(s); // "…/tcp"
+            let full = text(entry).unwrap_or_default();
+            let s = full.split('/').next().unwrap_or(&full); // "…/tcp"
             let (ip, rest) = if let Some(r) = s.strip_prefix('[') {
                 let (ip, rest) = r.split_once("]:").ok_or(format!("`{s}`"))?;
                 (ip.to_string(), rest)
