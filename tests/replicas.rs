@@ -281,24 +281,9 @@ async fn a_replay_sent_to_another_process_is_refused() {
     let knowledge = root.path().join("knowledge");
     std::fs::create_dir_all(&knowledge).unwrap();
     support::write_knowledge(&KnowledgeFiles::embedded(), &knowledge);
-    let a = replica(
-        &fake,
-        &signer,
-        &pg.url,
-        &knowledge,
-        &root.path().join("a"),
-        true,
-    )
-    .await;
-    let b = replica(
-        &fake,
-        &signer,
-        &pg.url,
-        &knowledge,
-        &root.path().join("b"),
-        false,
-    )
-    .await;
+    let dir = |name: &str| root.path().join(name);
+    let a = replica(&fake, &signer, &pg.url, &knowledge, &dir("a"), true).await;
+    let b = replica(&fake, &signer, &pg.url, &knowledge, &dir("b"), false).await;
 
     // One signed /whocall, its bytes and headers captured once.
     let bob = Who::member(930_000_000_000_000_011);
