@@ -5,12 +5,16 @@
 //! session). The commands and buttons themselves are the `…_over_http` scenarios in
 //! `tests/discord_e2e.rs`, which share their assertions with the gateway mode.
 //!
+//! `serve` in HTTP mode also answers while Discord's REST API is unreachable (the application
+//! and the commands are retried in the background).
+//!
 //! Run: `cargo test --test discord_http`.
 
 mod support;
 
 use serde_json::{json, Value};
 use support::bot::now_secs;
+use support::replica::Replica;
 use support::{payloads, Bot, Knowledge, Signer, Who, CHANNEL_ID};
 
 fn ping() -> Vec<u8> {
@@ -256,4 +260,60 @@ async fn lookups_answer_while_postgres_is_down_and_triage_says_it_is_unavailable
         "reachable"
     );
     bot.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_in_http_mode_answers_a_ping_and_whocall_while_discords_rest_api_is_unreachable() {
+    // Nothing listens here: every REST call fails to connect.
+    let closed = format!("http://127.0.0.1:{}", support::free_port());
+    let signer = Signer::default();
+    let dir = tempfile::tempdir().unwrap();
+    let knowledge = dir.path().join("knowledge");
+    std::fs::create_dir_all(&knowledge).unwrap();
+    support::write_knowledge(
+        &safeguarding_bot::knowledge::KnowledgeFiles::embedded(),
+        &knowledge,
+    );
+    let db = support::db_url(&dir.path().join("bot.db"));
+    let bot = Replica::start_at(
+        &closed,
+        &signer,
+        &db,
+        &knowledge,
+        &dir.path().join("p"),
+        |_| {},
+    )
+    .await;
+
+    let (status, body) = signer.post(&bot.url("/interactions"), &ping()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        json!({"type": 1})
+    );
+
+    let whocall: Value = serde_json::from_slice(&whocall(6001)).unwrap();
+    let answer = bot.send(&signer, &whocall).await;
+    assert_eq!(answer["type"], 4, "{answer}");
+    assert!(support::text_of(&answer).contains("999"), "{answer}");
+
+    // /health and the log say where the start-up stands.
+    let health = bot.health().await;
+    assert_eq!(health["status"], "ok", "{health}");
+    assert_eq!(health["commands"], "pending", "{health}");
+    assert!(
+        health["discord_api"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("unreachable (retrying")),
+        "{health}"
+    );
+    let log = std::fs::read_to_string(&bot.log).unwrap();
+    assert!(
+        log.contains("Discord's REST API did not answer at start"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("fake-token-for-replicas"),
+        "the token is never logged"
+    );
 }

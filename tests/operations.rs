@@ -119,16 +119,7 @@ async fn send_command(
     name: &str,
     options: &[(&str, &str)],
 ) -> (u64, String) {
-    let id = fake.next_id();
-    let token = format!("tok{id}");
-    let payload = payloads::command(
-        id,
-        &token,
-        name,
-        options,
-        who,
-        payloads::channel(support::CHANNEL_ID, false),
-    );
+    let (id, token, payload) = fake.slash(name, options, who);
     fake.dispatch("INTERACTION_CREATE", payload).await;
     (id, token)
 }

@@ -7,6 +7,8 @@
 //! - the same button pressed twice at once, one press on each process, lands once: one press
 //!   moves the dialogue on, the other is told it had already moved on;
 //! - a request with a bad signature gets 401 and changes nothing;
+//! - a signed request answered by one process and replayed, byte for byte, to the other is
+//!   refused there (401): the seen interaction ids are kept in PostgreSQL (hazard H27);
 //! - a `/reload` on one process is taken by the other (PostgreSQL LISTEN/NOTIFY), and the
 //!   admin's reply says so; when the other's copy is broken, it keeps what it serves, its
 //!   `/health` says the reload failed, and the admin's reply names it with the first error.
@@ -25,7 +27,7 @@ use serde_json::Value;
 use support::fake_discord::FakeDiscord;
 use support::postgres::Postgres;
 use support::replica::Replica;
-use support::{custom_ids, payloads, text_of, Signer, Who, ADMIN_ROLE, CHANNEL_ID, WAIT};
+use support::{custom_ids, payloads, text_of, Signer, Who, ADMIN_ROLE, WAIT};
 
 /// Starts a replica in HTTP mode on `db` serving `knowledge`; `register`: whether it registers
 /// the commands (one of them does).
@@ -50,6 +52,18 @@ async fn replica(
     .await
 }
 
+/// A throwaway PostgreSQL, the fake Discord, the signer and a folder for the processes; `None`
+/// (the test skipped, saying so) without PostgreSQL.
+async fn set_up(test: &str) -> Option<(Postgres, FakeDiscord, Signer, tempfile::TempDir)> {
+    let pg = Postgres::start_or_skip(test).await?;
+    Some((
+        pg,
+        FakeDiscord::start().await,
+        Signer::default(),
+        tempfile::tempdir().unwrap(),
+    ))
+}
+
 /// The interaction (id, token) for the next request.
 fn next(fake: &FakeDiscord) -> (u64, String) {
     let id = fake.next_id();
@@ -72,15 +86,7 @@ fn press(fake: &FakeDiscord, who: &Who, thread: u64, message: &Value, action: &s
 async fn reload_on(on: &Replica, fake: &FakeDiscord, signer: &Signer) -> String {
     let admin = Who::with_role(930_000_000_000_000_009, ADMIN_ROLE);
     let from = fake.requests().len();
-    let (id, token) = next(fake);
-    let reload = payloads::command(
-        id,
-        &token,
-        "reload",
-        &[],
-        &admin,
-        payloads::channel(CHANNEL_ID, false),
-    );
+    let (_, token, reload) = fake.slash("reload", &[], &admin);
     assert_eq!(on.send(signer, &reload).await["type"], 5, "deferred");
     let path = format!("/api/v10/webhooks/{}/{token}", support::APP_ID);
     let reply = fake
@@ -93,16 +99,11 @@ async fn reload_on(on: &Replica, fake: &FakeDiscord, signer: &Signer) -> String 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_share_one_dialogue_and_one_reload() {
-    let pg = match Postgres::start().await {
-        Ok(pg) => pg,
-        Err(why) => {
-            eprintln!("SKIPPED two_processes_share_one_dialogue_and_one_reload: {why}");
-            return;
-        }
+    let Some((pg, fake, signer, root)) =
+        set_up("two_processes_share_one_dialogue_and_one_reload").await
+    else {
+        return;
     };
-    let fake = FakeDiscord::start().await;
-    let signer = Signer::default();
-    let root = tempfile::tempdir().unwrap();
     // Each process has its own copy of the same knowledge (as two hosts would), so one copy
     // can be broken alone below.
     let (ka, kb) = (
@@ -119,15 +120,7 @@ async fn two_processes_share_one_dialogue_and_one_reload() {
 
     // /triage on A: deferred, then the thread and the first question over REST.
     let from = fake.requests().len();
-    let (id, token) = next(&fake);
-    let start = payloads::command(
-        id,
-        &token,
-        "triage",
-        &[],
-        &alice,
-        payloads::channel(CHANNEL_ID, false),
-    );
+    let (_, _, start) = fake.slash("triage", &[], &alice);
     assert_eq!(a.send(&signer, &start).await["type"], 5);
     let post = fake
         .wait_for(from, WAIT, "the first question", |r| {
@@ -275,5 +268,55 @@ async fn two_processes_share_one_dialogue_and_one_reload() {
         health["status"], "ok",
         "it still serves the previous knowledge: {health}"
     );
+    drop(pg);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replay_sent_to_another_process_is_refused() {
+    let Some((pg, fake, signer, root)) =
+        set_up("a_replay_sent_to_another_process_is_refused").await
+    else {
+        return;
+    };
+    let knowledge = root.path().join("knowledge");
+    std::fs::create_dir_all(&knowledge).unwrap();
+    support::write_knowledge(&KnowledgeFiles::embedded(), &knowledge);
+    let dir = |name: &str| root.path().join(name);
+    let a = replica(&fake, &signer, &pg.url, &knowledge, &dir("a"), true).await;
+    let b = replica(&fake, &signer, &pg.url, &knowledge, &dir("b"), false).await;
+
+    // One signed /whocall, its bytes and headers captured once.
+    let bob = Who::member(930_000_000_000_000_011);
+    let (_, _, body) = fake.slash("whocall", &[("situation", "immediate danger")], &bob);
+    let body = body.to_string().into_bytes();
+    let ts = support::bot::now_secs().to_string();
+    let signature = signer.sign(&ts, &body);
+    let headers = [
+        ("X-Signature-Ed25519", signature.as_str()),
+        ("X-Signature-Timestamp", ts.as_str()),
+    ];
+
+    let (status, answer) = signer
+        .post_with(&a.url("/interactions"), &body, &headers)
+        .await;
+    assert_eq!(status, 200, "A answers the genuine request: {answer}");
+    assert!(answer.contains("999"), "{answer}");
+
+    let (status, answer) = signer
+        .post_with(&b.url("/interactions"), &body, &headers)
+        .await;
+    assert_eq!(
+        status, 401,
+        "B refuses the same signed bytes A already answered: {answer}"
+    );
+    assert!(!answer.contains("999"), "nothing answered: {answer}");
+    // And A, which saw it itself, refuses it too.
+    let (status, _) = signer
+        .post_with(&a.url("/interactions"), &body, &headers)
+        .await;
+    assert_eq!(status, 401);
+    // A different interaction still goes through on B.
+    let (_, _, other) = fake.slash("whocall", &[], &bob);
+    assert!(text_of(&b.send(&signer, &other).await).contains("999"));
     drop(pg);
 }

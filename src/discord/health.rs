@@ -7,6 +7,12 @@
 //! registered; otherwise `503` with `"status":"unavailable"` and `"gateway":"connecting"` (or
 //! `"commands":"pending"` / `"failed"`). Any other path is 404. The endpoint reveals nothing
 //! beyond the knowledge version and hash that `/help` shows anyone.
+//!
+//! In HTTP interactions mode there is no gateway: the process is healthy once it answers and its
+//! store is reachable, whether or not Discord's REST API has answered yet (the application and
+//! the commands are retried in the background, see [`super::application`]); `discord_api` and
+//! `commands` say where that stands. A load balancer thus keeps sending interactions to it
+//! during a Discord API incident.
 
 #![warn(missing_docs)]
 
@@ -49,10 +55,15 @@ pub struct Health {
     /// served, so the status stays ok).
     #[serde(default)]
     pub reload: String,
+    /// HTTP mode: Discord's REST API at start, `starting`, `unreachable (retrying, …)` or
+    /// `reachable`; `unused (gateway mode)` otherwise.
+    #[serde(default)]
+    pub discord_api: String,
 }
 
 impl Health {
-    /// True when the bot can answer: connected, commands registered, store reachable.
+    /// True when the bot can answer: store reachable, and (gateway) connected with its commands
+    /// registered, or (HTTP) serving without a refused token.
     pub fn is_ok(&self) -> bool {
         self.status == "ok"
     }
@@ -67,27 +78,34 @@ pub struct KnowledgeId {
     pub hash: String,
 }
 
+/// How Discord reaches the bot, as far as its health goes.
+#[derive(Clone)]
+pub enum Transport {
+    /// The gateway's shards.
+    Gateway(Arc<serenity::ShardManager>),
+    /// The interactions endpoint, and where its background start-up stands.
+    Http(watch::Receiver<super::application::RestState>),
+}
+
 /// Reads the state of a running bot (cheap to clone: shared handles only).
 #[derive(Clone)]
 pub struct Probe {
     /// The knowledge, store and reloader the bot runs with.
     data: Arc<super::Data>,
-    /// The gateway's shards; `None` in HTTP mode, where no gateway connection is held.
-    shard_manager: Option<Arc<serenity::ShardManager>>,
+    transport: Transport,
     ready: watch::Receiver<super::ReadyState>,
 }
 
 impl Probe {
-    /// A probe of the bot running on `data`, with the gateway's `shard_manager` (`None` in HTTP
-    /// mode) and its registration state.
+    /// A probe of the bot running on `data` over `transport`, with its registration state.
     pub(crate) fn new(
         data: Arc<super::Data>,
-        shard_manager: Option<Arc<serenity::ShardManager>>,
+        transport: Transport,
         ready: watch::Receiver<super::ReadyState>,
     ) -> Self {
         Self {
             data,
-            shard_manager,
+            transport,
             ready,
         }
     }
@@ -95,14 +113,14 @@ impl Probe {
     /// The bot's health now.
     pub async fn check(&self) -> Health {
         let snapshot = self.data.live.current();
-        let connected = match &self.shard_manager {
-            Some(shards) => shards
+        let connected = match &self.transport {
+            Transport::Gateway(shards) => shards
                 .runners
                 .lock()
                 .await
                 .values()
                 .any(|r| r.stage == serenity::ConnectionStage::Connected),
-            None => true,
+            Transport::Http(_) => true,
         };
         let commands = match &*self.ready.borrow() {
             None => "pending",
@@ -110,17 +128,21 @@ impl Probe {
             Some(Err(_)) => "failed",
         };
         let store = self.data.store.is_reachable().await;
-        let ok = connected && commands == "registered" && store;
+        // The endpoint answers interactions without the REST API; the gateway needs its commands.
+        let ok = match &self.transport {
+            Transport::Gateway(_) => connected && commands == "registered" && store,
+            Transport::Http(_) => commands != "failed" && store,
+        };
         Health {
             status: if ok { "ok" } else { "unavailable" }.into(),
             knowledge: KnowledgeId {
                 version: snapshot.knowledge.manifest.version.clone(),
                 hash: snapshot.knowledge.hash.clone(),
             },
-            gateway: match (&self.shard_manager, connected) {
-                (None, _) => "unused (http mode)",
-                (Some(_), true) => "connected",
-                (Some(_), false) => "connecting",
+            gateway: match (&self.transport, connected) {
+                (Transport::Http(_), _) => "unused (http mode)",
+                (Transport::Gateway(_), true) => "connected",
+                (Transport::Gateway(_), false) => "connecting",
             }
             .into(),
             commands: commands.into(),
@@ -128,6 +150,10 @@ impl Probe {
             reload: match self.data.reloader.last_failure() {
                 None => "ok".into(),
                 Some(why) => format!("failed: {why}"),
+            },
+            discord_api: match &self.transport {
+                Transport::Http(rest) => rest.borrow().describe(),
+                Transport::Gateway(_) => "unused (gateway mode)".into(),
             },
         }
     }

@@ -5,7 +5,8 @@
 //! 1. the Ed25519 signature (`X-Signature-Ed25519`) over `X-Signature-Timestamp` + the raw body,
 //!    against `discord.public_key`; missing, malformed or wrong → `401` and nothing else;
 //! 2. the timestamp is at most [`MAX_AGE_SECS`] from now, and the interaction id has not been
-//!    seen by this process within that window → otherwise `401` (a replayed request);
+//!    seen within that window, by this process or (PostgreSQL) any process sharing the store
+//!    ([`super::replay`]) → otherwise `401` (a replayed request);
 //! 3. a PING gets `{"type":1}` (Discord sends one to check the URL when it is saved);
 //! 4. anything else goes to [`super::dispatch::interaction`], the same handlers and rendering as
 //!    the gateway, with a [`Responder`] whose first answer becomes the HTTP response body. A
@@ -16,10 +17,9 @@
 //!
 //! `GET /health` is served on the same address.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ::serenity::all as serenity;
 use axum::body::Bytes;
@@ -29,6 +29,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 
+use super::replay::ReplayGuard;
 use super::respond::Responder;
 use super::{dispatch, Data};
 
@@ -46,7 +47,7 @@ pub struct Endpoint {
     verifier: serenity::Verifier,
     data: Arc<Data>,
     http: Arc<serenity::Http>,
-    seen: Arc<Mutex<HashMap<u64, Instant>>>,
+    replays: Arc<ReplayGuard>,
 }
 
 impl Endpoint {
@@ -61,9 +62,12 @@ impl Endpoint {
         })?;
         Ok(Self {
             verifier,
+            replays: Arc::new(ReplayGuard::new(
+                &data.store,
+                Duration::from_secs(2 * MAX_AGE_SECS),
+            )),
             data,
             http,
-            seen: Arc::default(),
         })
     }
 
@@ -72,14 +76,6 @@ impl Endpoint {
         Router::new()
             .route("/interactions", post(interactions))
             .with_state(self)
-    }
-
-    /// True the first time `id` is seen within the replay window (older ids are forgotten).
-    fn first_sight(&self, id: u64) -> bool {
-        let mut seen = self.seen.lock().expect("seen lock");
-        let window = Duration::from_secs(2 * MAX_AGE_SECS);
-        seen.retain(|_, at| at.elapsed() < window);
-        seen.insert(id, Instant::now()).is_none()
     }
 }
 
@@ -134,7 +130,7 @@ async fn interactions(State(ep): State<Endpoint>, headers: HeaderMap, body: Byte
         tracing::info!("PING answered");
         return Json(serde_json::json!({"type": 1})).into_response();
     }
-    if !ep.first_sight(interaction.id().get()) {
+    if !ep.replays.first_sight(interaction.id().get()).await {
         return refuse("interaction already received");
     }
     if ep.http.application_id().is_none() {

@@ -33,6 +33,7 @@
 
 #![warn(missing_docs)]
 
+pub mod application;
 pub mod attachment;
 pub mod checks;
 pub mod commands;
@@ -49,6 +50,7 @@ pub mod record;
 pub mod reminder_post;
 pub mod reminders;
 pub mod render;
+pub mod replay;
 pub mod respond;
 pub mod review;
 mod serve;

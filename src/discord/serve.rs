@@ -10,7 +10,9 @@ use ::serenity::all as serenity;
 use anyhow::Context as _;
 use tokio::sync::watch;
 
-use super::{explain, gateway, health, http, ratelimit, register, reminder_post, Data, ReadyState};
+use super::{
+    application, explain, gateway, health, http, ratelimit, reminder_post, Data, ReadyState,
+};
 use crate::clock::SharedClock;
 use crate::reload::peers::Peers;
 use crate::reload::{AuditLog, KnowledgeSource, Reloader};
@@ -27,6 +29,9 @@ enum Link {
         server: tokio::task::JoinHandle<()>,
         addr: SocketAddr,
         stop: Option<tokio::sync::oneshot::Sender<()>>,
+        /// Asking Discord for the application and registering the commands, in the background.
+        startup: tokio::task::JoinHandle<()>,
+        rest: watch::Receiver<application::RestState>,
     },
 }
 
@@ -46,7 +51,8 @@ pub struct ServeHandle {
 impl ServeHandle {
     /// Waits until the bot can answer (gateway connected, or endpoint listening) and its commands
     /// are registered; an error if registration failed or the client stopped first (a rejected
-    /// token, for one).
+    /// token, for one). In HTTP mode the endpoint answers before this returns: the application
+    /// and the commands are retried in the background while Discord's REST API is unreachable.
     pub async fn ready(&mut self) -> anyhow::Result<()> {
         loop {
             if let Some(r) = self.ready.borrow().clone() {
@@ -82,11 +88,11 @@ impl ServeHandle {
 
     /// A probe of the bot's health (transport, commands, knowledge, store), for `GET /health`.
     pub fn probe(&self) -> health::Probe {
-        let shards = match &self.link {
-            Link::Gateway(g) => Some(g.shard_manager.clone()),
-            Link::Http { .. } => None,
+        let transport = match &self.link {
+            Link::Gateway(g) => health::Transport::Gateway(g.shard_manager.clone()),
+            Link::Http { rest, .. } => health::Transport::Http(rest.clone()),
         };
-        health::Probe::new(self.data.clone(), shards, self.ready.clone())
+        health::Probe::new(self.data.clone(), transport, self.ready.clone())
     }
 
     /// The triage store (tests close it to see `GET /health` report it).
@@ -142,8 +148,12 @@ impl ServeHandle {
                 }
             }
             Link::Http {
-                server, mut stop, ..
+                server,
+                mut stop,
+                startup,
+                ..
             } => {
+                startup.abort();
                 if let Some(stop) = stop.take() {
                     let _ = stop.send(());
                 }
@@ -266,8 +276,9 @@ async fn rest_client(settings: &Settings, token: &str) -> anyhow::Result<serenit
     Ok(http)
 }
 
-/// HTTP mode: learns the application id (follow-ups are addressed by it), registers the
-/// commands, then serves `POST /interactions` and `GET /health` on `listener`.
+/// HTTP mode: serves `POST /interactions` and `GET /health` on `listener` at once, and asks
+/// Discord for the application and registers the commands in the background
+/// ([`application::spawn`]), so that an unreachable REST API does not stop the endpoint.
 async fn start_endpoint(
     public_key: [u8; 32],
     listener: tokio::net::TcpListener,
@@ -275,22 +286,14 @@ async fn start_endpoint(
     http: Arc<serenity::Http>,
     ready: watch::Sender<ReadyState>,
 ) -> anyhow::Result<Link> {
-    let app = http
-        .get_current_application_info()
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot ask Discord for the application: {}", explain(&e)))?;
-    http.set_application_id(app.id);
-    let result = register(&http, &data.settings).await;
-    match &result {
-        Ok(()) => {
-            tracing::info!(application_id = %app.id, "interactions endpoint: commands registered")
-        }
-        Err(e) => tracing::error!(error = %e, "registering commands failed"),
-    }
-    let _ = ready.send(Some(result.map_err(|e| e.to_string())));
     let addr = listener.local_addr().context("the endpoint's address")?;
-    let probe = health::Probe::new(data.clone(), None, ready.subscribe());
-    let endpoint = http::Endpoint::new(public_key, data, http)?;
+    let (rest_tx, rest) = watch::channel(application::RestState::Starting);
+    let probe = health::Probe::new(
+        data.clone(),
+        health::Transport::Http(rest.clone()),
+        ready.subscribe(),
+    );
+    let endpoint = http::Endpoint::new(public_key, data.clone(), http.clone())?;
     let app = endpoint.router().merge(health::router(probe));
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     tracing::info!(%addr, "interactions endpoint listening on /interactions (and /health)");
@@ -305,10 +308,13 @@ async fn start_endpoint(
             tracing::error!(error = %e, "the interactions endpoint stopped");
         }
     });
+    let startup = application::spawn(http, data.settings.clone(), ready, rest_tx);
     Ok(Link::Http {
         server,
         addr,
         stop: Some(stop_tx),
+        startup,
+        rest,
     })
 }
 

@@ -203,9 +203,7 @@ impl Reloader {
         origin: &str,
         errors: usize,
     ) {
-        let at = time::OffsetDateTime::now_utc()
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default();
+        let at = jiff::Timestamp::now().to_string();
         let record = AuditRecord {
             at,
             user_id: user_id.to_string(),

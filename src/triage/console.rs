@@ -28,6 +28,19 @@ pub fn run_dialogue<R: BufRead, W: Write>(
     input: &mut R,
     out: &mut W,
 ) -> io::Result<Option<String>> {
+    run_prefilled_dialogue(guidance, "", input, out)
+}
+
+/// [`run_dialogue`] with `answers` (`question=value,…`, as a situation read from free text
+/// offers them) given first: it opens at "Check your answers" when they reach an outcome, or
+/// at the first question they leave open. Answers that do not fit the tree are reported and
+/// the dialogue starts from where they stop fitting.
+pub fn run_prefilled_dialogue<R: BufRead, W: Write>(
+    guidance: &impl Guidance,
+    answers: &str,
+    input: &mut R,
+    out: &mut W,
+) -> io::Result<Option<String>> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -35,7 +48,15 @@ pub fn run_dialogue<R: BufRead, W: Write>(
         let store = Store::open("sqlite::memory:")
             .await
             .map_err(|e| io::Error::other(format!("{e:?}")))?;
-        let result = dialogue(&store, guidance, input, out).await;
+        let result = match super::engine::Path::decode(answers) {
+            Ok(prefill) => {
+                dialogue_from(&store, guidance, &prefill, input, out, &SystemClock).await
+            }
+            Err(e) => {
+                writeln!(out, "Those answers could not be read ({e}): starting from the first question.")?;
+                dialogue(&store, guidance, input, out).await
+            }
+        };
         store.close().await;
         result
     })
@@ -207,6 +228,19 @@ pub async fn dialogue_with_clock<R: BufRead, W: Write>(
     out: &mut W,
     clock: &dyn Clock,
 ) -> io::Result<Option<String>> {
+    dialogue_from(store, guidance, &super::engine::Path::new(), input, out, clock).await
+}
+
+/// [`dialogue_with_clock`] with `prefill`'s answers given first, each through [`act`] as if
+/// typed, so they are checked like any answer.
+pub async fn dialogue_from<R: BufRead, W: Write>(
+    store: &Store,
+    guidance: &impl Guidance,
+    prefill: &super::engine::Path,
+    input: &mut R,
+    out: &mut W,
+    clock: &dyn Clock,
+) -> io::Result<Option<String>> {
     let mut view = match start(store, guidance, CONSOLE_OWNER).await {
         Ok(v) => v,
         Err(e) => {
@@ -214,7 +248,31 @@ pub async fn dialogue_with_clock<R: BufRead, W: Write>(
             return Ok(None);
         }
     };
-    let mut screen = Screen::Question;
+    // Only answers that fit the tree, in its order, are given (each answers the question the
+    // walk has reached); the rest are named, and the dialogue asks from there.
+    let fitting = super::engine::replay(guidance.tree(), prefill);
+    if fitting.dropped > 0 {
+        writeln!(
+            out,
+            "{} of the answers given do not fit the questions in order, so the triage asks from there.",
+            fitting.dropped
+        )?;
+    }
+    for a in &fitting.path.0 {
+        let at = view.step;
+        match act(store, guidance, &view.session_id, at, &a.value, CONSOLE_OWNER).await {
+            Ok(v) if v.step > at => view = v,
+            Ok(v) => {
+                view = v;
+                break;
+            }
+            Err(e) => {
+                writeln!(out, "`{}={}` was not used: {e}", a.question, a.value)?;
+                break;
+            }
+        }
+    }
+    let mut screen = screen_of(&view);
     show(out, guidance, &view, screen, clock)?;
     let mut line = String::new();
     loop {

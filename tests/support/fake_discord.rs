@@ -69,6 +69,9 @@ struct Gateway {
     current: Option<mpsc::UnboundedSender<Out>>,
     /// A connection whose IDENTIFY was left unanswered ([`FakeDiscord::stall_identify`]).
     stalled: Option<mpsc::UnboundedSender<Out>>,
+    /// The connection that last identified as each shard id (several processes splitting the
+    /// shards each hold one; [`FakeDiscord::dispatch_to_shard`]).
+    shards: std::collections::HashMap<u64, mpsc::UnboundedSender<Out>>,
     seq: u64,
 }
 
@@ -193,6 +196,27 @@ impl FakeDiscord {
         &self.inner.base
     }
 
+    /// A slash command `name` with string `options` from `who` in the test channel, with a fresh
+    /// id and the token `tok<id>`: (id, token, payload).
+    pub fn slash(
+        &self,
+        name: &str,
+        options: &[(&str, &str)],
+        who: &payloads::Who,
+    ) -> (u64, String, Value) {
+        let id = self.next_id();
+        let token = format!("tok{id}");
+        let payload = payloads::command(
+            id,
+            &token,
+            name,
+            options,
+            who,
+            payloads::channel(CHANNEL_ID, false),
+        );
+        (id, token, payload)
+    }
+
     /// A fresh snowflake.
     pub fn next_id(&self) -> u64 {
         self.inner.next_id.fetch_add(1, Ordering::Relaxed) + 950_000_000_000_000_000
@@ -291,6 +315,29 @@ impl FakeDiscord {
         }
     }
 
+    /// Sends a dispatch on the connection that identified as shard `shard` (Discord sends a
+    /// guild's events on the shard `(guild_id >> 22) % total`), waiting up to 10 s for one.
+    pub async fn dispatch_to_shard(&self, shard: u64, t: &str, d: Value) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let notified = self.inner.gateway_ready.notified();
+            {
+                let mut g = self.inner.gateway.lock().unwrap();
+                if let Some(tx) = g.shards.get(&shard).cloned() {
+                    g.seq += 1;
+                    let frame = json!({"op": 0, "t": t, "s": g.seq, "d": d}).to_string();
+                    if tx.send(Out::Text(frame)).is_ok() {
+                        return;
+                    }
+                    g.shards.remove(&shard);
+                }
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "no connection identified as shard {shard}");
+            let _ = tokio::time::timeout(left, notified).await;
+        }
+    }
+
     /// Drops the gateway connection (live or stalled) without a close frame, as a network
     /// failure would.
     pub fn drop_gateway(&self) {
@@ -382,7 +429,12 @@ async fn gateway_session(inner: Arc<Inner>, mut socket: WebSocket) {
                         if socket.send(Message::Text(ready.to_string().into())).await.is_err() {
                             break;
                         }
-                        inner.gateway.lock().unwrap().current = Some(tx.clone());
+                        {
+                            let mut g = inner.gateway.lock().unwrap();
+                            g.current = Some(tx.clone());
+                            let shard = v["d"]["shard"][0].as_u64().unwrap_or(0);
+                            g.shards.insert(shard, tx.clone());
+                        }
                         inner.gateway_ready.notify_waiters();
                     }
                     Some(6) => {

@@ -59,6 +59,15 @@ fn id_of(user: &str, flag: &str) -> Option<u32> {
 }
 
 impl Postgres {
+    /// A cluster, or `None` (having printed `SKIPPED <test>: why`) where PostgreSQL is not
+    /// installed: the calling test then returns, skipped.
+    pub async fn start_or_skip(test: &str) -> Option<Postgres> {
+        Postgres::start()
+            .await
+            .map_err(|why| eprintln!("SKIPPED {test}: {why}"))
+            .ok()
+    }
+
     /// Starts a cluster, or says why it cannot (`Err`: the server is not installed, or as root
     /// there is no `postgres` user to run it as).
     pub async fn start() -> Result<Postgres, String> {
@@ -234,13 +243,9 @@ impl TestDb {
     /// A fresh PostgreSQL database, or `None` (having printed why) where PostgreSQL is not
     /// installed: the calling test then returns, skipped.
     pub async fn postgres(test: &str) -> Option<TestDb> {
-        match Postgres::start().await {
-            Ok(pg) => Some(TestDb::Postgres(pg)),
-            Err(why) => {
-                eprintln!("SKIPPED {test} on PostgreSQL: {why}");
-                None
-            }
-        }
+        Postgres::start_or_skip(&format!("{test} on PostgreSQL"))
+            .await
+            .map(TestDb::Postgres)
     }
 
     /// The `database.url` of this store.

@@ -33,10 +33,23 @@ impl Replica {
         dir: &Path,
         tweak: impl FnOnce(&mut tokio::process::Command),
     ) -> Replica {
+        Self::start_at(fake.base(), signer, db, knowledge, dir, tweak).await
+    }
+
+    /// [`Replica::start`] with Discord's REST API at `api_base` (a closed port, to play an
+    /// outage).
+    pub async fn start_at(
+        api_base: &str,
+        signer: &Signer,
+        db: &str,
+        knowledge: &Path,
+        dir: &Path,
+        tweak: impl FnOnce(&mut tokio::process::Command),
+    ) -> Replica {
         std::fs::create_dir_all(dir).unwrap();
         let port = super::free_port();
         let log = dir.join("serve.log");
-        let mut cmd = super::serve_command(fake.base(), dir, "fake-token-for-replicas");
+        let mut cmd = super::serve_command(api_base, dir, "fake-token-for-replicas");
         cmd.env("SAFEGUARDING_BOT__DISCORD__MODE", "http")
             .env("SAFEGUARDING_BOT__DISCORD__PUBLIC_KEY", signer.public_hex())
             .env(

@@ -9,8 +9,6 @@
 //! [`out_of_hours_note`] says how to meet a reminded deadline that falls out of hours, judged
 //! when the reminder is shown.
 
-use time::OffsetDateTime;
-
 use super::Deadline;
 use crate::knowledge::{BankHolidays, Knowledge};
 use crate::triage::deadline::{self, Rule};
@@ -18,17 +16,14 @@ use crate::triage::out_of_hours::{self, Routes};
 use crate::triage::timeframe;
 use crate::triage::Outcome;
 
-/// The deadlines of `outcome` for a decision made at `decided_at` that a reminder can count
+/// The deadlines of `outcome` for a decision made at `decided` that a reminder can count
 /// down to, in the record's order. A condition ("if the images include children known to
 /// them") stays with the rule, so the reminder says when it applies.
 pub fn deadlines_for(
     outcome: &Outcome,
     holidays: &BankHolidays,
-    decided_at: OffsetDateTime,
+    decided: jiff::Timestamp,
 ) -> Vec<Deadline> {
-    let Ok(decided) = jiff::Timestamp::from_nanosecond(decided_at.unix_timestamp_nanos()) else {
-        return Vec::new();
-    };
     // The knowledge was validated on load, so every timeframe reads; should one not, no
     // reminder is offered rather than a guessed one.
     let Ok(all) = deadline::deadlines(outcome, holidays, decided) else {
@@ -37,9 +32,7 @@ pub fn deadlines_for(
     all.into_iter()
         .filter(|d| !matches!(d.kind, Rule::Immediately) && !d.now_out_of_hours())
         .filter_map(|d| {
-            let due = d.due.as_ref()?;
-            let due =
-                OffsetDateTime::from_unix_timestamp_nanos(due.timestamp().as_nanosecond()).ok()?;
+            let due = d.due.as_ref()?.timestamp();
             let rule = match &d.condition {
                 Some(c) => format!("{}, {c}", d.rule),
                 None => d.rule.clone(),
@@ -82,18 +75,17 @@ mod tests {
         let snap = Snapshot::embedded().expect("embedded knowledge");
         let holidays = &snap.knowledge.bank_holidays;
         // A Friday afternoon in British Summer Time: working days and the clock both matter.
-        let at = OffsetDateTime::from_unix_timestamp(1_781_272_800).unwrap();
-        let decided = jiff::Timestamp::from_second(1_781_272_800).unwrap();
+        let at = jiff::Timestamp::from_second(1_781_272_800).unwrap();
         let mut offered = 0;
         for outcome in snap.triage.outcomes() {
-            let record = deadline::deadlines(outcome, holidays, decided).unwrap();
+            let record = deadline::deadlines(outcome, holidays, at).unwrap();
             let want: Vec<i64> = record
                 .iter()
                 .filter(|d| !matches!(d.kind, Rule::Immediately) && !d.now_out_of_hours())
                 .filter_map(|d| d.due.as_ref().map(|z| z.timestamp().as_second()))
                 .collect();
             let got = deadlines_for(outcome, holidays, at);
-            let got_due: Vec<i64> = got.iter().map(|d| d.due.unix_timestamp()).collect();
+            let got_due: Vec<i64> = got.iter().map(|d| d.due.as_second()).collect();
             assert_eq!(got_due, want, "{}", outcome.id);
             for d in &got {
                 assert!(
@@ -117,6 +109,9 @@ mod tests {
         let within_24h = snap.triage.outcome("images_referral_24h").unwrap();
         let d = deadlines_for(within_24h, holidays, at);
         assert_eq!(d.len(), 1);
-        assert_eq!(d[0].due - at, time::Duration::hours(24));
+        assert_eq!(
+            d[0].due.duration_since(at),
+            jiff::SignedDuration::from_hours(24)
+        );
     }
 }

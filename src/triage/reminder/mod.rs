@@ -29,7 +29,7 @@ pub use fire::{Deliver, Delivery, DueReminder, Fired, NewReminder, Reminders, Re
 pub use policy::{choice_label, next_after_not_yet, CHOICES, LATE_AFTER, OVERDUE_LIMIT, SNOOZE};
 pub use store::{ReminderAudit, ReminderRow};
 
-use time::OffsetDateTime;
+use jiff::Timestamp;
 
 use super::{is_session_id, Guidance, Store, TriageError};
 
@@ -43,21 +43,21 @@ pub struct Deadline {
     pub what: String,
     /// The rule as the guidance words it, e.g. "Within 24 hours."
     pub rule: String,
-    /// When it falls due (UTC).
-    pub due: OffsetDateTime,
+    /// When it falls due.
+    pub due: Timestamp,
 }
 
 impl Deadline {
     /// The due time in Unix milliseconds, the form the store keeps.
     pub fn due_ms(&self) -> i64 {
-        i64::try_from(self.due.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+        self.due.as_millisecond()
     }
 }
 
-/// A UTC time from Unix milliseconds (the epoch for a value out of range).
-pub fn from_ms(ms: i64) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+/// An instant from Unix milliseconds, the form the store keeps (the epoch for a value out of
+/// range).
+pub fn from_ms(ms: i64) -> Timestamp {
+    Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
 /// What a practitioner answers to a reminder. Its words are fixed: they travel in button ids
