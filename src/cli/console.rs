@@ -42,10 +42,7 @@ pub fn run(out: &mut Out, dir: &Option<PathBuf>) -> Result<ExitCode, String> {
                 .map(|i| i.query)
                 .unwrap_or_default();
             safeguarding_bot::triage::console::run_prefilled_dialogue(
-                &snapshot,
-                &answers,
-                &mut input,
-                out,
+                &snapshot, &answers, &mut input, out,
             )
             .map_err(|e| e.to_string())?;
         } else if !t.is_empty() {

@@ -76,7 +76,14 @@ pub fn put_first(
     };
     let lead = lead_line(signals, tree, &s, voice);
     let mut lines = vec![lead.clone()];
-    let read = read_lines(signals, tree, &s.reading);
+    // Only what bears on the walk: a reading about a question no path asks is left out.
+    let asked: Vec<&str> = s
+        .decision
+        .branches
+        .iter()
+        .flat_map(|b| b.path.0.iter().map(|a| a.question.as_str()))
+        .collect();
+    let read = read_lines(signals, tree, &s.reading, &asked);
     lines.push(format!("I read: {}.", read.join("; ")));
     let next = s.decision.branches.get(1);
     if let Some(n) = next {
@@ -220,9 +227,13 @@ fn after_999(tree: &Tree, signals: &Signals, s: &Situation<'_>, voice: Voice) ->
 }
 
 /// "an adult is involved ('30 year old')", in the tree's question order.
-fn read_lines(signals: &Signals, tree: &Tree, reading: &Reading) -> Vec<String> {
+fn read_lines(signals: &Signals, tree: &Tree, reading: &Reading, asked: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
-    for q in tree.questions() {
+    for q in tree
+        .questions()
+        .iter()
+        .filter(|q| asked.contains(&q.id.as_str()))
+    {
         let values = reading.values(&q.id);
         if values.len() > 1 {
             let labels: Vec<&str> = values.iter().map(|v| signals.label(&q.id, v)).collect();

@@ -53,7 +53,10 @@ pub fn run_prefilled_dialogue<R: BufRead, W: Write>(
                 dialogue_from(&store, guidance, &prefill, input, out, &SystemClock).await
             }
             Err(e) => {
-                writeln!(out, "Those answers could not be read ({e}): starting from the first question.")?;
+                writeln!(
+                    out,
+                    "Those answers could not be read ({e}): starting from the first question."
+                )?;
                 dialogue(&store, guidance, input, out).await
             }
         };
@@ -228,7 +231,15 @@ pub async fn dialogue_with_clock<R: BufRead, W: Write>(
     out: &mut W,
     clock: &dyn Clock,
 ) -> io::Result<Option<String>> {
-    dialogue_from(store, guidance, &super::engine::Path::new(), input, out, clock).await
+    dialogue_from(
+        store,
+        guidance,
+        &super::engine::Path::new(),
+        input,
+        out,
+        clock,
+    )
+    .await
 }
 
 /// [`dialogue_with_clock`] with `prefill`'s answers given first, each through [`act`] as if
@@ -260,7 +271,16 @@ pub async fn dialogue_from<R: BufRead, W: Write>(
     }
     for a in &fitting.path.0 {
         let at = view.step;
-        match act(store, guidance, &view.session_id, at, &a.value, CONSOLE_OWNER).await {
+        match act(
+            store,
+            guidance,
+            &view.session_id,
+            at,
+            &a.value,
+            CONSOLE_OWNER,
+        )
+        .await
+        {
             Ok(v) if v.step > at => view = v,
             Ok(v) => {
                 view = v;
