@@ -655,6 +655,13 @@ async fn a_session_resumes_sensibly_after_the_tree_changes() {
         1,
     );
     f.insert("triage.toml", changed);
+    // The situation signals name the answer too: renamed there as well, as an admin would.
+    let signals = f
+        .get("situations.toml")
+        .unwrap()
+        .replace("answer = \"bullying\"", "answer = \"online_bullying\"")
+        .replace("\nbullying = ", "\nonline_bullying = ");
+    f.insert("situations.toml", signals);
     let reloaded = Snapshot::build(&f).unwrap();
     let now = view(&store, &reloaded, &v.session_id).await.unwrap();
     assert_eq!(

@@ -179,7 +179,9 @@ pub struct OutcomeLead {
     pub then: String,
 }
 
-/// Everything `situations.toml` holds, compiled and checked against the tree.
+/// Everything `situations.toml` holds, compiled and checked against the tree: a signal, an
+/// assumed answer or a lead naming a question, answer or outcome the tree lacks is an error, and
+/// so is an outcome of the tree without a lead (a new outcome must say where it ranks).
 #[derive(Debug, Clone)]
 pub struct Signals {
     /// Words saying the text is about someone.
@@ -438,17 +440,12 @@ impl Checker<'_> {
                 }
             }
         }
+        // An answer without a description (a question added to the tree since) is described by
+        // its button label: reading still works, and `check` need not fail for it.
         for q in self.tree.questions() {
-            for v in q.values() {
-                if !out.contains_key(&(q.id.clone(), v.to_string())) {
-                    self.err(
-                        0,
-                        format!(
-                            "no description for the answer `{v}` to `{}`: add it under its [[question]]",
-                            q.id
-                        ),
-                    );
-                }
+            for c in &q.choices {
+                out.entry((q.id.clone(), c.value.clone()))
+                    .or_insert_with(|| format!("{}: {}", q.short, c.label));
             }
         }
         out
