@@ -62,7 +62,7 @@ fn mentions(signals: &Signals, ws: &[Word]) -> Vec<Mention> {
                 i + 1
             };
             out.push(Mention {
-                age: n + rules.school_year_offset,
+                age: n.saturating_add(rules.school_year_offset),
                 people: if plural { 2 } else { 1 },
                 school_year: true,
                 range: i - 1..end,
@@ -140,7 +140,7 @@ pub fn read_ages(signals: &Signals, text: &str, ws: &[Word], reading: &mut Readi
     }
     let lo = children.iter().map(|m| m.age).min().unwrap_or(0);
     let hi = children.iter().map(|m| m.age).max().unwrap_or(0);
-    let gives = if hi - lo <= rules.similar_within {
+    let gives = if hi.saturating_sub(lo) <= rules.similar_within {
         &rules.similar_gives
     } else {
         &rules.apart_gives

@@ -172,7 +172,7 @@ fn read_family(signals: &Signals, text: &str, ws: &[Word], reading: &mut Reading
             if before(ws, m.start, 2, &told) {
                 continue;
             }
-            let end = (m.end + f.within).min(ws.len());
+            let end = m.end.saturating_add(f.within).min(ws.len());
             let after = &ws[m.end..end];
             if f.concerns.iter().any(|c| !c.find_all(after).is_empty()) {
                 reading.family = Some(quote(text, ws, &m));

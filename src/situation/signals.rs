@@ -477,10 +477,13 @@ impl Checker<'_> {
                 then: o.then,
             });
         }
+        // Reported at the first [[outcome]] (or the top of the file), never at line 0: the
+        // file is there, its list of leads is incomplete.
+        let first = self.text.find("[[outcome]]").unwrap_or(0);
         for t in self.tree.outcomes() {
             if !out.iter().any(|o| o.id == t.id) {
                 self.err(
-                    0,
+                    first,
                     format!(
                         "the outcome `{}` has no [[outcome]] lead: every outcome the tree can reach needs one",
                         t.id

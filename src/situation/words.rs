@@ -18,6 +18,13 @@ use std::ops::Range;
 /// How many words `...` may skip.
 pub const GAP: usize = 8;
 
+/// Most `...` in one phrase: each multiplies the work of a match, so a phrase from a knowledge
+/// file can never make reading slow.
+pub const MAX_GAPS: usize = 2;
+
+/// Most words in one phrase.
+pub const MAX_TOKENS: usize = 12;
+
 /// One word of the text, with where it came from in the original, so what was read can be
 /// quoted in the practitioner's own words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +143,12 @@ impl Phrase {
                 alternatives,
                 optional,
             });
+        }
+        let gaps = tokens.iter().filter(|t| matches!(t, Token::Gap)).count();
+        if gaps > MAX_GAPS || tokens.len() > MAX_TOKENS {
+            return Err(format!(
+                "`{source}` is too long: at most {MAX_TOKENS} words and {MAX_GAPS} `...` (matching must stay fast)"
+            ));
         }
         if matches!(tokens.last(), Some(Token::Gap)) {
             return Err(format!("`{source}` cannot end with `...`"));
