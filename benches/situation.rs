@@ -11,7 +11,8 @@
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, Criterion};
-use safeguarding_bot::situation::{self, grade};
+use safeguarding_bot::eval::situations as grade;
+use safeguarding_bot::situation;
 use safeguarding_bot::snapshot::Snapshot;
 
 fn queries() -> Vec<String> {

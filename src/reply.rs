@@ -138,7 +138,7 @@ pub struct Reply {
     pub analysis: Vec<String>,
     /// The situation read from the query, when one was (the free-text commands lead with what
     /// the triage tree decides for it).
-    pub situation: Option<crate::situation::lead::SituationView>,
+    pub situation: Option<SituationView>,
 }
 
 impl Reply {
@@ -190,5 +190,43 @@ impl Reply {
             }
         }
         out
+    }
+}
+
+/// What a reply says about the situation it read, for transports and `ask --json`. Ids and the
+/// reply's own wording only; nothing here is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SituationView {
+    /// The outcome, when the words decide the whole path.
+    pub outcome: Option<String>,
+    /// The most urgent outcome still reachable (the one the lead states).
+    pub leads_with: String,
+    /// Each outcome still reachable, most urgent first.
+    pub reachable: Vec<String>,
+    /// The questions left open on the way to the next outcome, in tree order.
+    pub open: Vec<String>,
+    /// What was read, as shown ("an adult is involved ('30 year old')").
+    pub read: Vec<String>,
+    /// The answers `/triage` can be pre-filled with (`question=value,…`, ids only): those the
+    /// words give, up to the first question they leave open.
+    pub answers: String,
+    /// The whole path to the outcome the lead states, open questions answered the way that
+    /// reaches it (`question=value,…`): what `triage --answers` walks to the same outcome.
+    pub lead_path: String,
+    /// The same answers as the position of each chosen answer among its question's choices,
+    /// from the first question (`1.1.0`): short enough for a chat button's id, and text-free.
+    pub choices: String,
+    /// True when a family member was read as the person of concern.
+    pub family: bool,
+}
+
+impl SituationView {
+    /// The console command that opens `/triage` with these answers filled in.
+    pub fn triage_command(&self) -> String {
+        if self.answers.is_empty() {
+            "/triage".to_string()
+        } else {
+            format!("/triage {}", self.answers)
+        }
     }
 }

@@ -16,8 +16,9 @@ mod support;
 
 use proptest::prelude::*;
 use safeguarding_bot::commands::{self, Command};
+use safeguarding_bot::eval::situations as grade;
 use safeguarding_bot::knowledge::KnowledgeFiles;
-use safeguarding_bot::situation::{self, grade};
+use safeguarding_bot::situation;
 use safeguarding_bot::snapshot::Snapshot;
 use safeguarding_bot::triage::engine;
 

@@ -11,8 +11,8 @@ pub fn run(out: &mut Out, dir: &Option<PathBuf>, file: &Path) -> Result<ExitCode
     let text = std::fs::read_to_string(file)
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     // A situation file (lead checks) or a query file (expected phrases).
-    if let Ok(cases) = safeguarding_bot::situation::grade::parse_cases(&text) {
-        let report = safeguarding_bot::situation::grade::grade(&snapshot, &cases);
+    if let Ok(cases) = safeguarding_bot::eval::situations::parse_cases(&text) {
+        let report = safeguarding_bot::eval::situations::grade(&snapshot, &cases);
         emit(out, report.render())?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -108,9 +108,9 @@ impl Section {
     }
 
     /// The section's title as shown: its heading, or for a heading the project added, the
-    /// project's description of it (see [`super::sections::display_heading`]).
+    /// project's description of it (see [`display_heading`]).
     pub fn title(&self) -> String {
-        super::sections::display_heading(&self.heading, self.added)
+        display_heading(&self.heading, self.added)
     }
 
     /// The text that is the guidance's own words: the heading and body, or only the body when
@@ -510,4 +510,18 @@ impl Citation {
     pub fn render(&self) -> String {
         format!("{}, {} [{}]", self.document, self.section, self.section_id)
     }
+}
+
+/// How a heading is shown: the guidance's own as it stands; one the project added as the
+/// project's words, never as a title of the guidance ("the paragraph on outcome 21 …").
+pub fn display_heading(heading: &str, added: bool) -> String {
+    if !added {
+        return heading.to_string();
+    }
+    let mut chars = heading.chars();
+    let lowered: String = match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    format!("the paragraph on {lowered} (this bot's heading, not the guidance's)")
 }

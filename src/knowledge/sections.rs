@@ -143,19 +143,7 @@ fn parse_attrs(attrs: &str) -> Result<bool, &str> {
     Ok(added)
 }
 
-/// How a heading is shown: the guidance's own as it stands; one the project added as the
-/// project's words, never as a title of the guidance ("the paragraph on outcome 21 …").
-pub fn display_heading(heading: &str, added: bool) -> String {
-    if !added {
-        return heading.to_string();
-    }
-    let mut chars = heading.chars();
-    let lowered: String = match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    };
-    format!("the paragraph on {lowered} (this bot's heading, not the guidance's)")
-}
+pub use super::model::display_heading;
 
 #[cfg(test)]
 mod tests {

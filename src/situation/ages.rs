@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use super::read::{push, Basis, Reading};
+use super::reading::{push, Basis, Reading};
 use super::signals::Signals;
 use super::words::{quote, Word};
 

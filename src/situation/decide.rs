@@ -4,7 +4,7 @@
 //! the result is every outcome still reachable, each with the open answers that lead there. The
 //! free-text answer and the dialogue cannot disagree: they are one walk.
 
-use super::read::Reading;
+use super::reading::Reading;
 use super::signals::Signals;
 use crate::triage::engine::{self, Action, Answer, Path, Walk};
 use crate::triage::tree::{Node, Outcome, Tree};

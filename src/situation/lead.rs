@@ -4,14 +4,12 @@
 //! with the answers filled in. The search results that were the answer before stay below, as
 //! reading.
 
-use serde::Serialize;
-
 use super::decide::{decide, Branch, Decision};
-use super::read::{Basis, Reading};
+use super::reading::{Basis, Read, Reading};
 use super::signals::Signals;
-use super::{understand, Situation};
+use super::understand::{understand, Situation};
 use crate::knowledge::Knowledge;
-use crate::reply::Reply;
+use crate::reply::{Reply, SituationView};
 use crate::triage::tree::Tree;
 
 /// Which lead an outcome gives: `/whocall` leads with the contact, the others with the action.
@@ -21,44 +19,6 @@ pub enum Voice {
     WhoCall,
     /// `/threshold` and `/search`: what to do and how fast.
     Action,
-}
-
-/// What a reply says about the situation it read, for transports and `ask --json`. Ids and the
-/// reply's own wording only; nothing here is stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SituationView {
-    /// The outcome, when the words decide the whole path.
-    pub outcome: Option<String>,
-    /// The most urgent outcome still reachable (the one the lead states).
-    pub leads_with: String,
-    /// Each outcome still reachable, most urgent first.
-    pub reachable: Vec<String>,
-    /// The questions left open on the way to the next outcome, in tree order.
-    pub open: Vec<String>,
-    /// What was read, as shown ("an adult is involved ('30 year old')").
-    pub read: Vec<String>,
-    /// The answers `/triage` can be pre-filled with (`question=value,…`, ids only): those the
-    /// words give, up to the first question they leave open.
-    pub answers: String,
-    /// The whole path to the outcome the lead states, open questions answered the way that
-    /// reaches it (`question=value,…`): what `triage --answers` walks to the same outcome.
-    pub lead_path: String,
-    /// The same answers as the position of each chosen answer among its question's choices,
-    /// from the first question (`1.1.0`): short enough for a chat button's id, and text-free.
-    pub choices: String,
-    /// True when a family member was read as the person of concern.
-    pub family: bool,
-}
-
-impl SituationView {
-    /// The console command that opens `/triage` with these answers filled in.
-    pub fn triage_command(&self) -> String {
-        if self.answers.is_empty() {
-            "/triage".to_string()
-        } else {
-            format!("/triage {}", self.answers)
-        }
-    }
 }
 
 /// Reads `query` as a situation and, when it is one, puts what the tree decides at the head of
@@ -208,7 +168,7 @@ fn after_999(tree: &Tree, signals: &Signals, s: &Situation<'_>, voice: Voice) ->
     reading
         .reads
         .retain(|r| r.answer.question != tree.start().id);
-    reading.reads.push(super::read::Read {
+    reading.reads.push(Read {
         answer: super::signals::Answered {
             question: tree.start().id.clone(),
             value: "no".into(),

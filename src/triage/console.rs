@@ -242,25 +242,16 @@ pub async fn dialogue_with_clock<R: BufRead, W: Write>(
     .await
 }
 
-/// [`dialogue_with_clock`] with `prefill`'s answers given first, each through [`act`] as if
-/// typed, so they are checked like any answer.
-pub async fn dialogue_from<R: BufRead, W: Write>(
+/// Gives `prefill`'s answers to a new session, in order, through [`act`]: only those that fit
+/// the tree from its first question (each answers the question the walk has reached); the rest
+/// are named and the dialogue asks from there.
+async fn give<W: Write>(
     store: &Store,
     guidance: &impl Guidance,
+    mut view: SessionView,
     prefill: &super::engine::Path,
-    input: &mut R,
     out: &mut W,
-    clock: &dyn Clock,
-) -> io::Result<Option<String>> {
-    let mut view = match start(store, guidance, CONSOLE_OWNER).await {
-        Ok(v) => v,
-        Err(e) => {
-            writeln!(out, "{e}")?;
-            return Ok(None);
-        }
-    };
-    // Only answers that fit the tree, in its order, are given (each answers the question the
-    // walk has reached); the rest are named, and the dialogue asks from there.
+) -> io::Result<SessionView> {
     let fitting = super::engine::replay(guidance.tree(), prefill);
     if fitting.dropped > 0 {
         writeln!(
@@ -292,6 +283,27 @@ pub async fn dialogue_from<R: BufRead, W: Write>(
             }
         }
     }
+    Ok(view)
+}
+
+/// [`dialogue_with_clock`] with `prefill`'s answers given first, each through [`act`] as if
+/// typed, so they are checked like any answer.
+pub async fn dialogue_from<R: BufRead, W: Write>(
+    store: &Store,
+    guidance: &impl Guidance,
+    prefill: &super::engine::Path,
+    input: &mut R,
+    out: &mut W,
+    clock: &dyn Clock,
+) -> io::Result<Option<String>> {
+    let view = match start(store, guidance, CONSOLE_OWNER).await {
+        Ok(v) => v,
+        Err(e) => {
+            writeln!(out, "{e}")?;
+            return Ok(None);
+        }
+    };
+    let mut view = give(store, guidance, view, prefill, out).await?;
     let mut screen = screen_of(&view);
     show(out, guidance, &view, screen, clock)?;
     let mut line = String::new();

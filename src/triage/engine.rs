@@ -30,6 +30,14 @@ impl Answer {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Path(pub Vec<Answer>);
 
+impl super::tree::Answers for Path {
+    fn gave(&self, question: &str, value: &str) -> bool {
+        self.0
+            .iter()
+            .any(|a| a.question == question && a.value == value)
+    }
+}
+
 /// Why an answers string could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MalformedAnswers(pub String);

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::engine::Path;
 use crate::knowledge::error::{line_of, toml_error};
 use crate::knowledge::{Knowledge, KnowledgeError, KnowledgeErrors};
 use crate::reply::ButtonStyle;
@@ -244,23 +243,31 @@ pub struct Condition {
     pub line: usize,
 }
 
+/// The answers given on a path, as far as the tree needs to know them: whether a question got
+/// a value. The engine's `Path` implements it; the tree does not depend on the engine.
+pub trait Answers {
+    /// True when `question` was answered `value`.
+    fn gave(&self, question: &str, value: &str) -> bool;
+}
+
 impl Condition {
     /// True when `path` gave this condition's answer to its question.
-    pub fn holds(&self, path: &Path) -> bool {
-        path.0
-            .iter()
-            .any(|a| a.question == self.question && a.value == self.answer)
+    pub fn holds<P: Answers + ?Sized>(&self, path: &P) -> bool {
+        path.gave(&self.question, &self.answer)
     }
 }
 
 impl Outcome {
     /// The conditions that hold on `path`, in file order.
-    pub fn conditions_on<'o>(&'o self, path: &'o Path) -> impl Iterator<Item = &'o Condition> {
+    pub fn conditions_on<'o, P: Answers + ?Sized>(
+        &'o self,
+        path: &'o P,
+    ) -> impl Iterator<Item = &'o Condition> + 'o {
         self.when.iter().filter(move |c| c.holds(path))
     }
 
     /// Every action for `path`: the outcome's own, then those of each condition that holds.
-    pub fn actions_on(&self, path: &Path) -> Vec<String> {
+    pub fn actions_on<P: Answers + ?Sized>(&self, path: &P) -> Vec<String> {
         self.actions
             .iter()
             .chain(self.conditions_on(path).flat_map(|c| &c.actions))
@@ -270,7 +277,7 @@ impl Outcome {
 
     /// Every section id the outcome rests on for `path`: its own, then those of each condition
     /// that holds, without repeats.
-    pub fn sources_on(&self, path: &Path) -> Vec<String> {
+    pub fn sources_on<P: Answers + ?Sized>(&self, path: &P) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for s in self
             .sources

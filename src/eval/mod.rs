@@ -2,6 +2,8 @@
 //! passes at rank k when one of the first k results' title and body contains one of its
 //! expected phrases, compared case-insensitively with all whitespace removed.
 
+pub mod situations;
+
 use serde::Deserialize;
 
 use crate::commands::{self, Command};
