@@ -36,13 +36,23 @@ pub fn put_first(
     };
     let lead = lead_line(signals, tree, &s, voice);
     let mut lines = vec![lead.clone()];
+    let top = s.decision.lead();
+    // After a 999 lead, what the rest of the tree decides (immediate danger answered no).
+    let rest = (top.outcome.id == "call_999")
+        .then(|| after_999(tree, signals, &s))
+        .flatten();
     // Only what bears on the walk: a reading about a question no path asks is left out.
-    let asked: Vec<&str> = s
-        .decision
-        .branches
-        .iter()
-        .flat_map(|b| b.path.0.iter().map(|a| a.question.as_str()))
-        .collect();
+    // (After a 999 lead with the rest left to /triage, everything read is shown.)
+    let asked: Vec<&str> = if top.outcome.id == "call_999" && rest.is_none() {
+        tree.questions().iter().map(|q| q.id.as_str()).collect()
+    } else {
+        s.decision
+            .branches
+            .iter()
+            .chain(rest.iter().flat_map(|r| r.decision.branches.iter()))
+            .flat_map(|b| b.path.0.iter().map(|a| a.question.as_str()))
+            .collect()
+    };
     let read = read_lines(signals, tree, &s.reading, &asked);
     lines.push(format!("I read: {}.", read.join("; ")));
     let next = s.decision.branches.get(1);
@@ -55,11 +65,16 @@ pub fn put_first(
             .collect();
         lines.push(format!("What decides it: {}", qs.join(" ")));
     }
-    let top = s.decision.lead();
-    if top.outcome.id == "call_999" {
-        if let Some(after) = after_999(tree, signals, &s, voice) {
-            lines.push(format!("After the 999 call: {after}"));
-        }
+    match &rest {
+        Some(r) => lines.push(format!(
+            "After the 999 call: {}",
+            lead_line(signals, tree, r, voice)
+        )),
+        None if top.outcome.id == "call_999" => lines.push(
+            "After the 999 call: the referral the rest of the triage gives still applies; check it in /triage."
+                .to_string(),
+        ),
+        None => {}
     }
     lines.push(format!(
         "The guidance: \u{201c}{}\u{201d}",
@@ -163,7 +178,7 @@ fn join_and(items: &[&str]) -> String {
 
 /// What the rest of the tree gives once the 999 call is made: the same reading with
 /// `immediate_danger` answered no.
-fn after_999(tree: &Tree, signals: &Signals, s: &Situation<'_>, voice: Voice) -> Option<String> {
+fn after_999<'t>(tree: &'t Tree, signals: &Signals, s: &Situation<'t>) -> Option<Situation<'t>> {
     let mut reading = s.reading.clone();
     reading
         .reads
@@ -175,15 +190,19 @@ fn after_999(tree: &Tree, signals: &Signals, s: &Situation<'_>, voice: Voice) ->
         },
         basis: Basis::Assumed,
     });
-    let d: Decision<'_> = decide(tree, signals, &reading);
-    if d.branches.is_empty() || d.lead().outcome.id == "call_999" {
+    let decision: Decision<'t> = decide(tree, signals, &reading);
+    if decision.branches.is_empty() || decision.lead().outcome.id == "call_999" {
         return None;
     }
-    let rest = Situation {
-        reading,
-        decision: d,
-    };
-    Some(lead_line(signals, tree, &rest, voice))
+    // Where the words do not say what kind of concern it is, the rest is left to /triage
+    // rather than led with the most urgent of every outcome.
+    let walk = crate::triage::engine::replay(tree, &decision.fixed);
+    if let crate::triage::tree::Node::Question(q) = walk.position {
+        if q.choices.len() > 2 && reading.values(&q.id).is_empty() && reading.family.is_none() {
+            return None;
+        }
+    }
+    Some(Situation { reading, decision })
 }
 
 /// "an adult is involved ('30 year old')", in the tree's question order.
