@@ -38,9 +38,11 @@ pub fn put_first(
     let mut lines = vec![lead.clone()];
     let top = s.decision.lead();
     // After a 999 lead, what the rest of the tree decides (immediate danger answered no).
-    let rest = (top.outcome.id == "call_999")
-        .then(|| after_999(tree, signals, &s))
-        .flatten();
+    let rest = if top.outcome.id == "call_999" {
+        after_999(tree, signals, &s)
+    } else {
+        None
+    };
     // Only what bears on the walk: a reading about a question no path asks is left out.
     // (After a 999 lead with the rest left to /triage, everything read is shown.)
     let asked: Vec<&str> = if top.outcome.id == "call_999" && rest.is_none() {
