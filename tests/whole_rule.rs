@@ -77,7 +77,14 @@ fn peer_nude_question_shows_both_routes_with_conditions() {
                 "/triage",
             ],
         );
-        assert_eq!(r.suggestions.first().map(String::as_str), Some("/triage"));
+        // /triage first (with the answers read filled in, where a situation was read).
+        assert!(
+            r.suggestions
+                .first()
+                .is_some_and(|s| s.starts_with("/triage")),
+            "{:?}",
+            r.suggestions
+        );
         assert!(r
             .citations
             .iter()

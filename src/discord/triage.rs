@@ -235,6 +235,13 @@ pub(super) async fn update(
     c: &serenity::ComponentInteraction,
     all: &[MessageOut],
 ) -> Result<(), Error> {
+    // The buttons go on the message the click updates: a practitioner finds them where they
+    // pressed, and a long summary's follow-ups carry only text.
+    let mut all = all.to_vec();
+    if all.len() > 1 {
+        let buttons = all.last_mut().map(|m| std::mem::take(&mut m.buttons));
+        all[0].buttons = buttons.unwrap_or_default();
+    }
     let mut it = all.iter();
     if let Some(first) = it.next() {
         // `components` is always sent (empty when the step has none) so old buttons are cleared.
