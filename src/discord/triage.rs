@@ -28,20 +28,14 @@ pub async fn start(
     data: &Data,
     i: &serenity::CommandInteraction,
 ) -> Result<(), Error> {
-    let ch = i.channel.as_ref();
-    let place = Place {
-        user: i.user.id,
-        channel: i.channel_id,
-        kind: ch.map(|c| c.kind),
-        parent: ch.and_then(|c| c.parent_id),
-    };
+    let place = Place::of(i.user.id, i.channel_id, i.channel.as_ref());
     open(ctx, data, place, &[]).await
 }
 
 /// "Check it in /triage" under a free-text answer that read a situation: a dialogue in its own
 /// thread with the answers read already given, opening at "Check your answers" when they reach
 /// an outcome (or at the first question they leave open). `choices` is the button's
-/// [`crate::situation::lead::SituationView::choices`]: answer positions only, never text.
+/// [`crate::reply::SituationView::choices`]: answer positions only, never text.
 pub async fn start_prefilled(
     ctx: &Responder,
     data: &Data,
@@ -58,13 +52,7 @@ pub async fn start_prefilled(
             .await
             .map_err(Into::into);
     };
-    let ch = c.channel.as_ref();
-    let place = Place {
-        user: c.user.id,
-        channel: c.channel_id,
-        kind: ch.map(|c| c.kind),
-        parent: ch.and_then(|c| c.parent_id),
-    };
+    let place = Place::of(c.user.id, c.channel_id, c.channel.as_ref());
     let values: Vec<String> = path.0.into_iter().map(|a| a.value).collect();
     open(ctx, data, place, &values).await
 }
@@ -75,6 +63,22 @@ struct Place {
     channel: serenity::ChannelId,
     kind: Option<serenity::ChannelType>,
     parent: Option<serenity::ChannelId>,
+}
+
+impl Place {
+    /// Where an interaction (a command or a click) came from.
+    fn of(
+        user: serenity::UserId,
+        channel: serenity::ChannelId,
+        partial: Option<&serenity::PartialChannel>,
+    ) -> Place {
+        Place {
+            user,
+            channel,
+            kind: partial.map(|c| c.kind),
+            parent: partial.and_then(|c| c.parent_id),
+        }
+    }
 }
 
 /// Opens the thread, creates the session, gives `answers` in order, and posts where it stands.

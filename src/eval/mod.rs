@@ -21,17 +21,25 @@ pub struct Case {
     pub expect_any: Vec<String>,
 }
 
+/// A case file of either kind: `[[case]]` tables, nothing else.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CaseFile {
-    case: Vec<Case>,
+struct CaseFile<T> {
+    case: Vec<T>,
+}
+
+/// Reads the `[[case]]` tables of a case file (queries or situations).
+pub(crate) fn parse_case_file<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> Result<Vec<T>, String> {
+    toml::from_str::<CaseFile<T>>(text)
+        .map(|f| f.case)
+        .map_err(|e| e.to_string())
 }
 
 /// Parses a query file.
 pub fn parse_cases(text: &str) -> Result<Vec<Case>, String> {
-    toml::from_str::<CaseFile>(text)
-        .map(|f| f.case)
-        .map_err(|e| e.to_string())
+    parse_case_file(text)
 }
 
 /// The grade of one case.

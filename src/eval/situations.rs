@@ -32,17 +32,9 @@ pub struct Case {
     pub lead_none: Vec<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CaseFile {
-    case: Vec<Case>,
-}
-
 /// Parses a situation case file.
 pub fn parse_cases(text: &str) -> Result<Vec<Case>, String> {
-    toml::from_str::<CaseFile>(text)
-        .map(|f| f.case)
-        .map_err(|e| e.to_string())
+    super::parse_case_file(text)
 }
 
 /// One graded case.
