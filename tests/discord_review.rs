@@ -429,3 +429,41 @@ async fn save_record_attaches_the_markdown_record_for_its_owner_only() {
     assert!(bot.since(&sent).iter().all(|r| r.multipart.is_none()));
     bot.finish().await;
 }
+
+/// After "Call 999 now" the dialogue goes on (issue 19, part 1): the summary's "Go on from the
+/// next question" button changes the first answer to "999 already called" and asks the next
+/// question; the outcome then reached says first that 999 was called.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_call_999_the_go_on_button_asks_the_next_question() {
+    let mut bot = Bot::start(Knowledge::Embedded, |_| {}).await;
+    let (thread, first) = bot.open_triage(&alice()).await;
+    let review = walk(&bot, &alice(), thread, first, &["yes"]).await;
+    assert_review(&review, 1);
+    let summary = press(&bot, &alice(), thread, &review, "rv:confirm").await;
+    assert_eq!(titles(&summary)[0], "Call 999 now", "{}", text_of(&summary));
+    assert!(
+        actions(&summary).contains(&"rv:set:1:called_999".to_string()),
+        "a go-on button: {:?}",
+        actions(&summary)
+    );
+    let next = press(&bot, &alice(), thread, &summary, "rv:set:1:called_999").await;
+    assert_eq!(next["type"], 7, "updated in place");
+    let text = text_of(&next);
+    assert!(
+        titles(&next)[0].contains("adult who works or volunteers with children"),
+        "the next question: {text}"
+    );
+    assert!(text.contains("999 already called"), "{text}");
+    // On to an outcome: the grooming referral, which says first that 999 was called.
+    let review = walk(&bot, &alice(), thread, next, &["no", "grooming"]).await;
+    assert_review(&review, 3);
+    let summary = press(&bot, &alice(), thread, &review, "rv:confirm").await;
+    let text = text_of(&summary);
+    assert!(text.contains("Done first"), "{text}");
+    assert!(text.contains("999 has been called"), "{text}");
+    assert!(
+        !actions(&summary).iter().any(|a| a.starts_with("rv:set:")),
+        "no go-on button once the referral is reached"
+    );
+    bot.finish().await;
+}

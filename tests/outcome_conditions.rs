@@ -138,8 +138,58 @@ fn calling_999_says_the_referral_still_applies_and_how_to_go_on() {
     assert_eq!(v["outcome"], "call_999");
     let all = format!("{}\n{}", v["summary"], actions(&v));
     assert!(all.contains("still applies"), "{all}");
-    assert!(all.contains("To continue from the next question"), "{all}");
+    assert!(all.contains("Go on from the next question"), "{all}");
     assert!(all.contains("the LADO too"), "{all}");
+}
+
+/// Going on after 999: the path with `immediate_danger=called_999` reaches the referral the rest
+/// of the tree gives, and the JSON, the record (JSON and Markdown) and the console say first
+/// that 999 was called.
+#[test]
+fn after_999_the_referral_is_reached_and_says_999_was_called_first() {
+    let v = run("immediate_danger=called_999,adult_in_position_of_trust=yes,adult_offence=yes");
+    assert_eq!(v["outcome"], "lado_same_day_referral");
+    let first = v["done_first"].to_string();
+    assert!(first.contains("999 has been called"), "{v}");
+    // Not on a path that did not go through 999.
+    let v = run("immediate_danger=no,adult_in_position_of_trust=yes,adult_offence=yes");
+    assert_eq!(v["done_first"], serde_json::json!([]));
+
+    let snap = support::snapshot();
+    let walk = engine::replay(
+        &snap.triage,
+        &engine::Path::decode("immediate_danger=called_999,adult_in_position_of_trust=no,incident_type=grooming").unwrap(),
+    );
+    let rec = record::build(snap, &walk, "2026-12-03T10:00:00Z".parse().unwrap()).unwrap();
+    assert!(rec.to_markdown().contains("**Done first:** The child was in immediate danger and 999 has been called"));
+    assert!(rec.to_json()["done_first"].to_string().contains("999 has been called"));
+
+    // The console: 999, confirm, `go on`, then No and grooming, confirm.
+    let mut out = Vec::new();
+    let outcome = safeguarding_bot::triage::console::run_dialogue(
+        snap,
+        &mut "1\nconfirm\ngo on\n2\n2\nconfirm\nquit\n".as_bytes(),
+        &mut out,
+    )
+    .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("Type `go on` to go on from the next question"), "{out}");
+    assert_eq!(outcome.as_deref(), Some("significant_harm_referral"), "{out}");
+    assert!(out.contains("Done first"), "{out}");
+}
+
+#[test]
+fn a_go_on_that_is_not_an_answer_to_the_question_before_is_refused() {
+    let err = check_errors(|t| t.replace("go_on = \"called_999\"", "go_on = \"carry_on\""));
+    assert!(
+        err.contains("triage.toml") && err.contains("`go_on = \"carry_on\"` is not an answer to `immediate_danger`"),
+        "{err}"
+    );
+    // A go-on answer that leads straight back to the outcome is refused too.
+    let err = check_errors(|t| {
+        t.replacen("next = \"adult_in_position_of_trust\"\n  style = \"secondary\"", "next = \"call_999\"\n  style = \"secondary\"", 1)
+    });
+    assert!(err.contains("leads back to this outcome"), "{err}");
 }
 
 /// `check` on a copy whose triage.toml had `edit` applied: its stderr.

@@ -143,7 +143,8 @@ fn images_24h_route_only_for_similar_age_without_coercion() {
             );
         }
     }
-    assert_eq!(reached_24h, 1, "exactly one path allows 24 hours");
+    // One path after "No" to immediate danger, and the same one after "999 already called".
+    assert_eq!(reached_24h, 2, "exactly one path allows 24 hours");
     let o = tree().outcome("images_referral_24h").unwrap();
     assert!(o.summary.contains("similar age") && o.summary.contains("coercion"));
     assert!(o

@@ -328,8 +328,17 @@ fn the_real_tree_loads_against_the_best_knowledge_available() {
             "other"
         ]
     );
+    // The first question also lets a dialogue go on after 999 (`call_999`'s `go_on`).
+    assert_eq!(
+        tree.question("immediate_danger").unwrap().values(),
+        ["yes", "no", "called_999"]
+    );
+    assert_eq!(
+        tree.outcome("call_999").unwrap().go_on.as_deref(),
+        Some("called_999")
+    );
     for q in tree.questions() {
-        if q.id != "incident_type" {
+        if q.id != "incident_type" && q.id != "immediate_danger" {
             assert_eq!(q.values(), ["yes", "no"], "question {}", q.id);
         }
     }

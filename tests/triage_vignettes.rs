@@ -47,6 +47,11 @@ const VIGNETTES: &[Vignette] = &[
         "call_999",
     ),
     v(
+        "Police came after 999 was called for a 13-year-old meeting a man from an app; the DSL now finds the referral that still applies.",
+        "immediate_danger=called_999,adult_in_position_of_trust=no,incident_type=grooming",
+        "significant_harm_referral",
+    ),
+    v(
         "A football coach has been sending a 12-year-old private messages asking for photos.",
         "immediate_danger=no,adult_in_position_of_trust=yes,adult_offence=yes",
         "lado_same_day_referral",
@@ -631,7 +636,7 @@ fn scripted_errors_exit_2_and_name_the_problem() {
     );
     let j = json_of(&out);
     assert_eq!(j["value"], "perhaps");
-    assert_eq!(j["allowed"], serde_json::json!(["yes", "no"]));
+    assert_eq!(j["allowed"], serde_json::json!(["yes", "no", "called_999"]));
     // Without --json the error goes to stderr, still exit 2.
     let out = run_binary(dir.path(), &["triage", "--answers", "immediate_danger=no"]);
     assert_eq!(out.status.code(), Some(2));

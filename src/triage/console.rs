@@ -19,6 +19,18 @@ const HINT_REVIEW: &str = "Type `confirm` to see what to do, the number of an an
 const HINT_CHANGE: &str =
     "Type the number of the new answer, or `keep` to leave it as it is and return to your answers.";
 const HINT_SUMMARY: &str = "Type `review` to see your answers again, `back` to change your last answer, `restart`, or `quit` to leave the triage.";
+const HINT_SUMMARY_GO_ON: &str = "Type `go on` to go on from the next question (the referral the rest of the triage gives), `review` to see your answers again, `back`, `restart`, or `quit` to leave the triage.";
+
+/// The summary's "Go on from the next question" (an outcome with `go_on`, such as `call_999`):
+/// the position and value its button changes.
+fn go_on(view: &SessionView) -> Option<(usize, String)> {
+    view.reply.buttons.iter().find_map(|b| {
+        match super::review::ReviewAction::parse(&b.action) {
+            Ok(super::review::ReviewAction::Set { position, value }) => Some((position, value)),
+            _ => None,
+        }
+    })
+}
 
 /// Runs one dialogue to the end of the input or until `quit`, with a private in-memory store.
 /// Returns the last outcome reached, if any. Must not be called from inside a Tokio runtime (it
@@ -106,6 +118,7 @@ fn show<W: Write>(
     let (mut reply, hint) = match (screen, &view.review) {
         (Screen::Review, Some(review)) => (review.clone(), HINT_REVIEW),
         (Screen::Changing(_), _) => (view.reply.clone(), HINT_CHANGE),
+        (Screen::Summary, _) if go_on(view).is_some() => (view.reply.clone(), HINT_SUMMARY_GO_ON),
         (Screen::Summary, _) => (view.reply.clone(), HINT_SUMMARY),
         _ => (view.reply.clone(), HINT_QUESTION),
     };
@@ -196,6 +209,11 @@ fn read_step(typed: &str, view: &SessionView, screen: Screen) -> Step {
                 options.len()
             )),
         },
+        ("go on" | "go" | "continue", Screen::Summary) => match go_on(view) {
+            Some((n, v)) => Step::Change(n, v),
+            None => Step::Hint(HINT_SUMMARY.into()),
+        },
+        (_, Screen::Summary) if go_on(view).is_some() => Step::Hint(HINT_SUMMARY_GO_ON.into()),
         (_, Screen::Summary) => Step::Hint(HINT_SUMMARY.into()),
     }
 }

@@ -61,6 +61,8 @@ pub struct DecisionRecord {
     pub deadlines: Vec<Deadline>,
     /// The questions and answers given, in order.
     pub answers: Vec<RecordAnswer>,
+    /// What the answers say was done first ("999 has been called"), before the actions.
+    pub done_first: Vec<String>,
     /// What to do, in order: the outcome's actions, then each holding condition's.
     pub actions: Vec<String>,
     /// Each of the outcome's conditions that held on this path (`[[outcome.when]]`): its title
@@ -148,6 +150,7 @@ pub fn build(
         decided_at: decided.to_zoned(deadline::london()?),
         deadlines,
         answers,
+        done_first: super::render::done_first(tree, walk),
         actions: o.actions_on(&walk.path),
         conditions: o
             .conditions_on(&walk.path)
@@ -238,6 +241,7 @@ impl DecisionRecord {
                 "value": a.value,
                 "answer": a.answer,
             })).collect::<Vec<_>>(),
+            "done_first": self.done_first,
             "actions": self.actions,
             "conditions": self.conditions.iter().map(|(title, first)| json!({"title": title, "first_action": first})).collect::<Vec<_>>(),
             "contacts": self.contacts.iter().map(contact_json).collect::<Vec<_>>(),

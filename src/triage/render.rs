@@ -168,11 +168,37 @@ pub(crate) fn quotes(k: &Knowledge, o: &Outcome, path: &Path) -> Vec<(String, Op
         .collect()
 }
 
+/// What the answers on the way say was done first (a choice's `summary_note`, such as "999 has
+/// been called"), in path order: every summary, record and scripted run shows it before the
+/// outcome's own actions.
+pub(crate) fn done_first(tree: &Tree, walk: &Walk<'_>) -> Vec<String> {
+    walk.answered(tree)
+        .into_iter()
+        .filter_map(|(_, c)| c.summary_note.clone())
+        .collect()
+}
+
+/// The button that goes on from the next question after an outcome that does not end the
+/// matter (`go_on`): it changes the answer that led here, through the review's change.
+fn go_on_button(walk: &Walk<'_>, o: &Outcome) -> Option<Button> {
+    let value = o.go_on.clone()?;
+    let position = walk.path.len();
+    (position > 0).then(|| Button {
+        label: "Go on from the next question".into(),
+        action: super::review::ReviewAction::Set { position, value }.as_action(),
+        style: ButtonStyle::Primary,
+    })
+}
+
 fn summary_reply(guidance: &impl Guidance, walk: &Walk<'_>, o: &Outcome) -> Reply {
     let k = guidance.knowledge();
     let tree = guidance.tree();
     let mut r = Reply::new(COMMAND, "", ReplyKind::TriageSummary, o.title.clone()).with_emergency();
     r.body = o.summary.clone();
+    let first = done_first(tree, walk);
+    if !first.is_empty() {
+        r.fields.push(Field::new("Done first", first.join("\n")));
+    }
     // The outcome's own actions, then each holding condition's under its title, numbered on:
     // one field each, so each stays within a chat field's length.
     let mut n = o.actions.len();
@@ -228,6 +254,7 @@ fn summary_reply(guidance: &impl Guidance, walk: &Walk<'_>, o: &Outcome) -> Repl
             .chain(tree.evidence().iter().flat_map(|e| &e.sources)),
     );
     r.notes = outcome_notes(k, o);
+    r.buttons.extend(go_on_button(walk, o));
     r.buttons.extend(nav_buttons());
     r
 }
@@ -290,6 +317,7 @@ pub fn script_json(guidance: &impl Guidance, run: &ScriptRun<'_>) -> Value {
         "title": o.title,
         "summary": o.summary,
         "path": run.walk.path.0.iter().map(|a| json!({"question": a.question, "answer": a.value})).collect::<Vec<_>>(),
+        "done_first": done_first(tree, &run.walk),
         "actions": o.actions_on(path),
         "conditions": conditions,
         "timeframe": o.timeframes.first(),

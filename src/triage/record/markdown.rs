@@ -51,6 +51,9 @@ pub(super) fn render(r: &DecisionRecord) -> String {
     );
     deadlines(&mut s, r);
     let _ = writeln!(s, "{}\n", SECTIONS[2]);
+    for d in &r.done_first {
+        let _ = writeln!(s, "**Done first:** {d}\n");
+    }
     for (i, a) in r.actions.iter().enumerate() {
         if let Some((title, _)) = r.conditions.iter().find(|(_, first)| *first == i) {
             let _ = writeln!(s, "\n**{title}:**\n");

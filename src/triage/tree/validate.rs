@@ -47,6 +47,7 @@ pub(super) fn validate(tree: &Tree, k: &Knowledge, errors: &mut KnowledgeErrors)
         for c in &o.when {
             validate_condition(tree, k, o, c, errors);
         }
+        validate_go_on(tree, o, errors);
     }
     validate_shape(tree, errors);
     // Only a tree that is otherwise sound is held to the notes that name its outcomes: a broken
@@ -226,6 +227,13 @@ fn validate_question(
                 ),
             );
         }
+        if c.summary_note.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            err(
+                errors,
+                c.line,
+                format!("{what}: answer `{}` has an empty `summary_note`", c.value),
+            );
+        }
         if !tree.index.contains_key(&c.next) {
             err(
                 errors,
@@ -399,6 +407,44 @@ fn validate_condition(
                     "{what}: `quote` is not verbatim from its first source `{first}`: `{missing}`"
                 ),
             );
+        }
+    }
+}
+
+/// An outcome's `go_on` is an answer, to each question that leads straight to the outcome, that
+/// goes on elsewhere and can never come back to it: the summary's "go on" button must lead to
+/// the next question, not round again.
+fn validate_go_on(tree: &Tree, o: &super::Outcome, errors: &mut KnowledgeErrors) {
+    let Some(value) = &o.go_on else { return };
+    let what = format!("outcome `{}`: `go_on = \"{value}\"`", o.id);
+    let into: Vec<&super::Question> = tree
+        .questions
+        .iter()
+        .filter(|q| q.choices.iter().any(|c| c.next == o.id))
+        .collect();
+    if into.is_empty() {
+        err(
+            errors,
+            o.line,
+            format!("{what} needs a question whose answer leads straight to this outcome"),
+        );
+    }
+    for q in into {
+        match q.choice(value) {
+            None => err(
+                errors,
+                o.line,
+                format!(
+                    "{what} is not an answer to `{}`, the question that leads here",
+                    q.id
+                ),
+            ),
+            Some(c) if leads_to(tree, &c.next, &o.id) => err(
+                errors,
+                c.line,
+                format!("{what} leads back to this outcome: it must go on to the next question"),
+            ),
+            Some(_) => {}
         }
     }
 }
