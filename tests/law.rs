@@ -641,10 +641,17 @@ fn every_offence_states_its_behaviours_and_a_repealed_one_never_ranks_above_its_
     for o in &k.offences {
         assert!(!o.behaviours.is_empty(), "{} has no behaviours", o.id);
     }
-    // For every behaviour of every offence, in its own words: whatever is found, a repealed
-    // offence is never listed above the offence that replaced it.
+    // For every behaviour of every offence, in its own words, and in `/offence` and `/search`
+    // alike: whatever is found, a repealed offence is never listed above the offence that
+    // replaced it.
+    let search = |q: &str| safeguarding_bot::commands::search::run(support::snapshot(), q);
+    let asks: [&dyn Fn(&str) -> Reply; 2] = [&ask, &search];
     for o in &k.offences {
-        for b in &o.behaviours {
+        for (b, ask) in o
+            .behaviours
+            .iter()
+            .flat_map(|b| asks.iter().map(move |a| (b, a)))
+        {
             let r = ask(b);
             for (i, h) in r.results.iter().enumerate() {
                 let Some(found) = k.offence(&h.id) else {

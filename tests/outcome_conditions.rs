@@ -158,11 +158,18 @@ fn after_999_the_referral_is_reached_and_says_999_was_called_first() {
     let snap = support::snapshot();
     let walk = engine::replay(
         &snap.triage,
-        &engine::Path::decode("immediate_danger=called_999,adult_in_position_of_trust=no,incident_type=grooming").unwrap(),
+        &engine::Path::decode(
+            "immediate_danger=called_999,adult_in_position_of_trust=no,incident_type=grooming",
+        )
+        .unwrap(),
     );
     let rec = record::build(snap, &walk, "2026-12-03T10:00:00Z".parse().unwrap()).unwrap();
-    assert!(rec.to_markdown().contains("**Done first:** The child was in immediate danger and 999 has been called"));
-    assert!(rec.to_json()["done_first"].to_string().contains("999 has been called"));
+    assert!(rec
+        .to_markdown()
+        .contains("**Done first:** The child was in immediate danger and 999 has been called"));
+    assert!(rec.to_json()["done_first"]
+        .to_string()
+        .contains("999 has been called"));
 
     // The console: 999, confirm, `go on`, then No and grooming, confirm.
     let mut out = Vec::new();
@@ -173,8 +180,15 @@ fn after_999_the_referral_is_reached_and_says_999_was_called_first() {
     )
     .unwrap();
     let out = String::from_utf8(out).unwrap();
-    assert!(out.contains("Type `go on` to go on from the next question"), "{out}");
-    assert_eq!(outcome.as_deref(), Some("significant_harm_referral"), "{out}");
+    assert!(
+        out.contains("Type `go on` to go on from the next question"),
+        "{out}"
+    );
+    assert_eq!(
+        outcome.as_deref(),
+        Some("significant_harm_referral"),
+        "{out}"
+    );
     assert!(out.contains("Done first"), "{out}");
 }
 
@@ -182,12 +196,17 @@ fn after_999_the_referral_is_reached_and_says_999_was_called_first() {
 fn a_go_on_that_is_not_an_answer_to_the_question_before_is_refused() {
     let err = check_errors(|t| t.replace("go_on = \"called_999\"", "go_on = \"carry_on\""));
     assert!(
-        err.contains("triage.toml") && err.contains("`go_on = \"carry_on\"` is not an answer to `immediate_danger`"),
+        err.contains("triage.toml")
+            && err.contains("`go_on = \"carry_on\"` is not an answer to `immediate_danger`"),
         "{err}"
     );
     // A go-on answer that leads straight back to the outcome is refused too.
     let err = check_errors(|t| {
-        t.replacen("next = \"adult_in_position_of_trust\"\n  style = \"secondary\"", "next = \"call_999\"\n  style = \"secondary\"", 1)
+        t.replacen(
+            "next = \"adult_in_position_of_trust\"\n  style = \"secondary\"",
+            "next = \"call_999\"\n  style = \"secondary\"",
+            1,
+        )
     });
     assert!(err.contains("leads back to this outcome"), "{err}");
 }

@@ -145,14 +145,14 @@ fn put_emergency_first(snapshot: &Snapshot, r: &mut Reply) {
     );
 }
 
-/// In an `/offence` reply, a repealed-and-replaced or never-existed-as-stated offence is listed
-/// after the offences that are the law now (`replaced_by`, `see_instead`): each is moved up to
-/// just before it, or added there if the search did not find it. Nothing is listed twice. (Other
-/// commands keep the search's order; every offence hit still shows its status first.)
+/// In any reply that lists offences (`/offence`, and `/search`, which finds every kind), a
+/// repealed-and-replaced or never-existed-as-stated offence is listed after the offences that
+/// are the law now (`replaced_by`, `see_instead`): each found is moved up to just before it. An
+/// `/offence` reply also adds one the search did not find (an answer about the law names the law
+/// now); `/search` keeps to what it found, each offence hit showing its status, which names the
+/// law now. Nothing is listed twice.
 pub fn put_replacements_first(snapshot: &Snapshot, r: &mut Reply) {
-    if r.command != Command::Offence.name() {
-        return;
-    }
+    let add_missing = r.command == Command::Offence.name();
     let k = &snapshot.knowledge;
     let mut i = 0;
     while i < r.results.len() {
@@ -171,6 +171,7 @@ pub fn put_replacements_first(snapshot: &Snapshot, r: &mut Reply) {
                     r.results.insert(i, h);
                     i += 1;
                 }
+                None if !add_missing => {}
                 None => {
                     let docs = snapshot.index.docs();
                     let Some(ord) = docs

@@ -24,12 +24,13 @@ const HINT_SUMMARY_GO_ON: &str = "Type `go on` to go on from the next question (
 /// The summary's "Go on from the next question" (an outcome with `go_on`, such as `call_999`):
 /// the position and value its button changes.
 fn go_on(view: &SessionView) -> Option<(usize, String)> {
-    view.reply.buttons.iter().find_map(|b| {
-        match super::review::ReviewAction::parse(&b.action) {
+    view.reply
+        .buttons
+        .iter()
+        .find_map(|b| match super::review::ReviewAction::parse(&b.action) {
             Ok(super::review::ReviewAction::Set { position, value }) => Some((position, value)),
             _ => None,
-        }
-    })
+        })
 }
 
 /// Runs one dialogue to the end of the input or until `quit`, with a private in-memory store.

@@ -227,7 +227,10 @@ fn validate_question(
                 ),
             );
         }
-        if c.summary_note.as_deref().is_some_and(|n| n.trim().is_empty()) {
+        if c.summary_note
+            .as_deref()
+            .is_some_and(|n| n.trim().is_empty())
+        {
             err(
                 errors,
                 c.line,
