@@ -435,7 +435,7 @@ async fn save_record_attaches_the_markdown_record_for_its_owner_only() {
 /// question; the outcome then reached says first that 999 was called.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_call_999_the_go_on_button_asks_the_next_question() {
-    let mut bot = Bot::start(Knowledge::Embedded, |_| {}).await;
+    let bot = Bot::start(Knowledge::Embedded, |_| {}).await;
     let (thread, first) = bot.open_triage(&alice()).await;
     let review = walk(&bot, &alice(), thread, first, &["yes"]).await;
     assert_review(&review, 1);

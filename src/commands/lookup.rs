@@ -198,6 +198,15 @@ pub fn to_hit(k: &Knowledge, index: &SearchIndex, ord: usize, score: f32, snippe
     match d.kind {
         RecordKind::Contact => {
             if let Some(c) = k.contact(&d.id) {
+                if c.resource {
+                    fields.push(Field::new(
+                        "Resource",
+                        "information and support the guidance lists; not a route for reporting a concern about a child (for that: SPA, or 999 in an emergency)",
+                    ));
+                }
+                if let Some(a) = &c.audience {
+                    fields.push(Field::new("For", a));
+                }
                 if let Some(p) = &c.phone {
                     fields.push(Field::new("Phone", p));
                 }

@@ -147,6 +147,18 @@ pub fn load(files: &KnowledgeFiles) -> Result<Knowledge, KnowledgeErrors> {
         })
         .unwrap_or_default();
 
+    // Optional: a copy without descriptions is searched without them.
+    let descriptions = match files.get(super::descriptions::DESCRIPTIONS_FILE) {
+        None => Vec::new(),
+        Some(_) => parse_toml::<super::descriptions::DescriptionsFile>(
+            files,
+            super::descriptions::DESCRIPTIONS_FILE,
+            &mut errors,
+        )
+        .map(|(f, t)| with_lines(&t, f.describe, |d, l| d.line = l))
+        .unwrap_or_default(),
+    };
+
     let bank_holidays = match super::BankHolidays::load(files) {
         Ok(t) => Some(t),
         Err(e) => {
@@ -160,7 +172,7 @@ pub fn load(files: &KnowledgeFiles) -> Result<Knowledge, KnowledgeErrors> {
         return Err(errors);
     };
 
-    let knowledge = Knowledge::assemble(
+    let mut knowledge = Knowledge::assemble(
         manifest,
         sections,
         contacts,
@@ -172,11 +184,13 @@ pub fn load(files: &KnowledgeFiles) -> Result<Knowledge, KnowledgeErrors> {
         bank_holidays,
         files.clone(),
     );
+    knowledge.descriptions = descriptions;
     // Cross-reference checks are meaningful only when every file parsed: a record lost to a
     // syntax error would otherwise show up as a flood of dangling references.
     if errors.is_empty() {
         super::validate::validate(&knowledge, &mut errors);
         super::rules::validate(&knowledge, &mut errors);
+        super::descriptions::validate(&knowledge, &mut errors);
     }
     if errors.is_empty() {
         Ok(knowledge)

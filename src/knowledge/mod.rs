@@ -3,6 +3,7 @@
 //! them. See `docs/knowledge-format.md` for the file format.
 
 pub mod bank_holidays;
+pub mod descriptions;
 pub mod error;
 pub mod files;
 pub mod load;
@@ -41,6 +42,8 @@ pub struct Knowledge {
     pub notes: Vec<CurrencyNote>,
     /// Search vocabulary.
     pub synonyms: Synonyms,
+    /// The questions each passage and record answers (`questions.toml`), indexed by search.
+    pub descriptions: Vec<descriptions::Description>,
     /// England and Wales bank holidays, for working-day deadlines.
     pub bank_holidays: BankHolidays,
     /// The raw files, for the triage tree and for hashing.
@@ -111,6 +114,7 @@ impl Knowledge {
             offences,
             notes,
             synonyms,
+            descriptions: Vec::new(),
             bank_holidays,
             files,
             hash,

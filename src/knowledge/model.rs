@@ -158,6 +158,14 @@ pub struct Contact {
     /// never offered as the way to meet a deadline.
     #[serde(default)]
     pub advice_line: bool,
+    /// True for an organisation the guidance lists as a resource (its resource lists and the
+    /// KCSIE "Information and support" table): found by `/search`, shown as a resource, and not
+    /// offered by `/whocall` as someone to call about a child.
+    #[serde(default)]
+    pub resource: bool,
+    /// Who it is for, as the guidance says (professionals, parents and carers, children).
+    #[serde(default)]
+    pub audience: Option<String>,
     /// Section ids this rests on; the first is the main citation.
     pub sources: Vec<String>,
     /// The guidance's own words.

@@ -24,6 +24,9 @@ pub struct IndexedDoc {
     /// of its own and weighted above the title, so a behaviour finds the offence for it rather
     /// than the Act whose name looks most alike; empty for every other kind.
     pub behaviours: String,
+    /// The questions this passage or record answers (`questions.toml`), indexed as a field of
+    /// their own: how a question worded unlike the guidance finds the passage with the answer.
+    pub questions: String,
     /// Main citation.
     pub citation: Citation,
 }
@@ -39,7 +42,32 @@ pub(super) fn collect(k: &Knowledge) -> Vec<IndexedDoc> {
     offences(k, &mut docs);
     notes(k, &mut docs);
     sections(k, &mut docs);
-    split_records(docs)
+    let mut docs = split_records(docs);
+    describe(k, &mut docs);
+    docs
+}
+
+/// Gives each document the questions `questions.toml` says it answers: a description with a
+/// `passage` goes to the passage that holds those words (or, where the split cut through them,
+/// the record's first passage), one without to every passage of its record.
+fn describe(k: &Knowledge, docs: &mut [IndexedDoc]) {
+    for d in &k.descriptions {
+        let mut hits: Vec<usize> = (0..docs.len())
+            .filter(|&i| d.describes(&docs[i].id, &docs[i].passage))
+            .collect();
+        if hits.is_empty() {
+            hits.extend(docs.iter().position(|doc| doc.id == d.id));
+        }
+        for i in hits {
+            let q = &mut docs[i].questions;
+            for question in &d.questions {
+                if !q.is_empty() {
+                    q.push('\n');
+                }
+                q.push_str(question.trim());
+            }
+        }
+    }
 }
 
 /// The main citation of a record: its first source (validated to exist).
@@ -74,6 +102,7 @@ fn contacts(k: &Knowledge, docs: &mut Vec<IndexedDoc>) {
             body,
             keywords: format!("{} {}", c.situations.join(". "), c.id.replace('-', " ")),
             behaviours: String::new(),
+            questions: String::new(),
             citation: cite(k, &c.sources),
         });
     }
@@ -107,6 +136,7 @@ fn thresholds(k: &Knowledge, docs: &mut Vec<IndexedDoc>) {
             body,
             keywords: t.trigger.clone(),
             behaviours: String::new(),
+            questions: String::new(),
             citation: cite(k, &t.sources),
         });
     }
@@ -133,6 +163,7 @@ fn offences(k: &Knowledge, docs: &mut Vec<IndexedDoc>) {
             body,
             keywords: format!("{} {}", o.act, o.title),
             behaviours: o.behaviours.join(". "),
+            questions: String::new(),
             citation: cite(k, &o.sources),
         });
     }
@@ -156,6 +187,7 @@ fn notes(k: &Knowledge, docs: &mut Vec<IndexedDoc>) {
             passage: n.render(),
             keywords: n.guidance_says.clone(),
             behaviours: String::new(),
+            questions: String::new(),
             citation,
         });
     }
@@ -176,6 +208,7 @@ fn sections(k: &Knowledge, docs: &mut Vec<IndexedDoc>) {
                 passage,
                 keywords: s.path[..s.path.len().saturating_sub(1)].join(" "),
                 behaviours: String::new(),
+                questions: String::new(),
                 citation: citation.clone(),
             });
         }

@@ -40,6 +40,8 @@ pub struct Fields {
     pub keywords: tantivy::schema::Field,
     /// An offence's behaviours in practitioners' words, stemmed (empty for other kinds).
     pub behaviours: tantivy::schema::Field,
+    /// The questions a passage or record answers (`questions.toml`), stemmed.
+    pub questions: tantivy::schema::Field,
 }
 
 /// The built index plus everything queries need alongside it.
@@ -80,6 +82,7 @@ impl SearchIndex {
                 fields.body => d.passage.as_str(),
                 fields.keywords => d.keywords.as_str(),
                 fields.behaviours => d.behaviours.as_str(),
+                fields.questions => d.questions.as_str(),
             ))?;
         }
         // Synonym terms count as known words too, so they are never "corrected" away.
@@ -221,6 +224,7 @@ fn create_index() -> (Index, Fields) {
         body: text_field(&mut sb, "body", STEMMED),
         keywords: text_field(&mut sb, "keywords", STEMMED),
         behaviours: text_field(&mut sb, "behaviours", STEMMED),
+        questions: text_field(&mut sb, "questions", STEMMED),
     };
     let index = Index::create_in_ram(sb.build());
     index.tokenizers().register(STEMMED, analyzer::stemmed());

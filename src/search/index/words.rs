@@ -79,6 +79,7 @@ impl<'a> WordsBuilder<'a> {
             d.passage.as_str(),
             d.keywords.as_str(),
             d.behaviours.as_str(),
+            d.questions.as_str(),
         ]
         .into_iter()
         .enumerate()

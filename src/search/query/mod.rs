@@ -6,13 +6,15 @@
 //!
 //! [`SearchIndex::search`] reads the question ([`analysis`]), turns it into concepts
 //! ([`concepts`]), retrieves candidates ([`retrieval`]), re-ranks them by how much of the
-//! question each covers ([`coverage`]) and orders the hits ([`rank`]).
+//! question each covers ([`coverage`]), steers towards passages holding the kind of fact the
+//! question asks for ([`shape`]) and orders the hits ([`rank`]).
 
 mod analysis;
 mod concepts;
 mod coverage;
 mod rank;
 mod retrieval;
+mod shape;
 
 use crate::knowledge::RecordKind;
 use crate::search::analyzer::clean_query;
@@ -86,6 +88,7 @@ impl SearchIndex {
             return out;
         };
         coverage::rerank(self, &concepts, &mut found);
+        shape::steer(self, &reading.typed, &mut found);
         rank::rank_down_other_audiences(self, &reading.typed, &mut found);
         out.primary_matched = rank::order(self, scope.primary, &mut found, limit);
         out.hits = rank::hits(self, &concepts, found);

@@ -1,5 +1,5 @@
 //! Candidate retrieval: the concepts as one tantivy query — each concept's alternatives as a
-//! disjunction (best alternative plus a small tie-breaker), BM25 over title, keywords, body and behaviours
+//! disjunction (best alternative plus a small tie-breaker), BM25 over title, keywords, body, behaviours and the questions a passage answers
 //! — plus a bonus for typed words standing close together, and its best matches.
 
 use tantivy::query::{
@@ -26,6 +26,9 @@ const BODY_BOOST: f32 = 1.0;
 /// description of what happened must find the offence for it, not the Act whose name looks
 /// most alike.
 const BEHAVIOURS_BOOST: f32 = 3.0;
+/// The questions a passage answers weigh like its title: they say what the passage is for in
+/// the words a practitioner asks with.
+const QUESTIONS_BOOST: f32 = 1.5;
 /// Weight of the proximity bonus for two typed words standing close together.
 const PROXIMITY_BOOST: f32 = 0.5;
 /// How far apart (in positions) two words may stand to earn the proximity bonus.
@@ -40,6 +43,7 @@ pub(super) fn query(fields: Fields, concepts: &[Concept], reading: &Reading) -> 
         fields.keywords,
         fields.body,
         fields.behaviours,
+        fields.questions,
     ];
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = concepts
         .iter()
@@ -78,7 +82,7 @@ pub(super) fn candidates(
 }
 
 /// A concept's alternatives: the best one counts, the others add a little.
-fn concept_clause(fields: &[Field; 4], c: &Concept) -> Box<dyn Query> {
+fn concept_clause(fields: &[Field; 5], c: &Concept) -> Box<dyn Query> {
     let mut alts: Vec<Box<dyn Query>> = c
         .alternatives
         .iter()
@@ -111,8 +115,14 @@ fn proximity_clause(body: Field, a: &str, b: &str) -> Box<dyn Query> {
 }
 
 /// A term, or a phrase of several, over the four text fields with their boosts.
-fn seq_clause(fields: &[Field; 4], seq: &[String], weight: f32) -> Box<dyn Query> {
-    let boosts = [TITLE_BOOST, KEYWORDS_BOOST, BODY_BOOST, BEHAVIOURS_BOOST];
+fn seq_clause(fields: &[Field; 5], seq: &[String], weight: f32) -> Box<dyn Query> {
+    let boosts = [
+        TITLE_BOOST,
+        KEYWORDS_BOOST,
+        BODY_BOOST,
+        BEHAVIOURS_BOOST,
+        QUESTIONS_BOOST,
+    ];
     let sub: Vec<(Occur, Box<dyn Query>)> = fields
         .iter()
         .zip(boosts)

@@ -124,6 +124,7 @@ mod tests {
             quote: String::new(),
             notes: Vec::new(),
             when: Vec::new(),
+            go_on: None,
             timeframe_lines: vec![1],
             line: 1,
         }
