@@ -88,6 +88,15 @@ pub fn answer(
     }
     put_replacements_first(snapshot, &mut r);
     r.body = lead(&r.results[0]);
+    // A passage of the guidance that wins is quoted first, so the answer is on screen and not
+    // paragraphs down the section.
+    let best = outcome
+        .hits
+        .first()
+        .filter(|f| !f.extract.is_empty() && snapshot.index.docs()[f.ord].id == r.results[0].id);
+    if let Some(f) = best {
+        r.body = format!("**{}**\n\n{}", r.results[0].title, quoted(&f.extract));
+    }
     r.suggestions = follow_ups(command, &r.results);
     super::whole_rule::put_first(k, &mut r);
     r.analysis = analysis;
@@ -290,6 +299,14 @@ fn lead(best: &Hit) -> String {
         },
         RecordKind::Section | RecordKind::Note => format!("**{}** — {}", best.title, best.snippet),
     }
+}
+
+/// `text` as a Markdown quote: each line opened with `> `.
+fn quoted(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("> {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn follow_ups(command: Command, hits: &[Hit]) -> Vec<String> {

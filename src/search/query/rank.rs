@@ -14,6 +14,8 @@ use super::concepts::Concept;
 const AUDIENCE_MISMATCH: f32 = 0.5;
 /// Length of a snippet, in characters.
 const SNIPPET_CHARS: usize = 220;
+/// Length of the best passage's extract, shown first when a passage of the guidance wins.
+const EXTRACT_CHARS: usize = 700;
 
 /// One matching document.
 #[derive(Debug, Clone)]
@@ -24,6 +26,10 @@ pub struct Found {
     pub score: f32,
     /// Extract of the body around the matched words, matches wrapped in `**`.
     pub snippet: String,
+    /// For the best hit when it is a passage of the guidance (a section or a currency note): a
+    /// longer extract of that passage around the matched words, so the answer itself is on
+    /// screen first; empty otherwise.
+    pub extract: String,
 }
 
 /// A record whose title says it is for one audience ("Professionals Online Safety Helpline") is
@@ -79,17 +85,30 @@ pub(super) fn hits(
         .flat_map(|c| c.alternatives.iter().flat_map(|(seq, _)| seq.iter()))
         .filter_map(|t| index.stem_id(t))
         .collect();
+    let docs = index.docs();
     found
         .into_iter()
-        .map(|(ord, score)| Found {
-            ord,
-            score,
-            snippet: snippet(
-                &index.docs()[ord].passage,
-                index.passage_tokens(ord),
-                &wanted,
-                SNIPPET_CHARS,
-            ),
+        .enumerate()
+        .map(|(i, (ord, score))| {
+            let text = |chars| {
+                snippet(
+                    &docs[ord].passage,
+                    index.passage_tokens(ord),
+                    &wanted,
+                    chars,
+                )
+            };
+            let passage = matches!(docs[ord].kind, RecordKind::Section | RecordKind::Note);
+            Found {
+                ord,
+                score,
+                snippet: text(SNIPPET_CHARS),
+                extract: if i == 0 && passage {
+                    text(EXTRACT_CHARS)
+                } else {
+                    String::new()
+                },
+            }
         })
         .collect()
 }
