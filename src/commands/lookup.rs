@@ -96,6 +96,8 @@ pub fn answer(
         .filter(|f| !f.extract.is_empty() && snapshot.index.docs()[f.ord].id == r.results[0].id);
     if let Some(f) = best {
         r.body = format!("**{}**\n\n{}", r.results[0].title, quoted(&f.extract));
+        // The quote is the first hit's text: not repeated under it.
+        r.results[0].snippet.clear();
     }
     r.suggestions = follow_ups(command, &r.results);
     super::whole_rule::put_first(k, &mut r);

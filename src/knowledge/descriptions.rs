@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::{Knowledge, KnowledgeError, KnowledgeErrors};
 
-/// The file the descriptions are read from (optional: a copy without it has none).
+/// The file the descriptions are read from.
 pub const DESCRIPTIONS_FILE: &str = "questions.toml";
 
 /// Most questions one description may hold.

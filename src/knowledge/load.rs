@@ -147,17 +147,13 @@ pub fn load(files: &KnowledgeFiles) -> Result<Knowledge, KnowledgeErrors> {
         })
         .unwrap_or_default();
 
-    // Optional: a copy without descriptions is searched without them.
-    let descriptions = match files.get(super::descriptions::DESCRIPTIONS_FILE) {
-        None => Vec::new(),
-        Some(_) => parse_toml::<super::descriptions::DescriptionsFile>(
-            files,
-            super::descriptions::DESCRIPTIONS_FILE,
-            &mut errors,
-        )
-        .map(|(f, t)| with_lines(&t, f.describe, |d, l| d.line = l))
-        .unwrap_or_default(),
-    };
+    let descriptions = parse_toml::<super::descriptions::DescriptionsFile>(
+        files,
+        super::descriptions::DESCRIPTIONS_FILE,
+        &mut errors,
+    )
+    .map(|(f, t)| with_lines(&t, f.describe, |d, l| d.line = l))
+    .unwrap_or_default();
 
     let bank_holidays = match super::BankHolidays::load(files) {
         Ok(t) => Some(t),

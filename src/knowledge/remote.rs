@@ -18,7 +18,7 @@ use super::error::{KnowledgeError, KnowledgeErrors};
 use super::files::KnowledgeFiles;
 
 /// The record files fetched besides `manifest.toml` and the documents it names.
-pub const RECORD_FILES: [&str; 8] = [
+pub const RECORD_FILES: [&str; 9] = [
     "contacts.toml",
     "thresholds.toml",
     "offences.toml",
@@ -26,6 +26,7 @@ pub const RECORD_FILES: [&str; 8] = [
     "synonyms.toml",
     "triage.toml",
     "situations.toml",
+    super::descriptions::DESCRIPTIONS_FILE,
     super::bank_holidays::BANK_HOLIDAYS_FILE,
 ];
 

@@ -28,7 +28,7 @@ const BODY_BOOST: f32 = 1.0;
 const BEHAVIOURS_BOOST: f32 = 3.0;
 /// The questions a passage answers weigh like its title: they say what the passage is for in
 /// the words a practitioner asks with.
-const QUESTIONS_BOOST: f32 = 1.5;
+const QUESTIONS_BOOST: f32 = 2.0;
 /// Weight of the proximity bonus for two typed words standing close together.
 const PROXIMITY_BOOST: f32 = 0.5;
 /// How far apart (in positions) two words may stand to earn the proximity bonus.
