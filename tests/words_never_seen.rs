@@ -11,6 +11,10 @@ use safeguarding_bot::commands::{self, Command};
 use safeguarding_bot::eval::{grade, parse_cases};
 use safeguarding_bot::knowledge::RecordKind;
 
+/// Regression floors for the blind set, set under the figures first measured (README).
+const BLIND_TOP1_FLOOR: f64 = 0.0;
+const BLIND_TOP3_FLOOR: f64 = 0.0;
+
 fn search(q: &str) -> safeguarding_bot::reply::Reply {
     commands::run(support::snapshot(), Command::Search, q)
 }
@@ -181,4 +185,19 @@ fn each_kind_of_miss_in_our_own_wording_stays_above_its_floor() {
     println!("tests/queries-words.toml:\n{}", report.render());
     assert!(report.hit_rate(1) >= 0.75, "{}", report.render());
     assert!(report.hit_rate(3) >= 0.90, "{}", report.render());
+}
+
+/// The blind set: written from the whole guidance before tuning, by someone who saw neither the
+/// tuned sets nor the ranking; graded at the end of a tuning round and never tuned on. Its figure
+/// is printed (`cargo test --test words_never_seen blind -- --nocapture`, or
+/// `cargo run --release -- eval tests/queries-blind.toml`) and reported in the README; the floor
+/// below is a regression floor under the figure first measured, not a target.
+#[test]
+fn blind_set_is_graded() {
+    let cases = parse_cases(include_str!("queries-blind.toml")).expect("parses");
+    assert!(cases.len() >= 60, "only {} blind cases", cases.len());
+    let report = grade(support::snapshot(), &cases);
+    println!("tests/queries-blind.toml:\n{}", report.render());
+    assert!(report.hit_rate(1) >= BLIND_TOP1_FLOOR, "{}", report.render());
+    assert!(report.hit_rate(3) >= BLIND_TOP3_FLOOR, "{}", report.render());
 }
