@@ -34,6 +34,11 @@ const ASKS: [(Shape, &[&[&str]]); 4] = [
             &["how", "quickly"],
             &["how", "fast"],
             &["how", "soon"],
+            &["how", "urgent"],
+            &["how", "urgently"],
+            &["by", "when"],
+            &["when", "must"],
+            &["when", "do", "i", "have", "to"],
             &["what", "timescale"],
             &["what", "timeframe"],
             &["deadline"],
@@ -186,7 +191,10 @@ pub(super) fn steer(index: &SearchIndex, typed: &[String], found: &mut [(usize, 
     let Some(shape) = asked(typed) else { return };
     let docs = index.docs();
     for (ord, score) in found.iter_mut() {
-        if holds(shape, &docs[*ord].passage) {
+        let d = &docs[*ord];
+        // An audience is often the heading's subject ("Audience", "Who this is for").
+        let titled = shape == Shape::Audience && d.title.to_lowercase().contains("audience");
+        if titled || holds(shape, &d.passage) {
             *score *= 1.0 + SHAPE_BONUS;
         }
     }
