@@ -209,6 +209,7 @@ file = "sources/guidance.md"
         "offences.toml",
         "notes.toml",
         "synonyms.toml",
+        "questions.toml",
     ] {
         files.insert(empty.to_string(), String::new());
     }
