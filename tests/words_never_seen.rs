@@ -12,8 +12,8 @@ use safeguarding_bot::eval::{grade, parse_cases};
 use safeguarding_bot::knowledge::RecordKind;
 
 /// Regression floors for the blind set, set under the figures first measured (README).
-const BLIND_TOP1_FLOOR: f64 = 0.0;
-const BLIND_TOP3_FLOOR: f64 = 0.0;
+const BLIND_TOP1_FLOOR: f64 = 0.83;
+const BLIND_TOP3_FLOOR: f64 = 0.94;
 
 fn search(q: &str) -> safeguarding_bot::reply::Reply {
     commands::run(support::snapshot(), Command::Search, q)
@@ -198,6 +198,14 @@ fn blind_set_is_graded() {
     assert!(cases.len() >= 60, "only {} blind cases", cases.len());
     let report = grade(support::snapshot(), &cases);
     println!("tests/queries-blind.toml:\n{}", report.render());
-    assert!(report.hit_rate(1) >= BLIND_TOP1_FLOOR, "{}", report.render());
-    assert!(report.hit_rate(3) >= BLIND_TOP3_FLOOR, "{}", report.render());
+    assert!(
+        report.hit_rate(1) >= BLIND_TOP1_FLOOR,
+        "{}",
+        report.render()
+    );
+    assert!(
+        report.hit_rate(3) >= BLIND_TOP3_FLOOR,
+        "{}",
+        report.render()
+    );
 }

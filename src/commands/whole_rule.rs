@@ -48,7 +48,11 @@ pub fn touched<'k>(k: &'k Knowledge, results: &[Hit]) -> Vec<&'k Rule> {
 /// `/whocall` answers with a contact: there a rule is brought in only by the first result, not by
 /// a record scoring close behind the contact asked for ("lado" is answered with the LADO).
 pub fn put_first(k: &Knowledge, r: &mut Reply) {
-    let depth = if r.command == "whocall" { 1 } else { TOUCH_DEPTH };
+    let depth = if r.command == "whocall" {
+        1
+    } else {
+        TOUCH_DEPTH
+    };
     let rules = touched(k, &r.results[..r.results.len().min(depth)]);
     if rules.is_empty() {
         return;

@@ -1,6 +1,7 @@
 //! From words to answers: which of the tree's answers the practitioner's text gives, each with
 //! the words it was read from, so a wrong reading can be seen at once.
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 use super::reading::{push, Basis, Reading};
@@ -19,8 +20,9 @@ pub fn read(signals: &Signals, text: &str) -> Reading {
         about_someone: about_someone(signals, &ws),
         ..Reading::default()
     };
+    let present: HashSet<&str> = ws.iter().map(|w| w.text.as_str()).collect();
     for s in &signals.signals {
-        for p in &s.phrases {
+        for p in s.phrases.iter().filter(|p| p.may_match(&present)) {
             for m in p.find_all(&ws) {
                 if cancelled(&ws, &m, &s.unless_before, &s.unless_after) {
                     continue;

@@ -13,6 +13,7 @@
 //! `cant`), every other non-letter, non-digit character a word break, and letters split from
 //! digits (`yr8` → `yr 8`, `15yo` → `15 yo`).
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 /// How many words `...` may skip.
@@ -175,6 +176,22 @@ impl Phrase {
     /// The phrase as written in the knowledge file.
     pub fn source(&self) -> &str {
         &self.source
+    }
+
+    /// False when the phrase cannot match a text whose words are `present`: one of its
+    /// required words has no alternative there. A cheap check before [`Phrase::find_all`],
+    /// which tries every position.
+    pub fn may_match(&self, present: &HashSet<&str>) -> bool {
+        self.tokens.iter().all(|t| match t {
+            Token::Gap | Token::Word { optional: true, .. } => true,
+            Token::Word { alternatives, .. } => alternatives.iter().any(|(a, prefix)| {
+                if *prefix {
+                    present.iter().any(|w| w.starts_with(a.as_str()))
+                } else {
+                    present.contains(a.as_str())
+                }
+            }),
+        })
     }
 
     /// Every place the phrase matches in `text`: the range of word indices it covers.

@@ -44,6 +44,19 @@ pub struct Fields {
     pub questions: tantivy::schema::Field,
 }
 
+impl Fields {
+    /// The text fields searched, in the order their boosts are given.
+    pub fn text(&self) -> [tantivy::schema::Field; 5] {
+        [
+            self.title,
+            self.keywords,
+            self.body,
+            self.behaviours,
+            self.questions,
+        ]
+    }
+}
+
 /// The built index plus everything queries need alongside it.
 pub struct SearchIndex {
     reader: IndexReader,
@@ -59,6 +72,10 @@ pub struct SearchIndex {
     thesaurus: Thesaurus,
     /// Whom each doc's title says it is for (see `audience::audiences`; 0 = not said).
     audiences: Vec<u8>,
+    /// The terms each text field holds (title, keywords, body, behaviours, questions), read
+    /// from tantivy's own term dictionaries: a query asks a field only for terms it has, so no
+    /// weight is built for a term that cannot match.
+    field_terms: [HashSet<String>; 5],
 }
 
 /// An index could not be built (tantivy failure; never caused by the knowledge's content).
@@ -102,6 +119,7 @@ impl SearchIndex {
         );
         let reader = commit(writer, &index)?;
         let ords = doc_ords(&reader.searcher())?;
+        let field_terms = field_terms(&reader.searcher(), &fields)?;
         Ok(SearchIndex {
             reader,
             fields,
@@ -112,7 +130,14 @@ impl SearchIndex {
             vocabulary,
             thesaurus,
             audiences,
+            field_terms,
         })
+    }
+
+    /// True when the text field `which` (0 title, 1 keywords, 2 body, 3 behaviours,
+    /// 4 questions: the order of [`Fields::text`]) holds the stemmed term `term`.
+    pub(crate) fn field_has(&self, which: usize, term: &str) -> bool {
+        self.field_terms[which].contains(term)
     }
 
     /// Every indexed document, in index order.
@@ -256,6 +281,26 @@ fn commit(
         .try_into()?;
     reader.reload()?;
     Ok(reader)
+}
+
+/// Every term of each text field, in [`Fields::text`] order, over all segments.
+fn field_terms(searcher: &Searcher, fields: &Fields) -> Result<[HashSet<String>; 5], IndexError> {
+    let mut out: [HashSet<String>; 5] = Default::default();
+    for seg in searcher.segment_readers() {
+        for (set, field) in out.iter_mut().zip(fields.text()) {
+            let inverted = seg.inverted_index(field)?;
+            let mut stream = inverted
+                .terms()
+                .stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                if let Ok(t) = std::str::from_utf8(stream.key()) {
+                    set.insert(t.to_string());
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Maps every (segment, doc) back to its position in `docs` once, so a query never opens a

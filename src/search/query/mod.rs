@@ -83,7 +83,7 @@ impl SearchIndex {
             return out;
         }
         out.concepts = concepts.iter().map(|c| c.describe()).collect();
-        let query = retrieval::query(self.fields(), &concepts, &reading);
+        let query = retrieval::query(self, &concepts, &reading);
         let Some(mut found) = retrieval::candidates(self, &query, scope.include_notes) else {
             return out;
         };

@@ -1,6 +1,7 @@
 //! Candidate retrieval: the concepts as one tantivy query — each concept's alternatives as a
-//! disjunction (best alternative plus a small tie-breaker), BM25 over title, keywords, body, behaviours and the questions a passage answers
-//! — plus a bonus for typed words standing close together, and its best matches.
+//! disjunction (best alternative plus a small tie-breaker), BM25 over title, keywords, body,
+//! behaviours and the questions a passage answers — plus a bonus for typed words standing close
+//! together, and its best matches.
 
 use tantivy::query::{
     BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
@@ -9,7 +10,6 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use crate::knowledge::RecordKind;
-use crate::search::index::Fields;
 use crate::search::index::SearchIndex;
 
 use super::analysis::Reading;
@@ -37,28 +37,19 @@ const PROXIMITY_SLOP: u32 = 2;
 const SYNONYM_TIE_BREAKER: f32 = 0.1;
 
 /// The query for `concepts`, with proximity bonuses for the content words of `reading`.
-pub(super) fn query(fields: Fields, concepts: &[Concept], reading: &Reading) -> BooleanQuery {
-    let text_fields = [
-        fields.title,
-        fields.keywords,
-        fields.body,
-        fields.behaviours,
-        fields.questions,
-    ];
+pub(super) fn query(index: &SearchIndex, concepts: &[Concept], reading: &Reading) -> BooleanQuery {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = concepts
         .iter()
-        .map(|c| (Occur::Should, concept_clause(&text_fields, c)))
+        .map(|c| (Occur::Should, concept_clause(index, c)))
         .collect();
     // Proximity: words typed next to each other that also stand close together in a
     // document ("own children", "working days") earn a bonus.
+    let body = index.fields().body;
     for pair in reading.content_stems().windows(2).take(MAX_TERMS) {
-        if pair[0] == pair[1] {
+        if pair[0] == pair[1] || !(index.field_has(2, pair[0]) && index.field_has(2, pair[1])) {
             continue;
         }
-        clauses.push((
-            Occur::Should,
-            proximity_clause(fields.body, pair[0], pair[1]),
-        ));
+        clauses.push((Occur::Should, proximity_clause(body, pair[0], pair[1])));
     }
     BooleanQuery::new(clauses)
 }
@@ -82,11 +73,11 @@ pub(super) fn candidates(
 }
 
 /// A concept's alternatives: the best one counts, the others add a little.
-fn concept_clause(fields: &[Field; 5], c: &Concept) -> Box<dyn Query> {
+fn concept_clause(index: &SearchIndex, c: &Concept) -> Box<dyn Query> {
     let mut alts: Vec<Box<dyn Query>> = c
         .alternatives
         .iter()
-        .map(|(seq, w)| seq_clause(fields, seq, *w))
+        .map(|(seq, w)| seq_clause(index, seq, *w))
         .collect();
     if alts.len() == 1 {
         alts.pop().expect("one alternative")
@@ -114,8 +105,10 @@ fn proximity_clause(body: Field, a: &str, b: &str) -> Box<dyn Query> {
     ))
 }
 
-/// A term, or a phrase of several, over the four text fields with their boosts.
-fn seq_clause(fields: &[Field; 5], seq: &[String], weight: f32) -> Box<dyn Query> {
+/// A term, or a phrase of several, over the text fields that hold every one of its terms, with
+/// their boosts.
+fn seq_clause(index: &SearchIndex, seq: &[String], weight: f32) -> Box<dyn Query> {
+    let fields = index.fields().text();
     let boosts = [
         TITLE_BOOST,
         KEYWORDS_BOOST,
@@ -126,7 +119,9 @@ fn seq_clause(fields: &[Field; 5], seq: &[String], weight: f32) -> Box<dyn Query
     let sub: Vec<(Occur, Box<dyn Query>)> = fields
         .iter()
         .zip(boosts)
-        .map(|(&field, b)| {
+        .enumerate()
+        .filter(|(which, _)| seq.iter().all(|t| index.field_has(*which, t)))
+        .map(|(_, (&field, b))| {
             let q: Box<dyn Query> = if seq.len() == 1 {
                 Box::new(TermQuery::new(
                     Term::from_field_text(field, &seq[0]),
