@@ -213,14 +213,7 @@ fn a_go_on_that_is_not_an_answer_to_the_question_before_is_refused() {
 
 /// `check` on a copy whose triage.toml had `edit` applied: its stderr.
 fn check_errors(edit: impl Fn(&str) -> String) -> String {
-    let dir = support::knowledge_copy_with("triage.toml", edit);
-    let out = support::bin()
-        .args(["check", "--knowledge"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(!out.status.success(), "the broken copy was accepted");
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    support::check_refuses("triage.toml", edit)
 }
 
 fn when_line(text: &str, question: &str) -> usize {

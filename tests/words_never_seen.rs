@@ -99,14 +99,7 @@ fn every_section_is_described_by_the_questions_it_answers() {
 
 /// `check` on a copy whose questions.toml had `edit` applied: its stderr.
 fn check_errors(edit: impl Fn(&str) -> String) -> String {
-    let dir = support::knowledge_copy_with("questions.toml", edit);
-    let out = support::bin()
-        .args(["check", "--knowledge"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(!out.status.success(), "the broken copy was accepted");
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    support::check_refuses("questions.toml", edit)
 }
 
 #[test]

@@ -91,6 +91,19 @@ pub fn load_errors(dir: &Path) -> Vec<(String, usize, String)> {
 /// The `safeguarding-bot` binary with an empty environment, so a developer's own
 /// `SAFEGUARDING_BOT__*`, `DISCORD_TOKEN` or `RUST_LOG` never changes what a test sees. Add
 /// what the test needs with `.env(..)`.
+/// `check` on a copy of the knowledge whose `file` had `edit` applied, which must be refused:
+/// its standard error (every error with file and line).
+pub fn check_refuses(file: &str, edit: impl Fn(&str) -> String) -> String {
+    let dir = knowledge_copy_with(file, edit);
+    let out = bin()
+        .args(["check", "--knowledge"])
+        .arg(dir.path())
+        .output()
+        .expect("run safeguarding-bot check");
+    assert!(!out.status.success(), "the broken copy was accepted");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 pub fn bin() -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_safeguarding-bot"));
     cmd.env_clear().env("NO_PROXY", "127.0.0.1");
