@@ -95,6 +95,36 @@ fn every_section_is_described_by_the_questions_it_answers() {
     assert!(docs
         .iter()
         .any(|doc| doc.id == d.id && doc.questions.contains(d.questions[0].trim())));
+    // Every passage a section is indexed by, and every contact (services and resources alike),
+    // carries questions: a passage or an organisation without them is found only by the
+    // guidance's own words.
+    let bare: Vec<String> = docs
+        .iter()
+        .filter(|doc| matches!(doc.kind, RecordKind::Section | RecordKind::Contact))
+        .filter(|doc| doc.questions.trim().is_empty())
+        .map(|doc| format!("{} ({:.60})", doc.id, doc.passage))
+        .collect();
+    assert!(
+        bare.is_empty(),
+        "passages and contacts without questions: {bare:#?}"
+    );
+}
+
+/// `/whocall` is "who do I call": a resource (a guide, a curriculum) whose words match a question
+/// about as well as a service's do is ranked below the service.
+#[test]
+fn whocall_ranks_a_service_above_a_resource_that_matches_no_better() {
+    let k = &support::snapshot().knowledge;
+    for q in [
+        "man online threatening to post a boys pics unless he pays",
+        "where do i report a social media account bullying a child",
+        "who to ring about a child seeing self harm content",
+    ] {
+        let r = commands::run(support::snapshot(), Command::WhoCall, q);
+        let first = r.results.first().expect("a result");
+        let c = k.contact(&first.id).expect("a contact first");
+        assert!(!c.resource, "{q}: a resource first: {}", first.id);
+    }
 }
 
 /// `check` on a copy whose questions.toml had `edit` applied: its stderr.

@@ -29,6 +29,10 @@ pub struct IndexedDoc {
     pub questions: String,
     /// Main citation.
     pub citation: Citation,
+    /// A contact marked `resource` (information and support the guidance lists, not a route
+    /// for reporting a concern): `/whocall` ranks it below the services it would otherwise tie
+    /// with.
+    pub resource: bool,
 }
 
 /// Shortest passage worth indexing on its own, in characters.
@@ -104,6 +108,7 @@ fn contacts(k: &Knowledge, docs: &mut Vec<IndexedDoc>) {
             behaviours: String::new(),
             questions: String::new(),
             citation: cite(k, &c.sources),
+            resource: c.resource,
         });
     }
 }
@@ -138,6 +143,7 @@ fn thresholds(k: &Knowledge, docs: &mut Vec<IndexedDoc>) {
             behaviours: String::new(),
             questions: String::new(),
             citation: cite(k, &t.sources),
+            resource: false,
         });
     }
 }
@@ -165,6 +171,7 @@ fn offences(k: &Knowledge, docs: &mut Vec<IndexedDoc>) {
             behaviours: o.behaviours.join(". "),
             questions: String::new(),
             citation: cite(k, &o.sources),
+            resource: false,
         });
     }
 }
@@ -189,6 +196,7 @@ fn notes(k: &Knowledge, docs: &mut Vec<IndexedDoc>) {
             behaviours: String::new(),
             questions: String::new(),
             citation,
+            resource: false,
         });
     }
 }
@@ -210,6 +218,7 @@ fn sections(k: &Knowledge, docs: &mut Vec<IndexedDoc>) {
                 behaviours: String::new(),
                 questions: String::new(),
                 citation: citation.clone(),
+                resource: false,
             });
         }
     }

@@ -12,6 +12,10 @@ use super::concepts::Concept;
 
 /// Share of its score kept by a record whose title addresses another audience than the question.
 const AUDIENCE_MISMATCH: f32 = 0.5;
+/// Share of its score kept by a resource (a contact marked `resource`) when the command asks for
+/// contacts first: `/whocall` is "who do I call", and a guide or a curriculum the guidance lists
+/// should not lead over a service that takes the call unless it matches clearly better.
+const RESOURCE_IN_WHOCALL: f32 = 0.35;
 /// Length of a snippet, in characters.
 const SNIPPET_CHARS: usize = 220;
 /// Length of the best passage's extract, shown first when a passage of the guidance wins.
@@ -62,6 +66,14 @@ pub(super) fn order(
     limit: usize,
 ) -> bool {
     let docs = index.docs();
+    if primary == Some(RecordKind::Contact) {
+        for (ord, score) in found.iter_mut() {
+            if docs[*ord].resource {
+                *score *= RESOURCE_IN_WHOCALL;
+            }
+        }
+        found.sort_by(|a, b| b.1.total_cmp(&a.1));
+    }
     let mut seen = HashSet::new();
     found.retain(|&(ord, _)| seen.insert(docs[ord].id.as_str()));
     let mut primary_matched = false;
