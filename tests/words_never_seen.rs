@@ -14,6 +14,10 @@ use safeguarding_bot::knowledge::RecordKind;
 /// Regression floors for the blind set, set under the figures first measured (README).
 const BLIND_TOP1_FLOOR: f64 = 0.83;
 const BLIND_TOP3_FLOOR: f64 = 0.94;
+/// Regression floors for the second blind set, set under the figures measured when it was first
+/// graded (81.2 % / 90.6 %, README).
+const BLIND2_TOP1_FLOOR: f64 = 0.79;
+const BLIND2_TOP3_FLOOR: f64 = 0.88;
 
 fn search(q: &str) -> safeguarding_bot::reply::Reply {
     commands::run(support::snapshot(), Command::Search, q)
@@ -228,6 +232,28 @@ fn blind_set_is_graded() {
     );
     assert!(
         report.hit_rate(3) >= BLIND_TOP3_FLOOR,
+        "{}",
+        report.render()
+    );
+}
+
+/// The second blind set (tests/queries-blind2.toml, 96 cases): written from the whole guidance
+/// before the 2026-12-04 round by someone who saw neither the tuned sets nor the ranking, graded
+/// once at that round's end (`cargo run --release -- eval tests/queries-blind2.toml`). The floor
+/// is a regression floor under that first figure, not a target.
+#[test]
+fn second_blind_set_is_graded() {
+    let cases = parse_cases(include_str!("queries-blind2.toml")).expect("parses");
+    assert!(cases.len() >= 60, "only {} blind cases", cases.len());
+    let report = grade(support::snapshot(), &cases);
+    println!("tests/queries-blind2.toml:\n{}", report.render());
+    assert!(
+        report.hit_rate(1) >= BLIND2_TOP1_FLOOR,
+        "{}",
+        report.render()
+    );
+    assert!(
+        report.hit_rate(3) >= BLIND2_TOP3_FLOOR,
         "{}",
         report.render()
     );
