@@ -328,7 +328,22 @@ fn check_query_reply(r: &Reply, command: Command, what: &str) {
     assert_eq!(r.command, command.name(), "{what}");
     match r.kind {
         ReplyKind::Answer => {
-            assert!(!r.results.is_empty(), "{what}: an Answer with no results");
+            // An answer is search results, or a situation read from the words whose lead (what
+            // the triage tree decides) cites the outcome's source even when search found nothing
+            // beneath it.
+            if r.results.is_empty() {
+                assert!(
+                    r.situation.is_some() && !r.citations.is_empty(),
+                    "{what}: an Answer with no results and no cited situation lead"
+                );
+                for c in &r.citations {
+                    assert_eq!(
+                        k.citation(&c.section_id).as_ref(),
+                        Some(c),
+                        "{what}: the lead cites something the knowledge does not hold"
+                    );
+                }
+            }
             for h in &r.results {
                 let c = &h.citation;
                 assert!(
@@ -391,6 +406,19 @@ fn check_autocomplete(command: Command, partial: &str) {
             "{command:?} {partial:?}: control character in choice {c:?}"
         );
     }
+}
+
+/// Found by the property test below: words glued together still read as a situation (here
+/// extremism), while search finds nothing under them. The reply is an answer led by the tree's
+/// outcome, citing that outcome's source.
+#[test]
+fn a_situation_with_nothing_found_beneath_still_answers_with_its_source() {
+    let line =
+        "/search radicalisationself-harmINgroomingTOREVENGEjb&offenceCHILDRENcse\"OUT0808CHILDREN";
+    let r = console::run_line(support::snapshot(), line);
+    check_line_reply(line, &r);
+    assert!(r.situation.is_some(), "{}", r.body);
+    assert!(!r.citations.is_empty(), "{}", r.body);
 }
 
 proptest! {
