@@ -214,47 +214,40 @@ fn each_kind_of_miss_in_our_own_wording_stays_above_its_floor() {
     assert!(report.hit_rate(3) >= 0.90, "{}", report.render());
 }
 
-/// The blind set: written from the whole guidance before tuning, by someone who saw neither the
-/// tuned sets nor the ranking; graded at the end of a tuning round and never tuned on. Its figure
-/// is printed (`cargo test --test words_never_seen blind -- --nocapture`, or
+/// Grades the query set `text` (named `name`), prints its figure and holds it to the floors.
+fn grade_set_above(name: &str, text: &str, top1: f64, top3: f64) {
+    let cases = parse_cases(text).expect("parses");
+    assert!(cases.len() >= 60, "only {} cases in {name}", cases.len());
+    let report = grade(support::snapshot(), &cases);
+    println!("{name}:\n{}", report.render());
+    assert!(report.hit_rate(1) >= top1, "{}", report.render());
+    assert!(report.hit_rate(3) >= top3, "{}", report.render());
+}
+
+/// The first blind set: written from the whole guidance before tuning, by someone who saw
+/// neither the tuned sets nor the ranking; graded at the end of the 2026-12-03 round and seen
+/// since. Its figure is printed (`cargo test --test words_never_seen blind -- --nocapture`, or
 /// `cargo run --release -- eval tests/queries-blind.toml`) and reported in the README; the floor
-/// below is a regression floor under the figure first measured, not a target.
+/// is a regression floor under the figure first measured, not a target.
 #[test]
 fn blind_set_is_graded() {
-    let cases = parse_cases(include_str!("queries-blind.toml")).expect("parses");
-    assert!(cases.len() >= 60, "only {} blind cases", cases.len());
-    let report = grade(support::snapshot(), &cases);
-    println!("tests/queries-blind.toml:\n{}", report.render());
-    assert!(
-        report.hit_rate(1) >= BLIND_TOP1_FLOOR,
-        "{}",
-        report.render()
-    );
-    assert!(
-        report.hit_rate(3) >= BLIND_TOP3_FLOOR,
-        "{}",
-        report.render()
+    grade_set_above(
+        "tests/queries-blind.toml",
+        include_str!("queries-blind.toml"),
+        BLIND_TOP1_FLOOR,
+        BLIND_TOP3_FLOOR,
     );
 }
 
-/// The second blind set (tests/queries-blind2.toml, 96 cases): written from the whole guidance
-/// before the 2026-12-04 round by someone who saw neither the tuned sets nor the ranking, graded
+/// The second blind set (96 cases): written the same way before the 2026-12-04 round, graded
 /// once at that round's end (`cargo run --release -- eval tests/queries-blind2.toml`). The floor
 /// is a regression floor under that first figure, not a target.
 #[test]
 fn second_blind_set_is_graded() {
-    let cases = parse_cases(include_str!("queries-blind2.toml")).expect("parses");
-    assert!(cases.len() >= 60, "only {} blind cases", cases.len());
-    let report = grade(support::snapshot(), &cases);
-    println!("tests/queries-blind2.toml:\n{}", report.render());
-    assert!(
-        report.hit_rate(1) >= BLIND2_TOP1_FLOOR,
-        "{}",
-        report.render()
-    );
-    assert!(
-        report.hit_rate(3) >= BLIND2_TOP3_FLOOR,
-        "{}",
-        report.render()
+    grade_set_above(
+        "tests/queries-blind2.toml",
+        include_str!("queries-blind2.toml"),
+        BLIND2_TOP1_FLOOR,
+        BLIND2_TOP3_FLOOR,
     );
 }

@@ -1,5 +1,6 @@
-//! The final order and the hits shown: records addressed to another audience ranked down, one
-//! hit per record, the command's own kind first, each with a snippet.
+//! The final order and the hits shown: records addressed to another audience ranked down,
+//! resources ranked below services in `/whocall`, one hit per record, the command's own kind
+//! first, each with a snippet.
 
 use std::collections::HashSet;
 
