@@ -156,6 +156,8 @@ fn information_questions_are_not_read_as_situations() {
         "missing guidance on apps",
         "CEOP",
         "how do I secure evidence",
+        // The person asking, not a person of concern.
+        "teaching assistant after online safety tips for her own classroom",
     ];
     let mut alarms = Vec::new();
     for q in questions {
@@ -203,6 +205,41 @@ fn a_situation_reply_shows_what_was_read_and_how_to_confirm_it() {
     let json = safeguarding_bot::console::render_json(&r);
     assert_eq!(json["outcome"], "call_999");
     assert!(json["body"].as_str().unwrap().starts_with("Call 999 now"));
+}
+
+/// Under a 999 lead, `/whocall`'s contacts start with 999 as well, even when the search's own
+/// words say nothing about "now": the lead and the list beneath it never disagree.
+#[test]
+fn a_999_lead_puts_the_999_contact_first_in_whocall() {
+    let s = support::snapshot();
+    let q = "year 9 girl off to meet a lad she only knows from tiktok, leaving school in 5 minutes";
+    let r = commands::run(s, Command::WhoCall, q);
+    assert_eq!(
+        r.situation.as_ref().unwrap().leads_with,
+        "call_999",
+        "{}",
+        r.body
+    );
+    assert_eq!(r.results[0].id, "police-999", "{:?}", r.results);
+    // A situation read as not urgent keeps the search's order.
+    let calm = commands::run(
+        s,
+        Command::WhoCall,
+        "pupil told me last week an adult online asked for pics",
+    );
+    assert_ne!(calm.results[0].id, "police-999", "{:?}", calm.results);
+    // Beneath any lead, the lead outcome's contacts come before the services the words matched.
+    let staff = "a TA has been snapchatting year 9 pupils, who do i report this to";
+    let r = commands::run(s, Command::WhoCall, staff);
+    let view = r.situation.as_ref().expect("read as a situation");
+    let outcome = s.triage.outcome(&view.leads_with).unwrap();
+    let named: Vec<bool> = r
+        .results
+        .iter()
+        .map(|h| outcome.contacts.contains(&h.id))
+        .collect();
+    assert!(named[0], "{:?}", r.results);
+    assert!(named.windows(2).all(|w| w[0] || !w[1]), "{named:?}");
 }
 
 /// Where the words leave a needed answer open, the lead is the most urgent outcome still

@@ -83,7 +83,8 @@ pub fn answer(
         .iter()
         .map(|f| to_hit(k, &snapshot.index, f.ord, f.score, &f.snippet))
         .collect();
-    if command == Command::WhoCall && outcome.urgent {
+    if command == Command::WhoCall && (outcome.urgent || reads_as_immediate_danger(snapshot, query))
+    {
         put_emergency_first(snapshot, &mut r);
     }
     put_replacements_first(snapshot, &mut r);
@@ -103,7 +104,29 @@ pub fn answer(
     super::whole_rule::put_first(k, &mut r);
     r.analysis = analysis;
     read_situation(snapshot, command, query, &mut r);
+    if command == Command::WhoCall {
+        put_lead_contacts_first(snapshot, &mut r);
+    }
     r
+}
+
+/// Under a situation lead, `/whocall` lists the contacts the lead's outcome names (in the
+/// search's order) before the ones it does not, so the list beneath says the same as the lead:
+/// "a TA messaging pupils" shows the LADO before the reporting services the words also match.
+fn put_lead_contacts_first(snapshot: &Snapshot, r: &mut Reply) {
+    let Some(outcome) = r
+        .situation
+        .as_ref()
+        .and_then(|s| snapshot.triage.outcome(&s.leads_with))
+    else {
+        return;
+    };
+    let named = |id: &str| outcome.contacts.iter().any(|c| c == id);
+    let (mut first, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut r.results)
+        .into_iter()
+        .partition(|h| named(&h.id));
+    first.extend(rest);
+    r.results = first;
 }
 
 /// For `/whocall`, `/threshold` and `/search`: when the query describes a situation, what the
@@ -125,6 +148,13 @@ fn read_situation(snapshot: &Snapshot, command: Command, query: &str, r: &mut Re
     if read && r.kind == ReplyKind::NoMatch {
         r.kind = ReplyKind::Answer;
     }
+}
+
+/// Whether the situation reader ([`crate::situation`]) leads this text with `call_999`: the
+/// contacts beneath a 999 lead then start with 999 too, so the lead and the list agree.
+fn reads_as_immediate_danger(snapshot: &Snapshot, query: &str) -> bool {
+    crate::situation::understand(&snapshot.triage, &snapshot.situations, query)
+        .is_some_and(|s| s.decision.lead().outcome.id == "call_999")
 }
 
 /// For a situation happening now, the 999 route goes first whatever else matched.
